@@ -1,0 +1,188 @@
+import { crc16Update } from "./crc16";
+import { FrameStatus } from "./status";
+
+/** Receives every frame the framer completes or abandons, synchronously; the buffer is reused afterwards. */
+export interface FrameSink {
+  onFrame(frame: Framer): void;
+}
+
+export interface FramerOptions {
+  /** Frame buffer size in bytes; the largest real telegram seen is 2,405 bytes. */
+  capacity?: number;
+}
+
+/** Per-cause counts, cumulative since start. */
+export class FramerCounters {
+  bytes = 0;
+  /** Bytes outside any frame: noise, a partial telegram at start-up, padding. */
+  garbageBytes = 0;
+  ok = 0;
+  crcMismatch = 0;
+  noCrc = 0;
+  truncated = 0;
+  overflow = 0;
+  hdlc = 0;
+}
+
+const SLASH = 0x2f;
+const BANG = 0x21;
+const LF = 0x0a;
+const CR = 0x0d;
+const HDLC_FLAG = 0x7e;
+
+const HUNT = 0; // looking for "/" at a line start
+const BODY = 1; // inside a frame, before "!"
+const CHECKSUM = 2; // after "!", reading the CRC digits
+const DISCARD = 3; // after an overflow, until the next line-start "/"
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  const lower = byte | 0x20;
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
+  return -1;
+}
+
+/** A byte after which a "/" may begin a telegram: end of line, or anything that is not printable text. */
+function endsLine(byte: number): boolean {
+  return byte === LF || byte < 0x20 || byte > 0x7e;
+}
+
+/**
+ * Finds P1 telegrams ("/" … "!" CRC) in a byte stream fed in arbitrary chunks, checking the CRC as bytes
+ * arrive. One fixed buffer; the same frames whatever the chunking.
+ */
+export class Framer {
+  /** Frame bytes from "/" through "!" (CRC digits excluded). Valid during onFrame only. */
+  readonly buffer: Uint8Array;
+  /** Bytes of the current frame in `buffer`. */
+  length = 0;
+  status: number = FrameStatus.Ok;
+  /** CRC as sent (−1 when none), computed over "/" … "!", and the number of CRC digits sent. */
+  crcSent = -1;
+  crcComputed = 0;
+  crcDigits = 0;
+  readonly counters = new FramerCounters();
+
+  private readonly sink: FrameSink;
+  private state = HUNT;
+  private previous = LF; // the stream starts at a line start
+  private crc = 0;
+  private sentValue = 0;
+  private digitsOverflowed = false;
+  /** Set once binary HDLC was seen: then only a "/" right after a line feed starts a telegram. */
+  private binaryStream = false;
+
+  constructor(sink: FrameSink, options: FramerOptions = {}) {
+    const capacity = options.capacity ?? 4096;
+    if (!(capacity >= 64 && capacity <= 65536)) throw new RangeError(`frame capacity ${capacity} out of range 64..65536`);
+    this.buffer = new Uint8Array(capacity);
+    this.sink = sink;
+  }
+
+  /** Feeds bytes[start, end). */
+  push(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    this.counters.bytes += end - start;
+    for (let i = start; i < end; i++) this.step(bytes[i]);
+  }
+
+  /** End of the stream (file end, port closed): a frame in progress is reported, not silently dropped. */
+  end(): void {
+    if (this.state === BODY) this.emit(FrameStatus.Truncated);
+    else if (this.state === CHECKSUM) this.finishChecksum();
+    this.state = HUNT;
+    this.previous = LF;
+  }
+
+  private step(byte: number): void {
+    switch (this.state) {
+      case HUNT:
+        if (byte === SLASH && (this.binaryStream ? this.previous === LF : endsLine(this.previous))) this.begin();
+        else {
+          this.counters.garbageBytes++;
+          // Old Aidon firmware speaks binary HDLC/DLMS on the same port: a flag followed by a frame type 0xA_.
+          if (this.previous === HDLC_FLAG && (byte & 0xf0) === 0xa0) this.emitHdlc();
+        }
+        break;
+      case BODY:
+        if (byte === SLASH && this.previous === LF) {
+          this.emit(FrameStatus.Truncated);
+          this.begin();
+        } else if (this.length === this.buffer.length) {
+          this.emit(FrameStatus.Overflow);
+          this.state = DISCARD;
+          this.counters.garbageBytes++;
+        } else {
+          this.buffer[this.length++] = byte;
+          this.crc = crc16Update(this.crc, byte);
+          if (byte === BANG && this.previous === LF) this.state = CHECKSUM;
+        }
+        break;
+      case CHECKSUM: {
+        const digit = hexValue(byte);
+        if (digit >= 0) {
+          if (this.crcDigits === 4) this.digitsOverflowed = true;
+          else {
+            this.sentValue = this.sentValue * 16 + digit;
+            this.crcDigits++;
+          }
+        } else if (byte !== CR) {
+          this.finishChecksum();
+          // A telegram glued to the previous one's CRC still starts here.
+          if (byte === SLASH) this.begin();
+          else if (byte !== LF) this.counters.garbageBytes++;
+        }
+        break;
+      }
+      default: // DISCARD
+        if (byte === SLASH && this.previous === LF) this.begin();
+        else this.counters.garbageBytes++;
+    }
+    this.previous = byte;
+  }
+
+  private begin(): void {
+    this.state = BODY;
+    this.length = 1;
+    this.buffer[0] = SLASH;
+    this.crc = crc16Update(0, SLASH);
+    this.sentValue = 0;
+    this.crcDigits = 0;
+    this.digitsOverflowed = false;
+  }
+
+  private finishChecksum(): void {
+    if (this.crcDigits === 0) {
+      this.emit(FrameStatus.NoCrc);
+    } else {
+      this.crcSent = this.digitsOverflowed ? -1 : this.sentValue;
+      this.emit(!this.digitsOverflowed && this.sentValue === this.crc ? FrameStatus.Ok : FrameStatus.CrcMismatch);
+    }
+  }
+
+  private emit(status: number): void {
+    const c = this.counters;
+    if (status === FrameStatus.Ok) {
+      c.ok++;
+      this.binaryStream = false;
+    }
+    else if (status === FrameStatus.CrcMismatch) c.crcMismatch++;
+    else if (status === FrameStatus.NoCrc) c.noCrc++;
+    else if (status === FrameStatus.Truncated) c.truncated++;
+    else if (status === FrameStatus.Overflow) c.overflow++;
+    this.status = status;
+    this.crcComputed = this.crc;
+    if (status !== FrameStatus.Ok && status !== FrameStatus.CrcMismatch) this.crcSent = -1;
+    this.state = HUNT;
+    this.sink.onFrame(this);
+  }
+
+  private emitHdlc(): void {
+    this.counters.hdlc++;
+    this.binaryStream = true;
+    this.status = FrameStatus.Hdlc;
+    this.length = 0;
+    this.crcSent = -1;
+    this.crcDigits = 0;
+    this.sink.onFrame(this);
+  }
+}

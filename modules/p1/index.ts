@@ -1,0 +1,10 @@
+export { crc16, crc16Update } from "./crc16";
+export { Framer, FramerCounters, type FrameSink, type FramerOptions } from "./framer";
+export { FrameStatus, FRAME_STATUS_NAMES } from "./status";
+export { OBIS_ENTRIES, Layout, type ObisEntry } from "./catalog";
+export { ObisCatalog } from "./obis-catalog";
+export { obisKey, obisKeyOf } from "./obis";
+export { Reading, ParseCounters } from "./reading";
+export { TelegramParser, type ParserOptions } from "./parser";
+export { MeterTime, TimeStatus, readMeterTime, daysFromCivil } from "./meter-time";
+export { Quantity, UNITS, Unit, NO_UNIT } from "./units";

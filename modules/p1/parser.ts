@@ -1,0 +1,273 @@
+import { Layout } from "./catalog";
+import { readMeterTime } from "./meter-time";
+import { obisKey } from "./obis";
+import type { ObisCatalog } from "./obis-catalog";
+import type { Reading } from "./reading";
+import { NO_UNIT, unitMatches } from "./units";
+
+export interface ParserOptions {
+  /** UTC offset in minutes for a meter time without W/S flag (Swedish normal time: +60). */
+  defaultUtcOffsetMinutes?: number;
+  /** Meter times before this year are placeholders, not clocks. */
+  minYear?: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+const STAR = 0x2a;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const BANG = 0x21;
+/** Groups remembered per line; longer lines (Belgian peak history, logs) are still scanned and counted. */
+const MAX_GROUPS = 16;
+/** 15 significant digits always fit a double exactly. */
+const MAX_SIGNIFICANT_DIGITS = 15;
+/** Keeps the exponent within an Int8 slot. */
+const MAX_FRACTION_DIGITS = 30;
+
+function isDigit(byte: number): boolean {
+  return byte >= 0x30 && byte <= 0x39;
+}
+
+/**
+ * Parses a frame into a preallocated Reading without allocating: walks the bytes once, line by line.
+ * An odd line never invalidates the rest; it is counted and kept as an unknown span.
+ */
+export class TelegramParser {
+  private readonly catalog: ObisCatalog;
+  private readonly defaultOffset: number;
+  private readonly minYear: number;
+  private readonly groupStart = new Int32Array(MAX_GROUPS);
+  private readonly groupEnd = new Int32Array(MAX_GROUPS);
+  private groupCount = 0;
+  // Results of the last readObis / readNumber call (fields instead of return objects: no allocation).
+  private obisKey = 0;
+  private obisEnd = 0;
+  private numberMantissa = 0;
+  private numberExponent = 0;
+  private numberEnd = 0;
+
+  constructor(catalog: ObisCatalog, options: ParserOptions = {}) {
+    this.catalog = catalog;
+    this.defaultOffset = options.defaultUtcOffsetMinutes ?? 60;
+    this.minYear = options.minYear ?? 2020;
+    if (!Number.isInteger(this.defaultOffset) || Math.abs(this.defaultOffset) > 14 * 60) {
+      throw new RangeError(`UTC offset ${this.defaultOffset} min out of range ±840`);
+    }
+  }
+
+  /** Parses frame[0, length) ("/" … "!") into `reading` and returns it. */
+  parse(frame: Uint8Array, length: number, reading: Reading): Reading {
+    reading.clear();
+    reading.frame = frame;
+    let pos = 1;
+    while (pos < length && frame[pos] !== CR && frame[pos] !== LF) pos++;
+    reading.headerStart = 1;
+    reading.headerEnd = pos;
+    pos = this.nextLine(frame, pos, length);
+    while (pos < length) {
+      let end = this.lineEnd(frame, pos, length);
+      let next = this.nextLine(frame, end, length);
+      // DSMR 2.2 gas puts its value on the following line, which starts with "(".
+      while (next < length && frame[next] === OPEN) {
+        end = this.lineEnd(frame, next, length);
+        next = this.nextLine(frame, end, length);
+      }
+      if (end > pos && !(end - pos === 1 && frame[pos] === BANG)) this.parseLine(frame, pos, end, reading);
+      pos = next;
+    }
+    return reading;
+  }
+
+  private lineEnd(frame: Uint8Array, pos: number, length: number): number {
+    while (pos < length && frame[pos] !== LF && frame[pos] !== CR) pos++;
+    return pos;
+  }
+
+  private nextLine(frame: Uint8Array, pos: number, length: number): number {
+    while (pos < length && (frame[pos] === CR || frame[pos] === LF)) pos++;
+    return pos;
+  }
+
+  private keepUnknown(reading: Reading, start: number, end: number): void {
+    if (reading.unknownLength < reading.unknownStart.length) {
+      reading.unknownStart[reading.unknownLength] = start;
+      reading.unknownEnd[reading.unknownLength] = end;
+      reading.unknownLength++;
+    } else {
+      reading.counters.unknownDropped++;
+    }
+  }
+
+  private parseLine(frame: Uint8Array, start: number, end: number, reading: Reading): void {
+    if (!this.readObis(frame, start, end) || !this.readGroups(frame, this.obisEnd, end)) {
+      reading.counters.malformedLines++;
+      this.keepUnknown(reading, start, end);
+      return;
+    }
+    const slot = this.catalog.indexOf(this.obisKey);
+    if (slot < 0) {
+      reading.counters.unknownLines++;
+      this.keepUnknown(reading, start, end);
+      return;
+    }
+    const entry = this.catalog.entries[slot];
+    const layout = entry.layout;
+    const count = this.groupCount < MAX_GROUPS ? this.groupCount : MAX_GROUPS;
+    const g = layout === Layout.Timestamped || layout === Layout.Gas22 ? count - 1 : 0;
+    const gs = this.groupStart[g];
+    const ge = this.groupEnd[g];
+    if (gs === ge) return; // "()": nothing sent
+
+    if (layout === Layout.Clock) {
+      readMeterTime(frame, gs, ge, reading.time, this.defaultOffset, this.minYear);
+      this.store(reading, slot, gs, ge, gs, ge, 0, 0, NO_UNIT);
+      return;
+    }
+    if (layout === Layout.Text) {
+      this.store(reading, slot, gs, ge, gs, ge, 0, 0, NO_UNIT);
+      return;
+    }
+    if (!this.readNumber(frame, gs, ge)) {
+      reading.counters.valueRejected++;
+      return;
+    }
+    const valueEnd = this.numberEnd;
+    let unitStart = valueEnd < ge ? valueEnd + 1 : ge; // after "*"
+    let unitEnd = ge;
+    if (layout === Layout.Gas22 && unitStart === unitEnd && count >= 6) {
+      unitStart = this.groupStart[5];
+      unitEnd = this.groupEnd[5];
+    }
+    if (layout === Layout.Log) unitStart = unitEnd; // trailing groups are the log itself
+    let unit = NO_UNIT;
+    const units = entry.units;
+    if (unitStart === unitEnd) {
+      if (units.length > 0 && !entry.unitOptional) {
+        reading.counters.unitRejected++;
+        return;
+      }
+    } else {
+      for (let u = 0; u < units.length; u++) {
+        if (unitMatches(units[u], frame, unitStart, unitEnd)) {
+          unit = units[u];
+          break;
+        }
+      }
+      if (unit === NO_UNIT) {
+        reading.counters.unitRejected++;
+        return;
+      }
+    }
+    this.store(reading, slot, gs, valueEnd, gs, ge, this.numberMantissa, this.numberExponent, unit);
+  }
+
+  private store(reading: Reading, slot: number, valueStart: number, valueEnd: number, groupStart: number,
+    groupEnd: number, mantissa: number, exponent: number, unit: number): void {
+    if (reading.present[slot]) reading.counters.duplicateLines++;
+    else reading.order[reading.orderLength++] = slot;
+    reading.present[slot] = 1;
+    reading.mantissa[slot] = mantissa;
+    reading.exponent[slot] = exponent;
+    reading.unit[slot] = unit;
+    reading.valueStart[slot] = valueStart;
+    reading.valueEnd[slot] = valueEnd;
+    reading.groupStart[slot] = groupStart;
+    reading.groupEnd[slot] = groupEnd;
+  }
+
+  /** `A-B:C.D.E[*F]` followed by "(": sets obisKey and obisEnd (the "(" position). */
+  private readObis(frame: Uint8Array, start: number, end: number): boolean {
+    let pos = start;
+    let a = 0, b = 0, c = 0, d = 0, e = 0;
+    for (let field = 0; field < 5; field++) {
+      let value = 0;
+      const first = pos;
+      while (pos < end && isDigit(frame[pos]) && pos - first < 3) value = value * 10 + frame[pos++] - 0x30;
+      if (pos === first || value > 255) return false;
+      if (field === 0) a = value;
+      else if (field === 1) b = value;
+      else if (field === 2) c = value;
+      else if (field === 3) d = value;
+      else e = value;
+      if (field < 4) {
+        const separator = field === 0 ? MINUS : field === 1 ? 0x3a : DOT;
+        if (pos >= end || frame[pos] !== separator) return false;
+        pos++;
+      }
+    }
+    if (pos < end && frame[pos] === STAR) {
+      pos++;
+      const first = pos;
+      while (pos < end && isDigit(frame[pos])) pos++;
+      if (pos === first) return false;
+    }
+    if (pos >= end || frame[pos] !== OPEN) return false;
+    this.obisKey = obisKey(a, b, c, d, e);
+    this.obisEnd = pos;
+    return true;
+  }
+
+  /** Collects `(…)(…)…` groups from pos; line breaks between groups belong to continuation lines. */
+  private readGroups(frame: Uint8Array, pos: number, end: number): boolean {
+    let count = 0;
+    while (pos < end) {
+      const b = frame[pos];
+      if (b === CR || b === LF) {
+        pos++;
+        continue;
+      }
+      if (b !== OPEN) return count > 0 && this.setGroupCount(count);
+      let close = pos + 1;
+      while (close < end && frame[close] !== CLOSE) close++;
+      if (close >= end) return false;
+      if (count < MAX_GROUPS) {
+        this.groupStart[count] = pos + 1;
+        this.groupEnd[count] = close;
+      }
+      count++;
+      pos = close + 1;
+    }
+    return this.setGroupCount(count);
+  }
+
+  private setGroupCount(count: number): boolean {
+    this.groupCount = count;
+    return count > 0;
+  }
+
+  /** `[-]digits[.digits]` up to "*" or the end: sets numberMantissa, numberExponent, numberEnd. */
+  private readNumber(frame: Uint8Array, start: number, end: number): boolean {
+    let pos = start;
+    let negative = false;
+    if (pos < end && frame[pos] === MINUS) {
+      negative = true;
+      pos++;
+    }
+    let mantissa = 0;
+    let digits = 0;
+    let significant = 0;
+    let fraction = -1; // digits after the point, −1 before the point
+    for (; pos < end; pos++) {
+      const b = frame[pos];
+      if (isDigit(b)) {
+        digits++;
+        mantissa = mantissa * 10 + (b - 0x30);
+        if (mantissa !== 0) significant++;
+        if (fraction >= 0) fraction++;
+      } else if (b === DOT && fraction < 0) {
+        fraction = 0;
+      } else {
+        break;
+      }
+    }
+    if (digits === 0 || significant > MAX_SIGNIFICANT_DIGITS || fraction === 0 || fraction > MAX_FRACTION_DIGITS) return false;
+    if (pos < end && frame[pos] !== STAR) return false;
+    this.numberMantissa = negative && mantissa !== 0 ? -mantissa : mantissa;
+    this.numberExponent = fraction > 0 ? -fraction : 0;
+    this.numberEnd = pos;
+    return true;
+  }
+}
