@@ -1,0 +1,139 @@
+/**
+ * The one configuration schema. Each field is a Preferences key (<= 15 characters, the ESP32 NVS
+ * limit), an `mcconfig key=value` build argument of the same name, and a row of the setup page.
+ * Values are strings, whole numbers or booleans only: Preferences on the ESP32 stores no floats.
+ */
+
+/** Preferences domain (NVS namespace, <= 15 characters). */
+export const CONFIG_DOMAIN = "p1vscp";
+
+/** Longest Preferences key or domain the ESP32 accepts. */
+export const MAX_KEY_LENGTH = 15;
+
+/** Named checks for string fields, beyond length and allowed values. */
+export type StringFormat =
+  | "text" // any printable text
+  | "host" // DNS name or IPv4 address
+  | "hostname" // one DNS label: letters, digits, hyphen
+  | "segment" // one MQTT topic level: no '/', '+', '#'
+  | "topic" // topic template with {escapes}, no wildcards
+  | "guid" // empty, or 16 hex bytes separated by ':'
+  | "wpa" // empty (open network) or 8..63 characters
+  | "pem"; // empty, or one PEM certificate
+
+export type Group = "wifi" | "mqtt" | "vscp" | "meter";
+
+interface FieldBase {
+  /** Preferences key and build argument name. */
+  readonly key: keyof Settings;
+  readonly group: Group;
+  /** Short label for the setup page. */
+  readonly label: string;
+  /** Never logged, published or shown; the setup page shows whether it is set. */
+  readonly secret: boolean;
+}
+
+export interface StringField extends FieldBase {
+  readonly type: "string";
+  readonly default: string;
+  readonly maxLength: number;
+  readonly format: StringFormat;
+  /** When present the value must be one of these. */
+  readonly values?: readonly string[];
+}
+
+export interface IntField extends FieldBase {
+  readonly type: "int";
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** When present the value must be one of these (min/max still bound them). */
+  readonly values?: readonly number[];
+  /** Unit shown on the setup page. */
+  readonly unit?: string;
+}
+
+export interface BoolField extends FieldBase {
+  readonly type: "bool";
+  readonly default: boolean;
+}
+
+export type Field = StringField | IntField | BoolField;
+
+/** The validated configuration handed to the core. */
+export interface Settings {
+  ssid: string;
+  password: string;
+  hostname: string;
+  broker: string;
+  port: number;
+  mqttUser: string;
+  mqttPass: string;
+  clientId: string;
+  tls: boolean;
+  caCert: string;
+  keepAlive: number;
+  qos: number;
+  prefix: string;
+  topic: string;
+  sntp: string;
+  guid: string;
+  zone: number;
+  subzone: number;
+  nodeName: string;
+  heartbeat: number;
+  statsInterval: number;
+  snapshot: boolean;
+  utcOffset: number;
+  baud: number;
+  uartFormat: string;
+  invertRx: boolean;
+}
+
+export const UART_FORMATS = ["8N1", "7E1"] as const;
+export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+
+export const FIELDS: readonly Field[] = [
+  { key: "ssid", group: "wifi", label: "Wi-Fi network (SSID)", type: "string", default: "", maxLength: 32, format: "text", secret: false },
+  { key: "password", group: "wifi", label: "Wi-Fi password", type: "string", default: "", maxLength: 63, format: "wpa", secret: true },
+  { key: "hostname", group: "wifi", label: "Host name", type: "string", default: "p1vscp", maxLength: 32, format: "hostname", secret: false },
+
+  { key: "broker", group: "mqtt", label: "MQTT broker (name or IP address)", type: "string", default: "", maxLength: 64, format: "host", secret: false },
+  { key: "port", group: "mqtt", label: "MQTT port", type: "int", default: 1883, min: 1, max: 65535, secret: false },
+  { key: "mqttUser", group: "mqtt", label: "MQTT user", type: "string", default: "", maxLength: 64, format: "text", secret: false },
+  { key: "mqttPass", group: "mqtt", label: "MQTT password", type: "string", default: "", maxLength: 64, format: "text", secret: true },
+  { key: "clientId", group: "mqtt", label: "MQTT client id (empty: from the MAC)", type: "string", default: "", maxLength: 23, format: "segment", secret: false },
+  { key: "tls", group: "mqtt", label: "Use TLS", type: "bool", default: false, secret: false },
+  { key: "caCert", group: "mqtt", label: "CA certificate (PEM) for TLS", type: "string", default: "", maxLength: 3800, format: "pem", secret: false },
+  { key: "keepAlive", group: "mqtt", label: "MQTT keep alive", type: "int", default: 60, min: 0, max: 3600, unit: "s", secret: false },
+  { key: "qos", group: "mqtt", label: "MQTT QoS for events", type: "int", default: 0, min: 0, max: 1, values: [0, 1], secret: false },
+  { key: "prefix", group: "mqtt", label: "Topic prefix for status and stats", type: "string", default: "p1vscp", maxLength: 32, format: "segment", secret: false },
+  { key: "topic", group: "mqtt", label: "VSCP event topic template", type: "string", default: "vscp/{guid}/{class}/{type}/{nickname}/{sensorindex}", maxLength: 128, format: "topic", secret: false },
+  { key: "sntp", group: "mqtt", label: "Time server (SNTP)", type: "string", default: "pool.ntp.org", maxLength: 64, format: "host", secret: false },
+
+  { key: "guid", group: "vscp", label: "Base GUID (empty: from the MAC)", type: "string", default: "", maxLength: 47, format: "guid", secret: false },
+  { key: "zone", group: "vscp", label: "VSCP zone", type: "int", default: 0, min: 0, max: 255, secret: false },
+  { key: "subzone", group: "vscp", label: "VSCP subzone", type: "int", default: 0, min: 0, max: 255, secret: false },
+  { key: "nodeName", group: "vscp", label: "Node name", type: "string", default: "P1 meter", maxLength: 64, format: "text", secret: false },
+  { key: "heartbeat", group: "vscp", label: "Heartbeat interval", type: "int", default: 60, min: 10, max: 3600, unit: "s", secret: false },
+  { key: "statsInterval", group: "vscp", label: "Stats interval", type: "int", default: 60, min: 10, max: 3600, unit: "s", secret: false },
+  { key: "snapshot", group: "vscp", label: "Publish a JSON snapshot of every telegram", type: "bool", default: true, secret: false },
+  { key: "utcOffset", group: "vscp", label: "Meter clock offset from UTC when the telegram has no DST flag", type: "int", default: 60, min: -720, max: 840, unit: "min", secret: false },
+
+  { key: "baud", group: "meter", label: "Meter baud rate", type: "int", default: 115200, min: 1200, max: 115200, values: BAUD_RATES, secret: false },
+  { key: "uartFormat", group: "meter", label: "Meter frame format", type: "string", default: "8N1", maxLength: 3, format: "text", values: UART_FORMATS, secret: false },
+  { key: "invertRx", group: "meter", label: "Invert RX (direct wiring: on; transistor circuit: off)", type: "bool", default: true, secret: false },
+];
+
+/** Field by key; undefined for keys outside the schema. */
+export function fieldByKey(key: string): Field | undefined {
+  for (const field of FIELDS) if (field.key === key) return field;
+  return undefined;
+}
+
+/** A fresh Settings object holding every default. */
+export function defaultSettings(): Settings {
+  const settings: Record<string, string | number | boolean> = {};
+  for (const field of FIELDS) settings[field.key] = field.default;
+  return settings as unknown as Settings;
+}
