@@ -1,0 +1,66 @@
+import type { Pipeline, Recorder } from "./pipeline";
+
+// Harness self-test subjects: a tiny frame checksummer in three flavours, so the harness can show
+// that it sees slot allocations, string (chunk) allocations, and none.
+
+const SLASH = 0x2f;
+const BANG = 0x21;
+const LF = 0x0a;
+
+export type StandinFlavour = "prealloc" | "array" | "string";
+
+/** Sums the bytes of each "/"…"!…\n" frame into a preallocated table. */
+export class StandinChecksum implements Pipeline {
+  frames = 0;
+  private readonly sums = new Uint32Array(4);
+  private inFrame = false;
+  private afterBang = false;
+  private lines: number[] = [];
+  private text = "";
+
+  constructor(
+    private readonly record: Recorder | null,
+    private readonly flavour: StandinFlavour,
+  ) {}
+
+  push(bytes: Uint8Array, start: number, end: number): void {
+    const sums = this.sums;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i];
+      if (b === SLASH && !this.inFrame) {
+        this.inFrame = true;
+        this.afterBang = false;
+        sums[0] = 0;
+        sums[1] = 0;
+        if (this.flavour === "array") this.lines = [];
+      }
+      if (!this.inFrame) continue;
+      sums[0] = (sums[0] + b) >>> 0;
+      if (b === LF) {
+        sums[1]++;
+        if (this.flavour === "array") this.lines.push(sums[0]);
+        if (this.flavour === "string") this.text = "" + sums[0];
+        if (this.afterBang) this.complete();
+      } else if (b === BANG) {
+        this.afterBang = true;
+      }
+    }
+  }
+
+  end(): void {}
+
+  private complete(): void {
+    this.inFrame = false;
+    this.frames++;
+    if (this.record !== null) this.record({ sum: this.sums[0], lines: this.sums[1] });
+  }
+}
+
+/** Consumes nothing: measures the feeding loop itself. */
+export class NullPipeline implements Pipeline {
+  frames = 0;
+  push(bytes: Uint8Array, start: number, end: number): void {
+    for (let i = start; i < end; i++) if (bytes[i] === BANG) this.frames++;
+  }
+  end(): void {}
+}

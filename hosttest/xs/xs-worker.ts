@@ -1,0 +1,94 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { xsnap, type XsnapWorker } from "@agoric/xsnap";
+import { tmpName } from "tmp";
+import { bundleForXs } from "./bundle";
+import type { PipelineName } from "./runner";
+
+// @agoric/xsnap needs SES lockdown in this process: import "@endo/init" before this module.
+
+export interface Metered<T> {
+  value: T;
+  /** XS compute meter for the command (bytecodes and metered native work; deterministic). */
+  compute: number;
+  /** XS heap slots in use when the command returned (counter is reset to the live count by a GC). */
+  heapCount: number;
+}
+
+export interface FrameCost {
+  /** Frames fed (-1: the stream stopped producing frames). */
+  ran: number;
+  computePerFrame: number;
+  /** Heap slots still counted after the run minus after an empty run: 0 means nothing was allocated. */
+  heapGrowth: number;
+  heapSlotsPerFrame: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** One xsnap process running the bundled Runner (hosttest/xs/xs-entry.ts). */
+export class XsWorker {
+  private constructor(private readonly worker: XsnapWorker) {}
+
+  static async start(): Promise<XsWorker> {
+    const script = await bundleForXs();
+    const worker = await xsnap({
+      os: os.type(),
+      spawn,
+      fs: { ...fs.promises, createReadStream: fs.createReadStream, tmpName },
+      meteringLimit: 0,
+      stderr: "inherit",
+      stdout: "inherit",
+      name: "p1-xs-harness",
+    });
+    await worker.evaluate(script);
+    return new XsWorker(worker);
+  }
+
+  async load(name: string, bytes: Uint8Array): Promise<void> {
+    await this.command({ op: "load", name }, bytes);
+  }
+
+  /** Canonical dump (JSON text) of a stream fed through a fresh pipeline in chunks from `seed`. */
+  async dump(pipeline: PipelineName, stream: string, seed: number): Promise<string> {
+    const result = await this.command({ op: "dump", pipeline, stream, seed });
+    return JSON.parse(result.value) as string;
+  }
+
+  async prepare(pipeline: PipelineName, stream: string, seed: number): Promise<void> {
+    await this.command({ op: "prepare", pipeline, stream, seed });
+  }
+
+  /** Collects garbage, then feeds `count` frames; the meter covers exactly that. */
+  async run(count: number): Promise<Metered<number>> {
+    const metered = await this.command({ op: "run", count });
+    const ran = JSON.parse((await this.command({ op: "ran" })).value) as { ran: number };
+    return { ...metered, value: ran.ran };
+  }
+
+  /**
+   * Cost of `count` frames, measured as the difference to an empty run so the command's own
+   * fixed cost cancels out. The pipeline must be prepared and warmed up.
+   */
+  async measure(count: number): Promise<FrameCost> {
+    const empty = await this.run(0);
+    const full = await this.run(count);
+    const heapGrowth = full.heapCount - empty.heapCount;
+    return { ran: full.value, computePerFrame: (full.compute - empty.compute) / count, heapGrowth, heapSlotsPerFrame: heapGrowth / count };
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+
+  private async command(header: object, payload?: Uint8Array): Promise<Metered<string>> {
+    const head = encoder.encode(`${JSON.stringify(header)}\n`);
+    const message = new Uint8Array(head.length + (payload?.length ?? 0));
+    message.set(head, 0);
+    if (payload) message.set(payload, head.length);
+    const { reply, meterUsage } = await this.worker.issueCommand(message);
+    return { value: decoder.decode(reply), compute: meterUsage.compute, heapCount: meterUsage.currentHeapCount };
+  }
+}
