@@ -87,7 +87,10 @@ export class Framer {
 
   /** End of the stream (file end, port closed): a frame in progress is reported, not silently dropped. */
   end(): void {
-    if (this.state === BODY) this.emit(FrameStatus.Truncated);
+    if (this.state === BODY) {
+      if (this.length < 5) this.abandon();
+      else this.emit(FrameStatus.Truncated);
+    }
     else if (this.state === CHECKSUM) this.finishChecksum();
     this.state = HUNT;
     this.previous = LF;
@@ -96,15 +99,13 @@ export class Framer {
   private step(byte: number): void {
     switch (this.state) {
       case HUNT:
-        if (byte === SLASH && (this.binaryStream ? this.previous === LF : endsLine(this.previous))) this.begin();
-        else {
-          this.counters.garbageBytes++;
-          // Old Aidon firmware speaks binary HDLC/DLMS on the same port: a flag followed by a frame type 0xA_.
-          if (this.previous === HDLC_FLAG && (byte & 0xf0) === 0xa0) this.emitHdlc();
-        }
+        this.hunt(byte);
         break;
       case BODY:
-        if (byte === SLASH && this.previous === LF) {
+        if (this.length < 5 && !this.fitsHeader(this.length, byte)) {
+          this.abandon();
+          this.hunt(byte);
+        } else if (byte === SLASH && this.previous === LF) {
           this.emit(FrameStatus.Truncated);
           this.begin();
         } else if (this.length === this.buffer.length) {
@@ -148,6 +149,30 @@ export class Framer {
     this.sentValue = 0;
     this.crcDigits = 0;
     this.digitsOverflowed = false;
+  }
+
+  private hunt(byte: number): void {
+    if (byte === SLASH && (this.binaryStream ? this.previous === LF : endsLine(this.previous))) {
+      this.begin();
+      return;
+    }
+    this.counters.garbageBytes++;
+    // Old Aidon firmware speaks binary HDLC/DLMS on the same port: a flag followed by a frame type 0xA_.
+    if (this.previous === HDLC_FLAG && (byte & 0xf0) === 0xa0) this.emitHdlc();
+  }
+
+  /** A header starts "/" + three-letter manufacturer id + one printable character ("/ELL5", "/ISk5", "/NWA-"). */
+  private fitsHeader(position: number, byte: number): boolean {
+    if (position === 4) return byte >= 0x20 && byte <= 0x7e;
+    const lower = byte | 0x20;
+    return lower >= 0x61 && lower <= 0x7a;
+  }
+
+  /** A "/" that did not start a telegram: its bytes were noise. */
+  private abandon(): void {
+    this.counters.garbageBytes += this.length;
+    this.length = 0;
+    this.state = HUNT;
   }
 
   private finishChecksum(): void {

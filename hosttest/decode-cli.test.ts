@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { FIXTURES, REPO, TELEGRAMS } from "./support/p1";
+
+function decode(...args: string[]) {
+  const result = spawnSync(join(REPO, "node_modules/.bin/tsx"), [join(REPO, "hosttest/cli/decode.ts"), ...args], { encoding: "latin1" });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe("decode command", () => {
+  test("--json prints one NDJSON object per frame in the documented shape", () => {
+    const { code, out } = decode("--json", join(TELEGRAMS, "SE_sagemcom_ELL5_ellevio_4760.txt"));
+    expect(code).toBe(0);
+    const lines = out.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith('{"status":"ok","header":"ELL5\\\\253833635_A","crc":{"sent":"4760","computed":"4760"},' +
+      '"time":{"raw":"241212201348W","utc":"2024-12-12T19:13:48Z"')).toBe(true);
+    const record = JSON.parse(lines[0]);
+    expect(record.values).toHaveLength(26);
+    expect(record.values[0]).toEqual({ obis: "1-0:1.8.0", value: 47522.278, unit: "kWh", raw: "00047522.278*kWh" });
+    expect(record.unknown).toEqual([]);
+  });
+
+  test("a stream with several frames prints each; a non-ok frame makes the exit code 1", () => {
+    const { code, out } = decode("--json", join(FIXTURES, "crc-variants.txt"));
+    expect(out.trim().split("\n").map((l) => JSON.parse(l).status)).toEqual(["ok", "crc-mismatch", "no-crc"]);
+    expect(code).toBe(1);
+  });
+
+  test("the readable table lists values and the exit code is 0 for good telegrams", () => {
+    const { code, out } = decode(join(TELEGRAMS, "SE_aidon_6560_ADN9_CT_9AD0.txt"), join(TELEGRAMS, "SE_kaifa_MA304H4E_KFM5_7D16.txt"));
+    expect(code).toBe(0);
+    expect(out).toMatch(/frame 1: ok/);
+    expect(out).toMatch(/1-0:1\.8\.0\s+1219311\.383 Wh/);
+  });
+
+  test("no-CRC frames pass with --allow-no-crc", () => {
+    expect(decode("--allow-no-crc", join(TELEGRAMS, "NL_iskra_MT382_DSMR22_nocrc.txt")).code).toBe(0);
+    expect(decode(join(TELEGRAMS, "NL_iskra_MT382_DSMR22_nocrc.txt")).code).toBe(1);
+  });
+
+  test("usage errors exit 2 with a message; a missing file is reported", () => {
+    expect(decode()).toMatchObject({ code: 2 });
+    expect(decode("--bogus", "x").err).toMatch(/unknown option --bogus/);
+    const missing = decode(join(FIXTURES, "does-not-exist.txt"));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/cannot read/);
+  });
+});
