@@ -1,0 +1,72 @@
+import type { MeterValues } from "./swedish-telegram";
+
+/** Deterministic pseudo-random numbers (mulberry32), so the fixtures are the same on every machine. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function bump(hour: number, centre: number, width: number): number {
+  const d = (hour - centre) / width;
+  return Math.exp(-d * d);
+}
+
+/**
+ * A Swedish house with a heat pump and solar panels through one winter-sun day: base load, morning and
+ * evening peaks, a heat pump cycling on L1–L3, export around noon. Energy registers integrate the power.
+ */
+export function dayOfTelegrams(start: Date, stepSeconds: number, count: number, seed = 2025): MeterValues[] {
+  const next = random(seed);
+  const values: MeterValues[] = [];
+  let importKwh = 18234.512;
+  let exportKwh = 1207.089;
+  let reactiveImportKvarh = 84.377;
+  let reactiveExportKvarh = 3911.640;
+  for (let i = 0; i < count; i++) {
+    const time = new Date(start.getTime() + i * stepSeconds * 1000);
+    const hour = ((time.getTime() / 3600_000 + 1) % 24 + 24) % 24; // local normal time
+    const heatPump = Math.sin(hour * 1.7) > 0.2 ? 0.9 : 0.05;
+    const household = 0.25 + 1.6 * bump(hour, 7.5, 1.2) + 2.2 * bump(hour, 18, 1.8);
+    const solar = Math.max(0, 3.4 * bump(hour, 12.5, 2.4) - 0.2);
+    const phases: [number, number, number] = [0, 0, 0];
+    const exportKw: [number, number, number] = [0, 0, 0];
+    const importKw: [number, number, number] = [0, 0, 0];
+    const volts: [number, number, number] = [0, 0, 0];
+    const amps: [number, number, number] = [0, 0, 0];
+    const share = [0.45, 0.3, 0.25];
+    for (let p = 0; p < 3; p++) {
+      phases[p] = heatPump / 3 + household * share[p] * (0.85 + 0.3 * next()) - solar / 3;
+      importKw[p] = round(Math.max(0, phases[p]), 3);
+      exportKw[p] = round(Math.max(0, -phases[p]), 3);
+      volts[p] = round(231 + 3 * Math.sin(hour / 3 + p) + 2 * next() + (solar > 0 ? 2.5 * (solar / 3.2) : 0), 1);
+      amps[p] = round((importKw[p] + exportKw[p]) * 1000 / volts[p], 1);
+    }
+    const reactiveImportKvar: [number, number, number] = [0, 0, 0];
+    const reactiveExportKvar: [number, number, number] = [round(0.05 + 0.04 * next(), 3), round(0.1 * heatPump + 0.02, 3), round(0.03, 3)];
+    if (heatPump > 0.5) reactiveImportKvar[0] = round(0.12 * next(), 3);
+    const hours = stepSeconds / 3600;
+    if (i > 0) {
+      importKwh += (importKw[0] + importKw[1] + importKw[2]) * hours;
+      exportKwh += (exportKw[0] + exportKw[1] + exportKw[2]) * hours;
+      reactiveImportKvarh += (reactiveImportKvar[0] + reactiveImportKvar[1] + reactiveImportKvar[2]) * hours;
+      reactiveExportKvarh += (reactiveExportKvar[0] + reactiveExportKvar[1] + reactiveExportKvar[2]) * hours;
+    }
+    values.push({
+      time, importKwh: round(importKwh, 3), exportKwh: round(exportKwh, 3),
+      reactiveImportKvarh: round(reactiveImportKvarh, 3), reactiveExportKvarh: round(reactiveExportKvarh, 3),
+      importKw, exportKw, reactiveImportKvar, reactiveExportKvar, volts, amps,
+    });
+  }
+  return values;
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
