@@ -1,0 +1,201 @@
+import { TimeStatus } from "../p1/meter-time";
+import type { Reading } from "../p1/reading";
+import { NO_UNIT, UNITS } from "../p1/units";
+import { joinBytes, jsonStringBytes } from "./bytes";
+import { VscpClass, type VscpMapping } from "./mapping";
+import { ByteWriter, MAX_VALUE_CHARS, decimalFits, formatDecimal } from "./writer";
+import { writeIsoUtc } from "./utc";
+
+/** 0x8060: dumb node, normal priority. */
+export const VSCP_HEAD = 32864;
+
+/** Where the time of the last telegram's events came from. */
+export const TimeSource = {
+  /** The meter clock 0-0:1.0.0, converted to UTC. */
+  Meter: 0,
+  /** The device clock (SNTP): the meter clock was missing or a placeholder. */
+  Device: 1,
+  /** Neither clock was valid; the device's best clock was used anyway. */
+  None: 2,
+} as const;
+
+export interface EncoderOptions {
+  /** A device clock before this year is not set yet (default 2020). */
+  minValidYear?: number;
+}
+
+/** Cumulative counts for the health stats. */
+export class EncoderCounters {
+  telegrams = 0;
+  events = 0;
+  /** Telegrams timed by the meter clock, by the device clock, and by neither valid clock. */
+  meterTime = 0;
+  deviceTime = 0;
+  noValidTime = 0;
+  /** Values left out because their digits do not fit the encoder's limits (never seen from real meters). */
+  valuesSkipped = 0;
+}
+
+const HEAD = "{\"vscpHead\":" + VSCP_HEAD + ",\"vscpObId\":0,\"vscpDateTime\":\"";
+const TIMESTAMP = "\",\"vscpTimeStamp\":";
+
+/**
+ * Turns a Reading into VSCP class 1040 events, one JSON payload at a time, in one preallocated buffer.
+ * Everything constant per value (keys, GUID, note, topic) is prepared as bytes here; per telegram only the
+ * date, the time stamp and the value digits are written.
+ */
+export class EventEncoder {
+  readonly mapping: VscpMapping;
+  /** Holds the payload of the last `encode` call. */
+  readonly buffer: Uint8Array;
+  readonly counters = new EncoderCounters();
+  /** Time of the current telegram's events: UTC seconds, µs within the second, and its source. */
+  epochSeconds = 0;
+  timestampMicros = 0;
+  timeSource: number = TimeSource.Meter;
+  private readonly writer: ByteWriter;
+  private readonly dateWriter = new ByteWriter(20);
+  private readonly civil = new Int32Array(3);
+  private readonly head: Uint8Array;
+  private readonly timestampKey: Uint8Array;
+  /** Per slot: `,"vscpClass":…,"vscpData":[idx,zone,subzone,unit,`; `0],"vscpNote":…,"measurement":{"value":`; the rest. */
+  private readonly middle: Uint8Array[] = [];
+  private readonly tail: Uint8Array[] = [];
+  private readonly suffix: Uint8Array[] = [];
+  private readonly unitShift: Int8Array;
+  private readonly slots: Int16Array;
+  private readonly value = new Uint8Array(MAX_VALUE_CHARS);
+  private readonly scratch = new Uint8Array(24);
+  private readonly minDeviceMs: number;
+  private reading: Reading | null = null;
+  private count = 0;
+
+  constructor(mapping: VscpMapping, options: EncoderOptions = {}) {
+    this.mapping = mapping;
+    const minYear = options.minValidYear ?? 2020;
+    this.minDeviceMs = Date.UTC(minYear, 0, 1);
+    this.head = joinBytes([HEAD]);
+    this.timestampKey = joinBytes([TIMESTAMP]);
+    this.unitShift = Int8Array.from(UNITS.map((u) => u.shift));
+    const n = mapping.catalog.size;
+    this.slots = new Int16Array(n);
+    let largest = 0;
+    const empty = new Uint8Array(0);
+    for (let slot = 0; slot < n; slot++) {
+      if (!mapping.published[slot]) {
+        this.middle.push(empty);
+        this.tail.push(empty);
+        this.suffix.push(empty);
+        continue;
+      }
+      const index = mapping.sensorIndex[slot], zone = mapping.zoneOf[slot], subzone = mapping.subzoneOf[slot];
+      const unit = mapping.unitCode[slot];
+      this.middle.push(joinBytes([
+        `,"vscpClass":${VscpClass.MeasurementString},"vscpType":${mapping.type[slot]},"vscpGuid":"${mapping.guidText[slot]}",`,
+        `"vscpData":[${index},${zone},${subzone},${unit},`,
+      ]));
+      this.tail.push(joinBytes(["0],\"vscpNote\":", jsonStringBytes(mapping.label[slot]), ",\"measurement\":{\"value\":"]));
+      this.suffix.push(joinBytes([`,"unit":${unit},"sensorindex":${index},"zone":${zone},"subzone":${subzone}}}`]));
+      const size = this.middle[slot].length + this.tail[slot].length + this.suffix[slot].length;
+      if (size > largest) largest = size;
+    }
+    // head + date + time stamp key + 10 digits + fixed parts + the value twice (as "NN," codes and as digits)
+    this.writer = new ByteWriter(this.head.length + 20 + this.timestampKey.length + 10 + largest + MAX_VALUE_CHARS * 4);
+    this.buffer = this.writer.buffer;
+  }
+
+  /**
+   * Starts a telegram: picks its time and lists the events it yields (published, present values in sensor
+   * index order). `deviceWallMs` = the device's UTC clock in ms, NaN when it is not set. Returns the count.
+   */
+  beginTelegram(reading: Reading, deviceWallMs: number): number {
+    this.reading = reading;
+    this.pickTime(reading, deviceWallMs);
+    this.dateWriter.pos = 0;
+    writeIsoUtc(this.dateWriter, this.epochSeconds, this.civil);
+    const mapping = this.mapping;
+    const order = mapping.publishOrder;
+    let count = 0;
+    for (let i = 0; i < order.length; i++) {
+      const slot = order[i];
+      if (!reading.present[slot]) continue;
+      if (!decimalFits(reading.mantissa[slot], reading.exponent[slot] + this.shiftOf(reading.unit[slot]))) {
+        this.counters.valuesSkipped++;
+        continue;
+      }
+      this.slots[count++] = slot;
+    }
+    this.count = count;
+    this.counters.telegrams++;
+    this.counters.events += count;
+    return count;
+  }
+
+  /** Number of events of the current telegram. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Catalog slot of event i. */
+  slotOf(i: number): number {
+    return this.slots[i];
+  }
+
+  /** MQTT topic of event i (built once with the mapping). */
+  topicOf(i: number): string {
+    return this.mapping.topic[this.slots[i]];
+  }
+
+  /** Writes event i's JSON payload into `buffer` and returns its length. */
+  encode(i: number): number {
+    const reading = this.reading;
+    if (!reading || i < 0 || i >= this.count) throw new RangeError(`no event ${i} in this telegram`);
+    const slot = this.slots[i];
+    const w = this.writer;
+    w.pos = 0;
+    w.bytes(this.head);
+    w.bytes(this.dateWriter.buffer);
+    w.bytes(this.timestampKey);
+    w.uint(this.timestampMicros);
+    w.bytes(this.middle[slot]);
+    const value = this.value;
+    const length = formatDecimal(reading.mantissa[slot], reading.exponent[slot] + this.shiftOf(reading.unit[slot]), value, this.scratch);
+    for (let k = 0; k < length; k++) {
+      w.uint(value[k]);
+      w.byte(0x2c);
+    }
+    w.bytes(this.tail[slot]);
+    w.bytes(value, 0, length);
+    w.bytes(this.suffix[slot]);
+    return w.pos;
+  }
+
+  private shiftOf(unit: number): number {
+    return unit === NO_UNIT ? 0 : this.unitShift[unit];
+  }
+
+  /** Profile §2: the meter clock when valid, else the device clock, else the device's best guess (counted). */
+  private pickTime(reading: Reading, deviceWallMs: number): void {
+    if (reading.time.status === TimeStatus.Valid) {
+      this.epochSeconds = reading.time.epochSeconds;
+      this.timestampMicros = 0;
+      this.timeSource = TimeSource.Meter;
+      this.counters.meterTime++;
+      return;
+    }
+    const deviceValid = deviceWallMs >= this.minDeviceMs;
+    const ms = deviceWallMs >= 0 ? deviceWallMs : 0; // also NaN → 0
+    const seconds = Math.floor(ms / 1000);
+    let micros = Math.floor((ms - seconds * 1000) * 1000);
+    if (micros > 999999) micros = 999999;
+    this.epochSeconds = seconds;
+    this.timestampMicros = micros;
+    if (deviceValid) {
+      this.timeSource = TimeSource.Device;
+      this.counters.deviceTime++;
+    } else {
+      this.timeSource = TimeSource.None;
+      this.counters.noValidTime++;
+    }
+  }
+}

@@ -1,0 +1,226 @@
+import type { ObisCatalog } from "../p1/obis-catalog";
+import { Quantity } from "../p1/units";
+import { VscpConfigError } from "./config-error";
+import { baseGuid, guidText, nicknameOf, parseGuid, parseMac, sensorGuid } from "./guid";
+import { DEFAULT_TOPIC_TEMPLATE, TopicTemplate } from "./topic";
+
+export const VscpClass = {
+  Protocol: 0,
+  Information: 20,
+  Level2Information: 1026,
+  MeasurementString: 1040,
+} as const;
+
+/** Measurement types (identical in every VSCP measurement class). */
+export const MeasurementType = {
+  ElectricCurrent: 5,
+  Frequency: 9,
+  Energy: 13,
+  Power: 14,
+  ElectricalPotential: 16,
+  PowerFactor: 63,
+  ReactivePower: 64,
+  ReactiveEnergy: 65,
+} as const;
+
+/** VSCP type and unit code per catalog quantity; quantities without a VSCP type are not published. */
+function vscpTypeOf(quantity: number): { type: number; unit: number } | null {
+  switch (quantity) {
+    case Quantity.ActiveEnergy: return { type: MeasurementType.Energy, unit: 1 }; // kWh
+    case Quantity.ReactiveEnergy: return { type: MeasurementType.ReactiveEnergy, unit: 0 }; // kVArh
+    case Quantity.ActivePower: return { type: MeasurementType.Power, unit: 0 }; // W
+    case Quantity.ReactivePower: return { type: MeasurementType.ReactivePower, unit: 0 }; // VAr
+    case Quantity.Voltage: return { type: MeasurementType.ElectricalPotential, unit: 0 }; // V
+    case Quantity.Current: return { type: MeasurementType.ElectricCurrent, unit: 0 }; // A
+    case Quantity.Frequency: return { type: MeasurementType.Frequency, unit: 0 }; // Hz
+    case Quantity.PowerFactor: return { type: MeasurementType.PowerFactor, unit: 0 }; // cos φ
+    default: return null;
+  }
+}
+
+/** Per-code settings; anything left out keeps its default. */
+export interface EntryOverride {
+  /** OBIS code `A-B:C.D.E` of a catalog entry. */
+  obis: string;
+  enabled?: boolean;
+  sensorIndex?: number;
+  zone?: number;
+  subzone?: number;
+}
+
+export interface VscpMappingConfig {
+  /** Wi-Fi station MAC, `AA:BB:CC:DD:EE:FF`. Needed unless `guid` is set. */
+  mac?: string;
+  /** Base GUID (16 hex bytes); its last byte is replaced by the sensor index. Empty: from the MAC. */
+  guid?: string;
+  /** Event topic template; default `vscp/{guid}/{class}/{type}/{nickname}/{sensorindex}`. */
+  topic?: string;
+  /** MQTT QoS of the events, 0 or 1. */
+  qos?: number;
+  /** Zone and subzone of every entry without its own (0–255, default 0). */
+  zone?: number;
+  subzone?: number;
+  entries?: readonly EntryOverride[];
+}
+
+function byteSetting(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 255) {
+    throw new VscpConfigError(field, `${String(value)} is not a whole number 0..255`);
+  }
+  return value;
+}
+
+/**
+ * The OBIS catalog seen through VSCP: per catalog slot whether it is published and how (type, unit code,
+ * sensor index, zone, subzone, label, GUID, topic). Built once when the configuration is loaded.
+ */
+export class VscpMapping {
+  readonly catalog: ObisCatalog;
+  readonly qos: number;
+  readonly topicTemplate: TopicTemplate;
+  readonly zone: number;
+  readonly subzone: number;
+  /** 6 MAC bytes, or null when only a base GUID was configured. */
+  readonly mac: readonly number[] | null;
+  /** The node's GUID (last byte 0), used by the presence events. */
+  readonly nodeGuid: readonly number[];
+  readonly nodeGuidText: string;
+
+  /** Per catalog slot: 1 when the value is sent as a VSCP event. */
+  readonly published: Uint8Array;
+  /** Per slot: 1 when the code has a VSCP type at all (whether or not it is enabled). */
+  readonly publishable: Uint8Array;
+  /** Per slot (meaningful where publishable): VSCP type, unit code, sensor index, zone, subzone. */
+  readonly type: Uint8Array;
+  readonly unitCode: Uint8Array;
+  readonly sensorIndex: Uint8Array;
+  /** Default sensor index of each publishable slot (−1 elsewhere), before overrides. */
+  readonly defaultSensorIndex: Int16Array;
+  readonly zoneOf: Uint8Array;
+  readonly subzoneOf: Uint8Array;
+  /** Per slot: the note label, GUID and topic ("" / empty where not publishable). */
+  readonly label: readonly string[];
+  readonly guid: readonly (readonly number[])[];
+  readonly guidText: readonly string[];
+  readonly topic: readonly string[];
+  /** Published slots sorted by sensor index. */
+  readonly publishOrder: Int16Array;
+
+  constructor(catalog: ObisCatalog, config: VscpMappingConfig = {}) {
+    this.catalog = catalog;
+    if (config.qos !== undefined && config.qos !== 0 && config.qos !== 1) {
+      throw new VscpConfigError("qos", `${String(config.qos)} is not 0 or 1`);
+    }
+    this.qos = config.qos ?? 0;
+    this.topicTemplate = new TopicTemplate(config.topic ?? DEFAULT_TOPIC_TEMPLATE);
+    this.zone = byteSetting(config.zone, "zone", 0);
+    this.subzone = byteSetting(config.subzone, "subzone", 0);
+    const mac = config.mac ? parseMac(config.mac) : null;
+    const configured = config.guid ? parseGuid(config.guid) : null;
+    this.mac = mac;
+    this.nodeGuid = baseGuid(mac, configured);
+    this.nodeGuidText = guidText(this.nodeGuid);
+
+    const n = catalog.size;
+    this.published = new Uint8Array(n);
+    this.publishable = new Uint8Array(n);
+    this.type = new Uint8Array(n);
+    this.unitCode = new Uint8Array(n);
+    this.sensorIndex = new Uint8Array(n);
+    this.defaultSensorIndex = new Int16Array(n).fill(-1);
+    this.zoneOf = new Uint8Array(n);
+    this.subzoneOf = new Uint8Array(n);
+    let next = 0;
+    for (let slot = 0; slot < n; slot++) {
+      const vscp = vscpTypeOf(catalog.entries[slot].quantity);
+      if (!vscp) continue;
+      if (next > 255) throw new Error("more than 256 publishable catalog codes");
+      this.publishable[slot] = 1;
+      this.published[slot] = 1;
+      this.type[slot] = vscp.type;
+      this.unitCode[slot] = vscp.unit;
+      this.defaultSensorIndex[slot] = next;
+      this.sensorIndex[slot] = next++;
+      this.zoneOf[slot] = this.zone;
+      this.subzoneOf[slot] = this.subzone;
+    }
+    this.applyOverrides(config.entries ?? []);
+
+    const label: string[] = [];
+    const guid: number[][] = [];
+    const guidTexts: string[] = [];
+    const topic: string[] = [];
+    const order: number[] = [];
+    for (let slot = 0; slot < n; slot++) {
+      if (!this.publishable[slot]) {
+        label.push("");
+        guid.push([]);
+        guidTexts.push("");
+        topic.push("");
+        continue;
+      }
+      const g = sensorGuid(this.nodeGuid, this.sensorIndex[slot]);
+      label.push(catalog.entries[slot].label);
+      guid.push(g);
+      guidTexts.push(guidText(g));
+      topic.push(this.topicTemplate.render({
+        guid: guidText(g), class: VscpClass.MeasurementString, type: this.type[slot], nickname: nicknameOf(g),
+        sensorindex: this.sensorIndex[slot], zone: this.zoneOf[slot], subzone: this.subzoneOf[slot],
+      }));
+      if (this.published[slot]) order.push(slot);
+    }
+    order.sort((a, b) => this.sensorIndex[a] - this.sensorIndex[b]);
+    this.label = label;
+    this.guid = guid;
+    this.guidText = guidTexts;
+    this.topic = topic;
+    this.publishOrder = Int16Array.from(order);
+  }
+
+  private applyOverrides(entries: readonly EntryOverride[]): void {
+    const seen = new Set<number>();
+    entries.forEach((entry, i) => {
+      const field = `entries[${i}]`;
+      if (!entry || typeof entry.obis !== "string") throw new VscpConfigError(`${field}.obis`, "an OBIS code is required");
+      let slot: number;
+      try {
+        slot = this.catalog.indexOfCode(entry.obis);
+      } catch {
+        throw new VscpConfigError(`${field}.obis`, `"${entry.obis}" is not an OBIS code like 1-0:1.8.0`);
+      }
+      if (slot < 0) throw new VscpConfigError(`${field}.obis`, `${entry.obis} is not in the OBIS catalog`);
+      if (seen.has(slot)) throw new VscpConfigError(`${field}.obis`, `${entry.obis} is configured twice`);
+      seen.add(slot);
+      if (!this.publishable[slot]) {
+        if (entry.enabled === false) return; // disabling a code that is never sent is harmless
+        throw new VscpConfigError(`${field}.obis`, `${entry.obis} (${this.catalog.entries[slot].label}) has no VSCP measurement type`);
+      }
+      if (entry.enabled !== undefined) {
+        if (typeof entry.enabled !== "boolean") throw new VscpConfigError(`${field}.enabled`, "must be true or false");
+        this.published[slot] = entry.enabled ? 1 : 0;
+      }
+      this.sensorIndex[slot] = byteSetting(entry.sensorIndex, `${field}.sensorIndex`, this.sensorIndex[slot]);
+      this.zoneOf[slot] = byteSetting(entry.zone, `${field}.zone`, this.zoneOf[slot]);
+      this.subzoneOf[slot] = byteSetting(entry.subzone, `${field}.subzone`, this.subzoneOf[slot]);
+    });
+    // Two published values with one sensor index would share a GUID and a topic.
+    const owner = new Int16Array(256).fill(-1);
+    for (let slot = 0; slot < this.catalog.size; slot++) {
+      if (!this.published[slot]) continue;
+      const index = this.sensorIndex[slot];
+      const other = owner[index];
+      if (other >= 0) {
+        const i = entries.findIndex((e) => e.obis === this.catalog.entries[slot].obis || e.obis === this.catalog.entries[other].obis);
+        throw new VscpConfigError(i >= 0 ? `entries[${i}].sensorIndex` : "entries",
+          `sensor index ${index} is used by both ${this.catalog.entries[other].obis} and ${this.catalog.entries[slot].obis}`);
+      }
+      owner[index] = slot;
+    }
+  }
+
+  /** Catalog slot of an OBIS code, or −1. */
+  slotOf(obis: string): number {
+    return this.catalog.indexOfCode(obis);
+  }
+}
