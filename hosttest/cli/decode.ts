@@ -1,23 +1,31 @@
-// decode [--json] [--allow-no-crc] FILE...: prints every frame found in each file (one raw byte stream each).
+// decode [--json] [--allow-no-crc] [--events [--mac MAC]] FILE...: prints every frame found in each file (one raw
+// byte stream each) and, with --events, the VSCP events (topic and payload) each accepted frame becomes.
 import { readFileSync } from "node:fs";
 import { Framer, type FrameSink } from "../../modules/p1/framer";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
 import { FrameStatus } from "../../modules/p1/status";
+import { EventEncoder } from "../../modules/vscp/encoder";
+import { VscpMapping } from "../../modules/vscp/mapping";
 import { frameRecord, type FrameRecord } from "./frame-record";
 
-const USAGE = "usage: npm run --silent decode -- [--json] [--allow-no-crc] [--utc-offset MINUTES] FILE...";
+const USAGE = "usage: npm run --silent decode -- [--json] [--allow-no-crc] [--utc-offset MINUTES] [--events [--mac AA:BB:CC:DD:EE:FF]] FILE...";
+
+/** MAC used for the event GUIDs when --mac is not given (the profile's example). */
+const EXAMPLE_MAC = "24:0A:C4:12:34:56";
 
 interface Options {
   json: boolean;
   allowNoCrc: boolean;
   utcOffset: number;
+  events: boolean;
+  mac: string | null;
   files: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { json: false, allowNoCrc: false, utcOffset: 60, files: [] };
+  const options: Options = { json: false, allowNoCrc: false, utcOffset: 60, events: false, mac: null, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") options.json = true;
@@ -25,11 +33,16 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--utc-offset") {
       options.utcOffset = Number(argv[++i]);
       if (!Number.isInteger(options.utcOffset)) throw new Error("--utc-offset takes whole minutes, e.g. 60");
+    } else if (arg === "--events") options.events = true;
+    else if (arg === "--mac") {
+      options.mac = argv[++i] ?? "";
+      if (!options.mac) throw new Error("--mac takes a MAC address, e.g. AA:BB:CC:DD:EE:FF");
     } else if (arg === "--help" || arg === "-h") throw new Error(USAGE);
     else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}`);
     else options.files.push(arg);
   }
   if (options.files.length === 0) throw new Error("no input file");
+  if (options.mac !== null && !options.events) throw new Error("--mac only applies with --events");
   return options;
 }
 
@@ -52,6 +65,16 @@ function main(): number {
   const catalog = new ObisCatalog();
   const parser = new TelegramParser(catalog, { defaultUtcOffsetMinutes: options.utcOffset });
   const reading = new Reading(catalog);
+  let encoder: EventEncoder | null = null;
+  if (options.events) {
+    try {
+      encoder = new EventEncoder(new VscpMapping(catalog, { mac: options.mac ?? EXAMPLE_MAC }));
+    } catch (error) {
+      console.error(`${(error as Error).message}\n${USAGE}`);
+      return 2;
+    }
+  }
+  const text = new TextDecoder();
   let allOk = true;
   for (const file of options.files) {
     let bytes: Uint8Array;
@@ -71,6 +94,14 @@ function main(): number {
         if (!accepted) allOk = false;
         if (options.json) console.log(JSON.stringify({ ...record, file }));
         else printTable(file, index, record);
+        if (encoder && accepted && parsed) {
+          // The payload bytes are printed as they would be published, not re-serialised.
+          const count = encoder.beginTelegram(parsed, Date.now());
+          for (let i = 0; i < count; i++) {
+            const payload = text.decode(encoder.buffer.subarray(0, encoder.encode(i)));
+            console.log(`${options.json ? "" : "  "}{"topic":${JSON.stringify(encoder.topicOf(i))},"payload":${payload}}`);
+          }
+        }
         index++;
       },
     };
