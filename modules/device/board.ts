@@ -1,0 +1,154 @@
+/**
+ * Board wiring as the board manifest fragment puts it in `mc/config` (`"config": {"board": {...}}`),
+ * checked once at start-up. Pure: no Moddable imports, so the checks run under vitest.
+ */
+
+export type Chip = "esp32" | "esp32c3" | "esp32s3" | "esp32c6" | "lin";
+
+/** How the meter's data-request (RTS) line is driven. */
+export type RtsWiring =
+  | { mode: "gpio"; pin: number; activeLow: boolean } // GPIO switches a transistor that feeds RTS from the port's +5 V
+  | { mode: "5v" } // RTS wired permanently to the port's +5 V
+  | { mode: "none" }; // meter sends without a request
+
+export interface LedWiring {
+  pin: number;
+  activeLow: boolean;
+  /** "gpio": plain LED; "neopixel": addressable LED driven by the board's own setup. */
+  kind: "gpio" | "neopixel";
+}
+
+export interface ButtonWiring {
+  pin: number;
+  activeLow: boolean;
+}
+
+export interface Board {
+  name: string;
+  chip: Chip;
+  /** UART index for the meter; never 0 on the ESP32 family (the console/debugger owns it). */
+  uartPort: number;
+  rxPin: number;
+  /** tty or pty path on `lin`; empty on the ESP32 family. */
+  device: string;
+  rts: RtsWiring;
+  led?: LedWiring;
+  button?: ButtonWiring;
+}
+
+export interface BoardSelection {
+  /** undefined when the wiring is unusable; `problems` says why. */
+  board?: Board;
+  problems: string[];
+}
+
+interface ChipFacts {
+  /** UART indexes the meter may use (0 is the console; esp32c6's 2 is the LP UART the driver does not handle). */
+  uarts: readonly number[];
+  maxGpio: number;
+  /** Pins wired to the SPI flash on common modules. */
+  flashPins: readonly number[];
+  /** Input-only pins: fine for RX, not for RTS or LED. */
+  inputOnly: readonly number[];
+}
+
+const CHIPS: Record<Exclude<Chip, "lin">, ChipFacts> = {
+  esp32: { uarts: [1, 2], maxGpio: 39, flashPins: [6, 7, 8, 9, 10, 11], inputOnly: [34, 35, 36, 37, 38, 39] },
+  esp32c3: { uarts: [1], maxGpio: 21, flashPins: [12, 13, 14, 15, 16, 17], inputOnly: [] },
+  esp32s3: { uarts: [1, 2], maxGpio: 48, flashPins: [26, 27, 28, 29, 30, 31, 32], inputOnly: [] },
+  esp32c6: { uarts: [1], maxGpio: 30, flashPins: [24, 25, 26, 27, 28, 29, 30], inputOnly: [] },
+};
+
+/** Checks the board description; every problem is listed, none throws. */
+export function selectBoard(raw: unknown): BoardSelection {
+  const problems: string[] = [];
+  if (!isRecord(raw)) return { problems: ["board: missing; build with -p esp32/<board> or -p lin (see boards/)"] };
+
+  const name = typeof raw.name === "string" && raw.name ? raw.name : "";
+  if (!name) problems.push("board.name: missing");
+  const chip = raw.chip as Chip;
+  if (chip !== "lin" && !(chip in CHIPS)) {
+    problems.push(`board.chip: "${String(raw.chip)}" is not one of esp32, esp32c3, esp32s3, esp32c6, lin`);
+    return { problems };
+  }
+
+  const rts = readRts(raw.rts, problems);
+  const led = readLed(raw.led, problems);
+  const button = readButton(raw.button, problems);
+
+  if (chip === "lin") {
+    const device = typeof raw.device === "string" ? raw.device : "";
+    if (!device.startsWith("/")) problems.push("board.device: must be a tty or pty path such as /dev/ttyUSB0");
+    if (rts.mode === "gpio") problems.push("board.rts: no GPIO on lin; use \"5v\" or \"none\"");
+    if (problems.length) return { problems };
+    return { board: { name, chip, uartPort: 0, rxPin: -1, device, rts, led, button }, problems };
+  }
+
+  const facts = CHIPS[chip];
+  const uartPort = raw.uartPort;
+  if (uartPort === 0) problems.push("board.uartPort: UART0 belongs to the console and debugger; use " + facts.uarts.join(" or "));
+  else if (!isInt(uartPort) || facts.uarts.indexOf(uartPort) < 0) problems.push(`board.uartPort: must be ${facts.uarts.join(" or ")} on ${chip}`);
+
+  const rxPin = raw.rxPin;
+  checkPin("board.rxPin", rxPin, facts, false, problems);
+  if (rts.mode === "gpio") checkPin("board.rts.pin", rts.pin, facts, true, problems);
+  if (led) checkPin("board.led.pin", led.pin, facts, true, problems);
+  if (button) checkPin("board.button.pin", button.pin, facts, false, problems);
+
+  const used: number[] = [];
+  const claim = (what: string, pin: unknown) => {
+    if (!isInt(pin)) return;
+    if (used.indexOf(pin) >= 0) problems.push(`${what}: GPIO ${pin} is already used by another signal`);
+    used.push(pin);
+  };
+  claim("board.rxPin", rxPin);
+  if (rts.mode === "gpio") claim("board.rts.pin", rts.pin);
+  if (led) claim("board.led.pin", led.pin);
+  if (button) claim("board.button.pin", button.pin);
+
+  if (problems.length) return { problems };
+  return { board: { name, chip, uartPort: uartPort as number, rxPin: rxPin as number, device: "", rts, led, button }, problems };
+}
+
+function checkPin(what: string, pin: unknown, facts: ChipFacts, output: boolean, problems: string[]): void {
+  if (!isInt(pin) || pin < 0 || pin > facts.maxGpio) {
+    problems.push(`${what}: must be a GPIO number 0..${facts.maxGpio}`);
+    return;
+  }
+  if (facts.flashPins.indexOf(pin) >= 0) problems.push(`${what}: GPIO ${pin} is wired to the flash chip`);
+  if (output && facts.inputOnly.indexOf(pin) >= 0) problems.push(`${what}: GPIO ${pin} is input-only`);
+}
+
+function readRts(raw: unknown, problems: string[]): RtsWiring {
+  if (raw === "5v") return { mode: "5v" };
+  if (raw === "none" || raw === undefined) return { mode: "none" };
+  if (isRecord(raw) && isInt(raw.pin)) return { mode: "gpio", pin: raw.pin, activeLow: raw.activeLow === true };
+  problems.push('board.rts: must be {"pin": n, "activeLow": bool}, "5v" or "none"');
+  return { mode: "none" };
+}
+
+function readLed(raw: unknown, problems: string[]): LedWiring | undefined {
+  if (raw === undefined || raw === "none") return undefined;
+  if (isRecord(raw) && isInt(raw.pin)) {
+    const kind = raw.kind === "neopixel" ? "neopixel" : "gpio";
+    if (raw.kind !== undefined && raw.kind !== "gpio" && raw.kind !== "neopixel") problems.push('board.led.kind: must be "gpio" or "neopixel"');
+    return { pin: raw.pin, activeLow: raw.activeLow === true, kind };
+  }
+  problems.push('board.led: must be {"pin": n, "activeLow": bool, "kind": "gpio"|"neopixel"} or "none"');
+  return undefined;
+}
+
+function readButton(raw: unknown, problems: string[]): ButtonWiring | undefined {
+  if (raw === undefined || raw === "none") return undefined;
+  if (isRecord(raw) && isInt(raw.pin)) return { pin: raw.pin, activeLow: raw.activeLow !== false };
+  problems.push('board.button: must be {"pin": n, "activeLow": bool} or "none"');
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+function isInt(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value);
+}

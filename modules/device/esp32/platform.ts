@@ -1,0 +1,85 @@
+import Digital from "embedded:io/digital";
+import WiFi from "embedded:network/interface/wifi";
+import Timer from "timer";
+import type * as Platform from "../platform";
+import type { MeterUartCallbacks } from "../meter-source";
+import type { MeterUartOptions } from "../uart-options";
+import { WiFiStationLink } from "../wifi-link";
+
+/** The native driver in p1_meter_uart.c. */
+class NativeMeterUart extends Native("xs_p1uart_destructor") {
+  constructor(port: number, receive: number, baud: number, dataBits: number, parity: number, stopBits: number, inverseMask: number, rxBufferSize: number) {
+    super();
+    native("xs_p1uart_open").call(this, port, receive, baud, dataBits, parity, stopBits, inverseMask, rxBufferSize);
+  }
+  /** Counts pending error events; returns the bytes waiting in the ring buffer. */
+  poll(): number {
+    return native("xs_p1uart_poll").call(this);
+  }
+  read(buffer: Uint8Array): number {
+    return native("xs_p1uart_read").call(this, buffer);
+  }
+  get overruns(): number {
+    return native("xs_p1uart_get_overruns").call(this);
+  }
+  get framingErrors(): number {
+    return native("xs_p1uart_get_framing_errors").call(this);
+  }
+  close(): void {
+    native("xs_p1uart_close").call(this);
+  }
+}
+
+/** Polls the driver's ring buffer (>= 4 KiB, filled by its interrupt) and reports readable bytes. */
+class PolledMeterUart {
+  private uart: NativeMeterUart | undefined;
+  private timer: Timer | undefined;
+  private lastOverruns = 0;
+  private lastFramingErrors = 0;
+
+  constructor(options: MeterUartOptions, callbacks: MeterUartCallbacks) {
+    const uart = new NativeMeterUart(options.port, options.receive, options.baud, options.dataBits, options.parity, options.stopBits, options.inverseMask, options.rxBufferSize);
+    this.uart = uart;
+    this.timer = Timer.repeat(() => {
+      const waiting = uart.poll();
+      if (waiting > 0) callbacks.onReadable(waiting);
+    }, options.pollMs);
+  }
+
+  read(buffer: Uint8Array): number {
+    return this.uart ? this.uart.read(buffer) : 0;
+  }
+
+  get overruns(): number {
+    return this.uart ? this.uart.overruns : this.lastOverruns;
+  }
+
+  get framingErrors(): number {
+    return this.uart ? this.uart.framingErrors : this.lastFramingErrors;
+  }
+
+  close(): void {
+    Timer.clear(this.timer);
+    this.timer = undefined;
+    const uart = this.uart;
+    if (!uart) return;
+    this.lastOverruns = uart.overruns;
+    this.lastFramingErrors = uart.framingErrors;
+    this.uart = undefined;
+    uart.close();
+  }
+}
+
+export const PLATFORM: typeof Platform.PLATFORM = "esp32";
+
+export const openMeterUart: typeof Platform.openMeterUart = (options, callbacks) => new PolledMeterUart(options, callbacks);
+
+export const openOutputPin: typeof Platform.openOutputPin = (pin, initialValue) => {
+  // Not a literal at the call: older typings lack initialValue, which the SDK's Digital supports.
+  const options = { pin, mode: Digital.Output, initialValue };
+  return new Digital(options);
+};
+
+export const openStation: typeof Platform.openStation = (options, scheduler) => new WiFiStationLink(WiFi, options, scheduler);
+
+export const restart: typeof Platform.restart = () => System.restart();
