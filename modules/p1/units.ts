@@ -20,32 +20,45 @@ export const Quantity = {
 
 export type QuantityCode = (typeof Quantity)[keyof typeof Quantity];
 
+/** Lower-case form of an ASCII letter; other bytes unchanged. */
+export function asciiLower(byte: number): number {
+  return byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
+}
+
 export interface UnitSpec {
   /** Spelling used in output; matching is case-insensitive. */
   readonly name: string;
+  /** `name` in lower case as character codes: XS boxes a string for every charCodeAt call, an array read is free. */
+  readonly lower: readonly number[];
   /** Decimal places to shift the meter's digits to reach the quantity's canonical unit (kW→W: +3, Wh→kWh: −3). */
   readonly shift: number;
 }
 
-/** Every unit spelling the parser accepts. Index = unit id stored in a Reading. Lower-case names for matching. */
+function unit(name: string, shift: number): UnitSpec {
+  const lower: number[] = [];
+  for (let i = 0; i < name.length; i++) lower.push(asciiLower(name.charCodeAt(i)));
+  return { name, lower, shift };
+}
+
+/** Every unit spelling the parser accepts. Index = unit id stored in a Reading. */
 export const UNITS: readonly UnitSpec[] = [
-  { name: "kWh", shift: 0 }, // 0
-  { name: "Wh", shift: -3 }, // 1
-  { name: "kvarh", shift: 0 }, // 2 (also kVArh)
-  { name: "varh", shift: -3 }, // 3 (also VArh)
-  { name: "kW", shift: 3 }, // 4
-  { name: "W", shift: 0 }, // 5
-  { name: "kvar", shift: 3 }, // 6 (also kVAr)
-  { name: "var", shift: 0 }, // 7 (also VAr)
-  { name: "kVA", shift: 3 }, // 8
-  { name: "VA", shift: 0 }, // 9
-  { name: "V", shift: 0 }, // 10
-  { name: "A", shift: 0 }, // 11
-  { name: "Hz", shift: 0 }, // 12
-  { name: "s", shift: 0 }, // 13
-  { name: "m3", shift: 0 }, // 14
-  { name: "GJ", shift: 0 }, // 15
-  { name: "MWh", shift: 3 }, // 16
+  unit("kWh", 0), // 0
+  unit("Wh", -3), // 1
+  unit("kvarh", 0), // 2 (also kVArh)
+  unit("varh", -3), // 3 (also VArh)
+  unit("kW", 3), // 4
+  unit("W", 0), // 5
+  unit("kvar", 3), // 6 (also kVAr)
+  unit("var", 0), // 7 (also VAr)
+  unit("kVA", 3), // 8
+  unit("VA", 0), // 9
+  unit("V", 0), // 10
+  unit("A", 0), // 11
+  unit("Hz", 0), // 12
+  unit("s", 0), // 13
+  unit("m3", 0), // 14
+  unit("GJ", 0), // 15
+  unit("MWh", 3), // 16
 ];
 
 export const Unit = {
@@ -56,17 +69,13 @@ export const Unit = {
 /** Marks "no unit was sent" in a Reading's unit slot. */
 export const NO_UNIT = -1;
 
-/** Lower-case form of an ASCII letter; other bytes unchanged. */
-export function asciiLower(byte: number): number {
-  return byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
-}
 
 /** True when bytes[start, end) spell the unit, ignoring case. */
 export function unitMatches(unit: number, bytes: Uint8Array, start: number, end: number): boolean {
-  const name = UNITS[unit].name;
-  if (name.length !== end - start) return false;
-  for (let i = 0; i < name.length; i++) {
-    if (asciiLower(bytes[start + i]) !== asciiLower(name.charCodeAt(i))) return false;
+  const lower = UNITS[unit].lower;
+  if (lower.length !== end - start) return false;
+  for (let i = 0; i < lower.length; i++) {
+    if (asciiLower(bytes[start + i]) !== lower[i]) return false;
   }
   return true;
 }
