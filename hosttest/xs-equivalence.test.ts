@@ -14,7 +14,7 @@ const files = [
 ];
 /** 0: the whole file in one push; others: pseudo-random chunks of 1..128 bytes. */
 const SEEDS = [0, 1, 4242];
-const PIPELINES: PipelineName[] = ["p1"];
+const PIPELINES: PipelineName[] = ["p1-vscp"];
 
 const node = new Runner();
 let xs: XsWorker;
@@ -46,15 +46,16 @@ describe("XS and Node give the same result", () => {
     });
   }
 
-  it("finds and parses all 12 Swedish telegrams (the comparison is not vacuous)", () => {
-    const dump = JSON.parse(node.dump("p1", "stream/SE_all", 1)) as {
+  it("finds, parses and encodes all 12 Swedish telegrams (the comparison is not vacuous)", () => {
+    const dump = JSON.parse(node.dump("p1-vscp", "stream/SE_all", 1)) as {
       frames: number;
-      entries: { record: { status: string; values: unknown[] } }[];
+      entries: { record: { status: string; values: unknown[] }; events: { events: unknown[] } }[];
     };
     expect(dump.frames).toBe(12);
     for (const entry of dump.entries) {
       expect(entry.record.status).toBe("ok");
       expect(entry.record.values.length).toBeGreaterThanOrEqual(20);
+      expect(entry.events.events.length).toBeGreaterThanOrEqual(20);
     }
   });
 });

@@ -3,25 +3,36 @@ import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
 import { FrameStatus } from "../../modules/p1/status";
+import { EventEncoder } from "../../modules/vscp/encoder";
+import { VscpMapping } from "../../modules/vscp/mapping";
 import { frameRecord } from "../cli/frame-record";
 import { printable, stateDump } from "./dump";
 import type { Pipeline, Recorder } from "./pipeline";
 
-/** The P1 core as the firmware chains it: bytes → Framer (CRC) → TelegramParser → Reading. */
+/** How far down the firmware's chain a pipeline goes (each stage includes the ones before). */
+export const Stage = { Frame: 0, Parse: 1, Encode: 2 } as const;
+export type StageCode = (typeof Stage)[keyof typeof Stage];
+
+const MAC = "24:0A:C4:12:34:56";
+/** Device clock handed to the encoder (used only when the meter clock is not valid): fixed, so runs repeat. */
+const DEVICE_WALL_MS = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+/** The core as the firmware chains it: bytes → Framer (CRC) → TelegramParser → Reading → EventEncoder. */
 export class P1Pipeline implements Pipeline, FrameSink {
   frames = 0;
   readonly framer: Framer;
   readonly reading: Reading;
+  readonly encoder: EventEncoder;
   private readonly parser: TelegramParser;
 
-  /** `parse` false: framing and CRC only (to split the cost). */
   constructor(
     private readonly record: Recorder | null,
-    private readonly parse = true,
+    private readonly stage: StageCode,
   ) {
     const catalog = new ObisCatalog();
     this.parser = new TelegramParser(catalog);
     this.reading = new Reading(catalog);
+    this.encoder = new EventEncoder(new VscpMapping(catalog, { mac: MAC }));
     this.framer = new Framer(this);
   }
 
@@ -35,19 +46,47 @@ export class P1Pipeline implements Pipeline, FrameSink {
 
   onFrame(framer: Framer): void {
     this.frames++;
-    const parsed = this.parse && framer.status !== FrameStatus.Hdlc;
+    const parsed = this.stage >= Stage.Parse && framer.status !== FrameStatus.Hdlc;
     if (parsed) this.parser.parse(framer.buffer, framer.length, this.reading);
-    if (this.record !== null) this.record(dumpP1Frame(framer, parsed ? this.reading : null));
+    // Like the firmware: only CRC-checked telegrams become events.
+    const encoded = this.stage >= Stage.Encode && framer.status === FrameStatus.Ok;
+    let events = 0;
+    if (encoded) {
+      events = this.encoder.beginTelegram(this.reading, DEVICE_WALL_MS);
+      if (this.record === null) for (let i = 0; i < events; i++) this.encoder.encode(i);
+    }
+    if (this.record !== null) {
+      this.record({
+        ...dumpP1Frame(framer, parsed ? this.reading : null),
+        events: encoded ? dumpEvents(this.encoder, events) : null,
+      });
+    }
   }
 }
 
 /** Everything observable about one frame: the framer's fields and bytes, the decode record, the raw Reading. */
-export function dumpP1Frame(framer: Framer, reading: Reading | null): unknown {
+export function dumpP1Frame(framer: Framer, reading: Reading | null): Record<string, unknown> {
   return {
     framer: stateDump(framer, ["buffer", "sink", "counters"]),
     counters: stateDump(framer.counters),
     bytes: printable(framer.buffer, 0, framer.length),
     record: frameRecord(framer, reading),
     reading: reading === null ? null : stateDump(reading, ["catalog", "frame"]),
+  };
+}
+
+/** Every event of the telegram: topic and payload bytes, plus the encoder's time choice and counters. */
+export function dumpEvents(encoder: EventEncoder, count: number): unknown {
+  const events: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const length = encoder.encode(i);
+    events.push({ slot: encoder.slotOf(i), topic: encoder.topicOf(i), payload: printable(encoder.buffer, 0, length) });
+  }
+  return {
+    epochSeconds: encoder.epochSeconds,
+    timestampMicros: encoder.timestampMicros,
+    timeSource: encoder.timeSource,
+    counters: stateDump(encoder.counters),
+    events,
   };
 }

@@ -21,6 +21,18 @@ const xs = globalThis as unknown as XsnapGlobals;
 const runner = new Runner();
 const state = { ran: 0 };
 
+/** Garbage slots made after the collection that starts a run: see `run` below. */
+const CANARY_LINKS = 500;
+
+interface Link {
+  next: Link | null;
+}
+
+function makeCanary(): void {
+  let link: Link | null = null;
+  for (let i = 0; i < CANARY_LINKS; i++) link = { next: link };
+}
+
 function reply(value: unknown): ArrayBuffer {
   return new TextEncoder().encode(JSON.stringify(value)).buffer as ArrayBuffer;
 }
@@ -42,9 +54,12 @@ xs.handleCommand = (message: ArrayBuffer): ArrayBuffer | undefined => {
       return reply({ ok: true });
     case "run": {
       const count = command.count ?? 0;
-      // Collect first so the heap count reported after this command is the live set plus
-      // whatever the run itself allocated; the reply is fetched with "ran" to keep this path clean.
+      // Collect first so the heap count reported after this command is the live set plus whatever
+      // the run allocated; the reply is fetched with "ran" to keep this path clean. The canary is
+      // garbage of known size: if anything the run allocates (slots or string/buffer chunks) forces
+      // a collection, the canary disappears and the count no longer matches an empty run.
       xs.gc();
+      makeCanary();
       state.ran = runner.run(count);
       return undefined;
     }

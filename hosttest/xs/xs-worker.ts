@@ -28,23 +28,78 @@ export interface FrameCost {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+function xsnapOptions(): Record<string, unknown> {
+  return {
+    os: os.type(),
+    spawn,
+    fs: { ...fs.promises, createReadStream: fs.createReadStream, tmpName },
+    meteringLimit: 0,
+    stderr: "inherit",
+    stdout: "inherit",
+    name: "p1-xs-harness",
+  };
+}
+
+async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function findTag(bytes: Uint8Array, tag: string, limit: number): number {
+  outer: for (let i = 4; i + 4 <= limit; i++) {
+    for (let k = 0; k < 4; k++) if (bytes[i + k] !== tag.charCodeAt(k)) continue outer;
+    return i;
+  }
+  throw new Error(`XS snapshot: no ${tag} atom`);
+}
+
+/**
+ * An XS snapshot starts with atoms [size:u32 BE][tag:4]: "CREA" holds the machine's creation
+ * parameters (12 native int32, first initialChunkSize then incrementalChunkSize), "BLOC" the live
+ * chunks. (CREA also holds the profile id and tag after the 12 fields.) The restored machine gets exactly the live chunks plus `marginBytes`.
+ */
+function limitChunkSpace(snapshot: Uint8Array, marginBytes: number): void {
+  const view = new DataView(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
+  const crea = findTag(snapshot, "CREA", 256);
+  const bloc = findTag(snapshot, "BLOC", 512);
+  if (view.getUint32(crea - 4) < 8 + 12 * 4 || bloc < crea) throw new Error("XS snapshot: unexpected layout");
+  const live = view.getUint32(bloc - 4) - 8;
+  view.setInt32(crea + 4, live + marginBytes, true);
+  view.setInt32(crea + 8, marginBytes, true);
+}
+
 /** One xsnap process running the bundled Runner (hosttest/xs/xs-entry.ts). */
 export class XsWorker {
-  private constructor(private readonly worker: XsnapWorker) {}
+  private constructor(private worker: XsnapWorker) {}
 
   static async start(): Promise<XsWorker> {
     const script = await bundleForXs();
-    const worker = await xsnap({
-      os: os.type(),
-      spawn,
-      fs: { ...fs.promises, createReadStream: fs.createReadStream, tmpName },
-      meteringLimit: 0,
-      stderr: "inherit",
-      stdout: "inherit",
-      name: "p1-xs-harness",
-    });
+    const worker = await xsnap(xsnapOptions());
     await worker.evaluate(script);
     return new XsWorker(worker);
+  }
+
+  /**
+   * Restarts the worker from a snapshot of itself whose string/buffer (chunk) space has only
+   * `marginBytes` free, so that a run allocating more than that in chunks forces a collection,
+   * which the run's canary reveals in the heap count. Call after loading and preparing.
+   */
+  async tighten(marginBytes = 4096): Promise<void> {
+    const parts: Uint8Array[] = [];
+    for await (const part of this.worker.makeSnapshotStream("tighten")) parts.push(part);
+    await this.worker.close();
+    const snapshot = concatBytes(parts);
+    limitChunkSpace(snapshot, marginBytes);
+    this.worker = await xsnap({ ...xsnapOptions(), snapshotStream: single(snapshot) });
   }
 
   async load(name: string, bytes: Uint8Array): Promise<void> {

@@ -12,6 +12,7 @@ declare module "@agoric/xsnap" {
   export interface XsnapWorker {
     evaluate(code: string): Promise<RunResult>;
     issueCommand(message: Uint8Array): Promise<RunResult>;
+    makeSnapshotStream(description?: string): AsyncIterable<Uint8Array>;
     close(): Promise<void>;
     terminate(): Promise<void>;
   }
