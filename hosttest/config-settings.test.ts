@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { FIELDS, defaultSettings } from "../modules/config/schema";
-import { SEED_KEY, buildFingerprint, loadSettings, seedStore, type ConfigStore } from "../modules/config/settings";
+import type { KeyValueStore } from "../modules/app/ports";
+import { SEED_KEY, buildFingerprint, loadSettings, seedStore } from "../modules/config/settings";
 import { MASK, describeSettings, maskSettings } from "../modules/config/mask";
 
 /** In-memory store that behaves like ESP32 Preferences: 15-character keys, no floats. */
-class FakePreferences implements ConfigStore {
-  readonly values = new Map<string, string | number | boolean | ArrayBuffer>();
+class FakePreferences implements KeyValueStore {
+  readonly values = new Map<string, string | number | boolean>();
   writes = 0;
   failSet = false;
   get(key: string) {
@@ -21,6 +22,9 @@ class FakePreferences implements ConfigStore {
   }
   delete(key: string) {
     this.values.delete(key);
+  }
+  keys() {
+    return [...this.values.keys()];
   }
 }
 

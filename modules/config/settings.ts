@@ -1,12 +1,6 @@
+import type { KeyValueStore } from "../app/ports";
 import { FIELDS, defaultSettings, type Field, type Settings } from "./schema";
 import { checkValue, type RawValue } from "./validate";
-
-/** What the configuration needs from Preferences: one domain's keys. */
-export interface ConfigStore {
-  get(key: string): string | number | boolean | ArrayBuffer | undefined;
-  set(key: string, value: string | number | boolean): void;
-  delete(key: string): void;
-}
 
 /** One rejected value. `message` names the key and never contains a secret value. */
 export interface ConfigProblem {
@@ -26,7 +20,7 @@ export const SEED_KEY = "buildSeed";
  * Reads every field from the store. A missing value takes the default silently; a bad value is
  * reported and the default kept, so a broken configuration never stops the firmware from starting.
  */
-export function loadSettings(store: ConfigStore): LoadedSettings {
+export function loadSettings(store: KeyValueStore): LoadedSettings {
   const settings = defaultSettings() as unknown as Record<string, string | number | boolean>;
   const problems: ConfigProblem[] = [];
   for (const field of FIELDS) {
@@ -57,7 +51,7 @@ export interface SeedResult {
  * while values changed later (setup page) survive restarts. Keys outside the schema are ignored;
  * a bad build value is reported and the stored value kept.
  */
-export function seedStore(store: ConfigStore, build: Readonly<Record<string, unknown>>): SeedResult {
+export function seedStore(store: KeyValueStore, build: Readonly<Record<string, unknown>>): SeedResult {
   const written: string[] = [];
   const problems: ConfigProblem[] = [];
   const given: Field[] = [];

@@ -4,7 +4,9 @@ import Timer from "timer";
 import type * as Platform from "../platform";
 import type { MeterUartCallbacks } from "../meter-source";
 import type { MeterUartOptions } from "../uart-options";
-import { WiFiStationLink } from "../wifi-link";
+// Value imports use the module's manifest name: this file is installed as modules/device/platform,
+// so a relative path would resolve from there on the device, not from this folder.
+import { WiFiStationLink } from "modules/device/wifi-link";
 
 /** The native driver in p1_meter_uart.c. */
 class NativeMeterUart extends Native("xs_p1uart_destructor") {

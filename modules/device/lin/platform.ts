@@ -1,9 +1,12 @@
 import Serial from "embedded:io/serial";
 import type * as Platform from "../platform";
 import type { MeterUartCallbacks } from "../meter-source";
-import { Parity, type MeterUartOptions } from "../uart-options";
-import { HostNetworkLink } from "../wifi-link";
-import { ChunkQueue } from "../chunk-queue";
+import type { MeterUartOptions } from "../uart-options";
+// Value imports use the module's manifest name: this file is installed as modules/device/platform,
+// so a relative path would resolve from there on the device, not from this folder.
+import { Parity } from "modules/device/uart-options";
+import { HostNetworkLink } from "modules/device/wifi-link";
+import { ChunkQueue } from "modules/device/chunk-queue";
 
 /** The lin ECMA-419 serial: a tty path instead of pins, 8N1 only, and read() only without arguments. */
 interface TtySerial {
