@@ -1,0 +1,46 @@
+import type { Reading } from "../p1/reading";
+import type { HealthStats } from "../vscp/presence";
+
+/**
+ * Turns one parsed telegram into its VSCP events, one at a time, into a reused buffer. The VSCP module's
+ * EventEncoder has exactly this shape; tests may plug in their own.
+ */
+export interface TelegramEncoder {
+  /** Holds the last encoded event; overwritten by the next `encode`. */
+  readonly buffer: Uint8Array;
+  /** Prepares the events of `reading`; returns how many there are (catalog order). */
+  beginTelegram(reading: Reading, deviceWallMs: number): number;
+  /** Writes event i's payload into `buffer`; returns its length in bytes. */
+  encode(i: number): number;
+  /** Topic of event i: a string built once at start-up, never per telegram. */
+  topicOf(i: number): string;
+  /** Catalog slot of event i (the key of the publish policy). */
+  slotOf(i: number): number;
+}
+
+/** The presence and health messages (VSCP profile §7); the VSCP module's PresenceEncoder has this shape. */
+export interface PresenceMessages {
+  /** Holds the last built message; overwritten by the next call. */
+  readonly buffer: Uint8Array;
+  /** `{prefix}/{deviceId}/status`, `…/stats`, `…/telegram`. */
+  readonly statusTopic: string;
+  readonly statsTopic: string;
+  readonly telegramTopic: string;
+  readonly newNodeOnlineTopic: string;
+  readonly heartbeatTopic: string;
+  readonly level2HeartbeatTopic: string;
+  /** Each writes one payload into `buffer` and returns its length; `wallMs` is NaN while the clock is unset. */
+  newNodeOnline(wallMs: number): number;
+  heartbeat(wallMs: number): number;
+  level2Heartbeat(wallMs: number): number;
+  stats(stats: Readonly<HealthStats>): number;
+}
+
+/** The per-telegram JSON snapshot (the VSCP module's TelegramSnapshot has this shape). */
+export interface SnapshotWriter {
+  /** Holds the last snapshot until the next `write`. */
+  readonly buffer: Uint8Array;
+  write(reading: Reading): number;
+}
+
+export type { HealthStats };

@@ -1,0 +1,10 @@
+export { Bridge, STATUS_METER_SILENT, type BridgeOptions, type BridgePorts, type BridgeEncoders } from "./bridge";
+export { Outbox, RECORD_HEADER_BYTES } from "./outbox";
+export { Backoff, type BackoffOptions } from "./backoff";
+export { PublishGate, type PublishPolicy } from "./publish-policy";
+export { HealthCounters, fillStats, emptyStats, type BridgeStats } from "./health";
+export { MqttSession } from "./mqtt-session";
+export { NetworkWatch } from "./network-watch";
+export { DEFAULT_OUTBOX_BYTES, outboxBytesFor } from "./defaults";
+export type { TelegramEncoder, PresenceMessages, SnapshotWriter } from "./encoders";
+export type * from "./ports";

@@ -1,0 +1,189 @@
+import { Backoff, type BackoffOptions } from "./backoff";
+import type { HealthCounters } from "./health";
+import type { Clock, MqttConnectOptions, MqttLink, MqttLinkEvents, Scheduler, SystemPort } from "./ports";
+
+/** What the session tells its owner. */
+export interface SessionListener {
+  onSessionUp(): void;
+  onSessionDown(): void;
+}
+
+export interface MqttSessionOptions {
+  backoff?: BackoffOptions;
+  /** A connect that neither succeeds nor fails within this time is abandoned and retried. */
+  connectTimeoutMs?: number;
+}
+
+const IDLE = 0; // no network: nothing to do
+const CONNECTING = 1;
+const CONNECTED = 2;
+const WAITING = 3; // backoff timer running
+
+/**
+ * One MQTT session at a time: connects while the network is up, retries with exponential backoff and
+ * jitter, resets the backoff after a stable session. Every port call is guarded; failures are counted.
+ */
+export class MqttSession implements MqttLinkEvents {
+  readonly backoff: Backoff;
+  private readonly link: MqttLink;
+  private readonly connectOptions: MqttConnectOptions;
+  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
+  private readonly system: SystemPort;
+  private readonly health: HealthCounters;
+  private readonly listener: SessionListener;
+  private readonly connectTimeoutMs: number;
+  private readonly retryCallback: () => void;
+  private state = IDLE;
+  private networkUp = false;
+  private everConnected = false;
+  private attemptStartedMs = 0;
+  private connectedAtMs = 0;
+  private retryTimer: unknown = undefined;
+  private retryDueMs = 0;
+  /** Delay chosen for the pending retry (for logs and tests). */
+  lastDelayMs = 0;
+
+  constructor(link: MqttLink, connectOptions: MqttConnectOptions, clock: Clock, scheduler: Scheduler, system: SystemPort,
+    health: HealthCounters, listener: SessionListener, options: MqttSessionOptions = {}, random?: () => number) {
+    this.link = link;
+    this.connectOptions = connectOptions;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.system = system;
+    this.health = health;
+    this.listener = listener;
+    this.backoff = new Backoff(options.backoff, random);
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    this.retryCallback = () => {
+      this.retryTimer = undefined;
+      if (this.state === WAITING) this.connect();
+    };
+  }
+
+  get connected(): boolean {
+    return this.state === CONNECTED;
+  }
+
+  setNetwork(up: boolean): void {
+    if (up === this.networkUp) return;
+    this.networkUp = up;
+    if (up) {
+      if (this.state === IDLE) this.connect();
+    } else {
+      this.cancelRetry();
+      const wasConnected = this.state === CONNECTED;
+      if (wasConnected) this.endSession();
+      if (this.state !== IDLE) this.closeLink();
+      this.state = IDLE;
+      if (wasConnected) this.listener.onSessionDown();
+    }
+  }
+
+  /** Publish failures made the session useless: close it and reconnect by policy. */
+  drop(reason: string): void {
+    if (this.state !== CONNECTED && this.state !== CONNECTING) return;
+    this.log(`mqtt: dropping session (${reason})`);
+    this.closeLink();
+    this.onMqttDisconnected(reason);
+  }
+
+  /** Called every second by the bridge's watchdog. */
+  tick(nowMs: number): void {
+    if (this.state === CONNECTING && nowMs - this.attemptStartedMs >= this.connectTimeoutMs) {
+      this.closeLink();
+      this.onMqttDisconnected("connect timeout");
+    } else if (this.state === WAITING && this.retryTimer === undefined && nowMs >= this.retryDueMs) {
+      this.connect(); // the scheduler failed to arm the retry timer
+    }
+  }
+
+  stop(): void {
+    this.cancelRetry();
+    if (this.state === CONNECTED) this.endSession();
+    if (this.state !== IDLE) this.closeLink();
+    this.state = IDLE;
+    this.networkUp = false;
+  }
+
+  onMqttConnected(): void {
+    if (this.state !== CONNECTING) return; // stale report from an abandoned attempt
+    this.state = CONNECTED;
+    this.connectedAtMs = this.clock.monotonicMs();
+    if (this.everConnected) this.health.mqttReconnects++;
+    this.everConnected = true;
+    this.health.mqttConnected = true;
+    this.log("mqtt: connected");
+    this.listener.onSessionUp();
+  }
+
+  onMqttDisconnected(reason: string): void {
+    const was = this.state;
+    if (was !== CONNECTED && was !== CONNECTING) return; // already handled
+    if (was === CONNECTED) this.endSession();
+    else this.health.mqttConnectFailures++;
+    this.state = WAITING;
+    this.closeLink();
+    this.log(`mqtt: ${was === CONNECTED ? "disconnected" : "connect failed"}: ${reason}`);
+    this.scheduleRetry();
+    if (was === CONNECTED) this.listener.onSessionDown();
+  }
+
+  private connect(): void {
+    if (!this.networkUp) {
+      this.state = IDLE;
+      return;
+    }
+    this.state = CONNECTING;
+    this.attemptStartedMs = this.clock.monotonicMs();
+    try {
+      this.link.connect(this.connectOptions, this);
+    } catch {
+      this.health.portErrors++;
+      this.onMqttDisconnected("connect threw");
+    }
+  }
+
+  private endSession(): void {
+    this.health.mqttDisconnects++;
+    this.health.mqttConnected = false;
+    this.backoff.sessionEnded(this.clock.monotonicMs() - this.connectedAtMs);
+  }
+
+  private scheduleRetry(): void {
+    this.cancelRetry();
+    this.lastDelayMs = this.backoff.next();
+    this.retryDueMs = this.clock.monotonicMs() + this.lastDelayMs;
+    try {
+      this.retryTimer = this.scheduler.once(this.retryCallback, this.lastDelayMs);
+    } catch {
+      this.health.portErrors++;
+    }
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer === undefined) return;
+    try {
+      this.scheduler.cancel(this.retryTimer);
+    } catch {
+      this.health.portErrors++;
+    }
+    this.retryTimer = undefined;
+  }
+
+  private closeLink(): void {
+    try {
+      this.link.close();
+    } catch {
+      this.health.portErrors++;
+    }
+  }
+
+  private log(message: string): void {
+    try {
+      this.system.log(message);
+    } catch {
+      this.health.portErrors++;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { ObisCatalog } from "../p1/obis-catalog";
+
+/**
+ * When an event of one catalog entry is published:
+ * - "every": every telegram (the default);
+ * - "interval": at most every `intervalS` seconds;
+ * - "deadband": when the value moved more than `deadband` (in the meter's own unit, e.g. kW) from the last
+ *   published value, and at least every `refreshS` seconds regardless.
+ */
+export type PublishPolicy =
+  | { mode: "every" }
+  | { mode: "interval"; intervalS: number }
+  | { mode: "deadband"; deadband: number; refreshS?: number };
+
+const EVERY = 0;
+const INTERVAL = 1;
+const DEADBAND = 2;
+
+/** Telegrams arrive every 10 s give or take a little: an interval is met this much early. */
+const SLACK_MS = 500;
+const DEFAULT_REFRESH_S = 300;
+
+/** Decides, per catalog slot, whether this telegram's value goes out. Preallocated; no allocation per call. */
+export class PublishGate {
+  private readonly mode: Uint8Array;
+  private readonly periodMs: Float64Array;
+  private readonly deadband: Float64Array;
+  private readonly lastMs: Float64Array;
+  private readonly lastValue: Float64Array;
+  private readonly seen: Uint8Array;
+
+  /** `policies` is keyed by OBIS code (`1-0:1.7.0`); codes not listed publish every telegram. */
+  constructor(catalog: ObisCatalog, policies: Readonly<Record<string, PublishPolicy>> = {}) {
+    const n = catalog.size;
+    this.mode = new Uint8Array(n);
+    this.periodMs = new Float64Array(n);
+    this.deadband = new Float64Array(n);
+    this.lastMs = new Float64Array(n);
+    this.lastValue = new Float64Array(n);
+    this.seen = new Uint8Array(n);
+    for (const code of Object.keys(policies)) {
+      const slot = catalog.indexOfCode(code);
+      if (slot < 0) throw new RangeError(`publish policy for ${code}: not an OBIS code in the catalog`);
+      const policy = policies[code];
+      if (policy.mode === "every") this.mode[slot] = EVERY;
+      else if (policy.mode === "interval") {
+        if (!(policy.intervalS > 0)) throw new RangeError(`publish policy for ${code}: intervalS must be > 0`);
+        this.mode[slot] = INTERVAL;
+        this.periodMs[slot] = policy.intervalS * 1000;
+      } else if (policy.mode === "deadband") {
+        const refreshS = policy.refreshS ?? DEFAULT_REFRESH_S;
+        if (!(policy.deadband >= 0) || !(refreshS > 0)) throw new RangeError(`publish policy for ${code}: need deadband >= 0 and refreshS > 0`);
+        this.mode[slot] = DEADBAND;
+        this.deadband[slot] = policy.deadband;
+        this.periodMs[slot] = refreshS * 1000;
+      } else {
+        throw new RangeError(`publish policy for ${code}: unknown mode`);
+      }
+    }
+  }
+
+  /** True when `slot`'s value goes out now; then it becomes the reference for the next decision. */
+  admit(slot: number, value: number, nowMs: number): boolean {
+    const mode = this.mode[slot];
+    if (mode === EVERY) return true;
+    let pass = this.seen[slot] === 0 || nowMs - this.lastMs[slot] >= this.periodMs[slot] - SLACK_MS;
+    if (!pass && mode === DEADBAND) pass = Math.abs(value - this.lastValue[slot]) > this.deadband[slot];
+    if (pass) {
+      this.seen[slot] = 1;
+      this.lastMs[slot] = nowMs;
+      this.lastValue[slot] = value;
+    }
+    return pass;
+  }
+
+  /** Forgets the references: the next value of every slot goes out. */
+  reset(): void {
+    this.seen.fill(0);
+  }
+}
