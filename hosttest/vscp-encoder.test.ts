@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { EventEncoder, TimeSource } from "../modules/vscp/encoder";
 import { VscpMapping } from "../modules/vscp/mapping";
+import { formatDecimal } from "../modules/vscp/writer";
 import { catalog, forEachFrame, parseLines, shiftDecimal, shiftOfUnit, telegramNames, text } from "./fixtures/vscp/telegrams";
 
 // node-vscp is the VSCP author's own decoder: an independent reading of what we publish.
@@ -227,6 +228,15 @@ describe("value scaling by decimal shift", () => {
     const event = new vscp.Event(JSON.parse(payload));
     expect(vscp.getMeasurementData(event).value).toBe(-42);
     expect(JSON.parse(payload).measurement.value).toBe(-42);
+  });
+
+  it("formats a negative zero mantissa without a sign", () => {
+    const out = new Uint8Array(40);
+    const format = (m: number, e: number) => String.fromCharCode(...out.subarray(0, formatDecimal(m, e, out, new Uint8Array(24))));
+    expect(format(-0, -3)).toBe("0.000");
+    expect(format(-0, 3)).toBe("0");
+    expect(format(-5, 2)).toBe("-500");
+    expect(format(-5, -2)).toBe("-0.05");
   });
 
   it("writes zero with the meter's remaining precision", () => {

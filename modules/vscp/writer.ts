@@ -104,11 +104,10 @@ export function formatDecimal(mantissa: number, exponent: number, out: Uint8Arra
     a = (a - d) / 10;
   } while (a > 0);
   let pos = 0;
-  const zero = n === 1 && scratch[0] === 0x30;
-  if (mantissa < 0 && !zero) out[pos++] = 0x2d;
+  if (mantissa < 0) out[pos++] = 0x2d; // false for 0 and −0
   if (exponent >= 0) {
     for (let i = n - 1; i >= 0; i--) out[pos++] = scratch[i];
-    if (!zero) for (let i = 0; i < exponent; i++) out[pos++] = 0x30;
+    if (mantissa !== 0) for (let i = 0; i < exponent; i++) out[pos++] = 0x30;
     return pos;
   }
   const fraction = -exponent;
