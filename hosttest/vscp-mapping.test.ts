@@ -47,6 +47,19 @@ describe("default mapping", () => {
     expect(indices).toEqual(indices.map((_, i) => i));
   });
 
+  it("keeps the documented numbering of every further code (GUIDs depend on it)", () => {
+    const further = [
+      "1-0:1.8.1", "1-0:1.8.2", "1-0:1.8.3", "1-0:1.8.4", "1-0:2.8.1", "1-0:2.8.2", "1-0:2.8.3", "1-0:2.8.4",
+      "1-0:3.8.1", "1-0:3.8.2", "1-0:3.8.3", "1-0:3.8.4", "1-0:4.8.1", "1-0:4.8.2", "1-0:4.8.3", "1-0:4.8.4",
+      "1-0:15.8.0", "1-0:5.8.0", "1-0:6.8.0", "1-0:7.8.0", "1-0:8.8.0", "1-0:14.7.0", "1-0:13.7.0", "1-0:33.7.0",
+      "1-0:53.7.0", "1-0:73.7.0", "1-0:15.7.0", "1-0:5.7.0", "1-0:6.7.0", "1-0:7.7.0", "1-0:8.7.0", "1-0:12.7.0",
+      "1-0:11.7.0", "1-0:91.7.0", "1-0:90.7.0", "1-0:32.24.0", "1-0:52.24.0", "1-0:72.24.0", "1-0:1.4.0", "1-0:2.4.0",
+      "1-0:1.24.0", "1-0:15.24.0", "1-0:16.24.0", "1-0:1.6.0", "1-0:31.4.0", "1-0:51.4.0", "1-0:71.4.0",
+    ];
+    const published = Array.from(mapping.publishOrder, (slot) => catalog.entries[slot].obis);
+    expect(published).toEqual([...DEFAULT_ORDER, ...further]);
+  });
+
   it("publishes no apparent power, counts, texts, M-Bus readings or the clock", () => {
     for (const obis of ["1-0:9.7.0", "1-0:29.7.0", "0-0:96.7.21", "0-0:96.1.0", "0-1:24.2.1", "0-0:1.0.0", "1-0:0.4.2", "0-0:17.0.0"]) {
       expect(mapping.published[mapping.slotOf(obis)], obis).toBe(0);
