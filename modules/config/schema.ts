@@ -125,6 +125,13 @@ export const FIELDS: readonly Field[] = [
   { key: "invertRx", group: "meter", label: "Invert RX (direct wiring: on; transistor circuit: off)", type: "bool", default: true, secret: false },
 ];
 
+// Frozen, so a preloaded module keeps the schema in flash instead of copying it to RAM.
+for (const field of FIELDS) {
+  if (field.type !== "bool" && field.values) Object.freeze(field.values);
+  Object.freeze(field);
+}
+Object.freeze(FIELDS);
+
 /** Field by key; undefined for keys outside the schema. */
 export function fieldByKey(key: string): Field | undefined {
   for (const field of FIELDS) if (field.key === key) return field;

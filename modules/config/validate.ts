@@ -55,8 +55,8 @@ function parseDecimal(text: string): number {
   return start ? -value : value;
 }
 
-const TRUE_WORDS = ["true", "1", "yes", "on"];
-const FALSE_WORDS = ["false", "0", "no", "off"];
+const TRUE_WORDS = Object.freeze(["true", "1", "yes", "on"]);
+const FALSE_WORDS = Object.freeze(["false", "0", "no", "off"]);
 
 function checkBool(raw: RawValue): Check {
   if (typeof raw === "boolean") return pass(raw);
@@ -159,7 +159,7 @@ function segmentProblem(text: string): string {
   return "";
 }
 
-const TOPIC_ESCAPES = ["guid", "class", "type", "nickname", "sensorindex", "zone", "subzone"];
+const TOPIC_ESCAPES = Object.freeze(["guid", "class", "type", "nickname", "sensorindex", "zone", "subzone"]);
 
 function topicProblem(text: string): string {
   if (text.length === 0) return "must not be empty";

@@ -1,0 +1,105 @@
+import { Bridge, type BridgeOptions } from "../../modules/app";
+import type { KeyValueStore, MeterSource, MqttLink } from "../../modules/app/ports";
+import { loadSettings } from "../../modules/config/settings";
+import type { Settings } from "../../modules/config/schema";
+import { ObisCatalog } from "../../modules/p1";
+import { EventEncoder, PresenceEncoder, TelegramSnapshot, VscpMapping } from "../../modules/vscp";
+import { AlwaysUpNetwork } from "./always-up-network";
+import { HostSystem } from "./host-system";
+import { MemoryStore } from "./memory-store";
+import { MqttJsLink, type PublishObserver } from "./mqtt-link";
+import { RealClock, RealScheduler } from "./real-clock";
+
+export interface HostBridgeOptions {
+  meter: MeterSource;
+  broker: { host: string; port: number; tls?: boolean; ca?: string; username?: string; password?: string };
+  /** Station MAC for the GUID and the device id. */
+  mac: string;
+  /** Settings (topic template, zone, QoS, intervals, …) as the device keeps them in Preferences. */
+  store?: KeyValueStore;
+  /** Overrides for the bridge's timings and bounds (tests shorten the intervals). */
+  bridge?: Partial<Omit<BridgeOptions, "mqtt">>;
+  log?: (line: string) => void;
+  observer?: PublishObserver;
+  /** Replaces the MQTT link (tests wrap it). */
+  link?: MqttLink;
+  onConnected?: () => void;
+  onDisconnected?: (reason: string) => void;
+}
+
+/**
+ * The bridge core with the host's adapters: what the firmware's main.ts does with the device's ones.
+ * Settings come from the store (defaults when empty); the broker address comes from the caller.
+ */
+export class HostBridge {
+  readonly bridge: Bridge;
+  readonly settings: Settings;
+  readonly link: MqttLink;
+  readonly presence: PresenceEncoder;
+  readonly mapping: VscpMapping;
+  private readonly scheduler = new RealScheduler();
+
+  constructor(options: HostBridgeOptions) {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const loaded = loadSettings(options.store ?? new MemoryStore());
+    for (const problem of loaded.problems) log(`settings: ${problem.message}`);
+    const s = loaded.settings;
+    this.settings = s;
+    const catalog = new ObisCatalog();
+    this.mapping = new VscpMapping(catalog, {
+      mac: options.mac, guid: s.guid || undefined, topic: s.topic, qos: s.qos, zone: s.zone, subzone: s.subzone,
+    });
+    this.presence = new PresenceEncoder(this.mapping, { nodeName: s.nodeName, prefix: s.prefix });
+    const events = new EventEncoder(this.mapping);
+    const snapshot = s.snapshot ? new TelegramSnapshot(catalog) : undefined;
+    const link = options.link ?? new MqttJsLink({ observer: options.observer });
+    this.link = link;
+    const system = new HostSystem(log);
+    // Tell the caller about session changes without touching the core: wrap the events the link reports.
+    const reporting: MqttLink = {
+      connect: (connectOptions, sessionEvents) => link.connect(connectOptions, {
+        onMqttConnected: () => {
+          sessionEvents.onMqttConnected();
+          options.onConnected?.();
+        },
+        onMqttDisconnected: (reason) => {
+          sessionEvents.onMqttDisconnected(reason);
+          options.onDisconnected?.(reason);
+        },
+      }),
+      publish: (topic, payload, offset, length, retain, qos) => link.publish(topic, payload, offset, length, retain, qos),
+      close: () => link.close(),
+    };
+    const b = options.broker;
+    this.bridge = new Bridge(
+      { meter: options.meter, clock: new RealClock(), scheduler: this.scheduler, mqtt: reporting, network: new AlwaysUpNetwork(), system },
+      { events, presence: this.presence, snapshot },
+      {
+        mqtt: {
+          host: b.host, port: b.port, clientId: s.clientId || `p1vscp-${this.presence.deviceId.toLowerCase()}`,
+          username: b.username, password: b.password, keepAliveSeconds: s.keepAlive,
+          tls: b.tls ? { ca: b.ca } : undefined,
+        },
+        qos: s.qos,
+        heartbeatS: s.heartbeat,
+        statsS: s.statsInterval,
+        parser: { defaultUtcOffsetMinutes: s.utcOffset },
+        ...options.bridge,
+      },
+    );
+  }
+
+  get health() {
+    return this.bridge.refreshHealth();
+  }
+
+  start(): void {
+    this.bridge.start();
+  }
+
+  /** Sends `offline`, closes the session and stops every timer so the process can exit. */
+  stop(): void {
+    this.bridge.stop();
+    this.scheduler.cancelAll();
+  }
+}
