@@ -26,11 +26,14 @@ export class TelegramSnapshot {
   /** Per slot: `"A-B:C.D.E":{` */
   private readonly keys: Uint8Array[];
   private readonly parts: Uint8Array[];
+  /** Unit spellings as bytes, by unit id (XS would box a string per charCodeAt call). */
+  private readonly unitNames: Uint8Array[];
 
   constructor(catalog: ObisCatalog, capacity = 4096) {
     this.writer = new ByteWriter(capacity);
     this.buffer = this.writer.buffer;
     this.keys = catalog.entries.map((e) => joinBytes([`"${e.obis}":{`]));
+    this.unitNames = UNITS.map((u) => joinBytes([u.name]));
     this.parts = [
       "{\"header\":\"", "\",\"meterTime\":", ",\"utc\":", ",\"clockValid\":", ",\"values\":{",
       "\"value\":", ",\"unit\":\"", "\"text\":\"", "},\"unknown\":[", "],\"omitted\":", "null", "true", "false",
@@ -99,7 +102,7 @@ export class TelegramSnapshot {
         if (unit !== NO_UNIT) {
           w.bytes(p[6]);
           if (unitEnd > unitStart) w.latin1String(frame, unitStart, unitEnd);
-          else this.unitName(unit);
+          else w.bytes(this.unitNames[unit]); // DSMR 2.2 gas: the unit is not next to the value
           w.byte(0x22);
         }
       }
@@ -123,11 +126,5 @@ export class TelegramSnapshot {
     w.uint(this.omitted);
     w.byte(0x7d);
     return w.pos;
-  }
-
-  /** Unit spelling for values whose unit is not next to the value (DSMR 2.2 gas). */
-  private unitName(unit: number): void {
-    const name = UNITS[unit].name;
-    for (let i = 0; i < name.length; i++) this.writer.byte(name.charCodeAt(i));
   }
 }
