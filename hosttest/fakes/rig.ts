@@ -1,0 +1,96 @@
+// A Bridge with fake ports and the real VSCP encoders, plus the events a telegram should produce.
+import { Bridge, type BridgeOptions } from "../../modules/app/bridge";
+import { Framer } from "../../modules/p1/framer";
+import { ObisCatalog } from "../../modules/p1/obis-catalog";
+import { TelegramParser } from "../../modules/p1/parser";
+import { Reading } from "../../modules/p1/reading";
+import { FrameStatus } from "../../modules/p1/status";
+import { EventEncoder } from "../../modules/vscp/encoder";
+import { VscpMapping } from "../../modules/vscp/mapping";
+import { PresenceEncoder } from "../../modules/vscp/presence";
+import { TelegramSnapshot } from "../../modules/vscp/snapshot";
+import { FakeClock } from "./fake-clock";
+import { FakeMeter, FakeSystem } from "./fake-meter";
+import { FakeMqttLink } from "./fake-mqtt";
+import { FakeNetwork } from "./fake-network";
+import { T0 } from "./telegrams";
+
+export const MAC = "24:0A:C4:12:34:56";
+
+/** Deterministic randomness for backoff jitter (mulberry32). */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Rig {
+  clock: FakeClock;
+  meter: FakeMeter;
+  mqtt: FakeMqttLink;
+  network: FakeNetwork;
+  system: FakeSystem;
+  bridge: Bridge;
+  presence: PresenceEncoder;
+  /** Feeds one telegram's bytes and lets the clock run `gapMs` (the meter's period). */
+  telegram(bytes: Uint8Array, gapMs?: number, sizes?: readonly number[]): void;
+  /** VSCP events received so far (topics under `vscp/`, presence excluded). */
+  events(): { topic: string; payload: string }[];
+}
+
+export function makeRig(options: Partial<BridgeOptions> = {}, rigOptions: { snapshot?: boolean; wallBase?: number } = {}): Rig {
+  const clock = new FakeClock(rigOptions.wallBase ?? T0 - 5_000);
+  const meter = new FakeMeter();
+  const mqtt = new FakeMqttLink(clock);
+  const network = new FakeNetwork(clock);
+  const system = new FakeSystem(() => clock.now);
+  const catalog = new ObisCatalog();
+  const mapping = new VscpMapping(catalog, { mac: MAC });
+  const presence = new PresenceEncoder(mapping, { nodeName: "P1 test meter" });
+  const bridge = new Bridge(
+    { meter, dataRequest: meter, clock, scheduler: clock, mqtt, network, system },
+    { events: new EventEncoder(mapping), presence, snapshot: rigOptions.snapshot ? new TelegramSnapshot(catalog) : undefined },
+    { mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-240ac4123456", username: "meter", password: "s3cret-pass", keepAliveSeconds: 60 },
+      catalog, random: seeded(7), ...options },
+  );
+  const nodeOnlineTopic = presence.newNodeOnlineTopic;
+  const heartbeatTopics = new Set([presence.heartbeatTopic, presence.level2HeartbeatTopic, nodeOnlineTopic]);
+  return {
+    clock, meter, mqtt, network, system, bridge, presence,
+    telegram(bytes, gapMs = 10_000, sizes) {
+      meter.feed(bytes, sizes);
+      clock.advance(gapMs);
+    },
+    events() {
+      return mqtt.received.filter((m) => m.topic.startsWith("vscp/") && !heartbeatTopics.has(m.topic))
+        .map((m) => ({ topic: m.topic, payload: m.payload }));
+    },
+  };
+}
+
+/** The events each telegram should yield, computed without the bridge (framer → parser → encoder). */
+export function expectedEvents(telegrams: readonly Uint8Array[], wallMs = Number.NaN): { topic: string; payload: string }[] {
+  const catalog = new ObisCatalog();
+  const encoder = new EventEncoder(new VscpMapping(catalog, { mac: MAC }));
+  const parser = new TelegramParser(catalog);
+  const reading = new Reading(catalog);
+  const out: { topic: string; payload: string }[] = [];
+  const framer = new Framer({
+    onFrame(f) {
+      if (f.status !== FrameStatus.Ok) return;
+      parser.parse(f.buffer, f.length, reading);
+      const n = encoder.beginTelegram(reading, wallMs);
+      for (let i = 0; i < n; i++) {
+        const length = encoder.encode(i);
+        out.push({ topic: encoder.topicOf(i), payload: Buffer.from(encoder.buffer.subarray(0, length)).toString("latin1") });
+      }
+    },
+  });
+  for (const t of telegrams) framer.push(t);
+  return out;
+}
