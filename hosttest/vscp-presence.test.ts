@@ -140,6 +140,15 @@ describe("telegram snapshot", () => {
     expect([noClock.meterTime, noClock.utc, noClock.clockValid]).toEqual([null, null, false]);
   });
 
+  it("names the unit of a DSMR 2.2 gas reading, which is not next to its value", () => {
+    const snapshot = new TelegramSnapshot(catalog);
+    let gas: unknown;
+    forEachFrame("NL_iskra_MT382_DSMR22_nocrc.txt", (reading) => {
+      gas = JSON.parse(text(snapshot.buffer, snapshot.write(reading))).values["0-1:24.3.0"];
+    }, true);
+    expect(gas).toEqual({ value: 1.001, unit: "m3" });
+  });
+
   it("leaves out what does not fit a small buffer and says so, still valid JSON", () => {
     const snapshot = new TelegramSnapshot(catalog, 400);
     forEachFrame("SE_sagemcom_ELL5_ellevio_4760.txt", (reading) => {
