@@ -42,8 +42,10 @@ describe("schema shape", () => {
     for (const f of FIELDS) expect(checkValue(f, f.default), f.key).toEqual({ value: f.default, error: "" });
   });
 
-  it("marks exactly the two passwords as secret", () => {
-    expect(FIELDS.filter((f) => f.secret).map((f) => f.key).sort()).toEqual(["mqttPass", "password"]);
+  it("marks every password field secret, and nothing else", () => {
+    const secret = FIELDS.filter((f) => f.secret).map((f) => f.key);
+    expect(secret).toEqual(expect.arrayContaining(["password", "mqttPass"]));
+    for (const f of FIELDS) expect(f.secret, f.key).toBe(/pass/i.test(f.key));
   });
 
   it("gives a fresh defaults object per call", () => {

@@ -52,12 +52,17 @@ interface ChipFacts {
   inputOnly: readonly number[];
 }
 
-const CHIPS: Record<Exclude<Chip, "lin">, ChipFacts> = {
-  esp32: { uarts: [1, 2], maxGpio: 39, flashPins: [6, 7, 8, 9, 10, 11], inputOnly: [34, 35, 36, 37, 38, 39] },
-  esp32c3: { uarts: [1], maxGpio: 21, flashPins: [12, 13, 14, 15, 16, 17], inputOnly: [] },
-  esp32s3: { uarts: [1, 2], maxGpio: 48, flashPins: [26, 27, 28, 29, 30, 31, 32], inputOnly: [] },
-  esp32c6: { uarts: [1], maxGpio: 30, flashPins: [24, 25, 26, 27, 28, 29, 30], inputOnly: [] },
-};
+const CHIPS: Readonly<Record<Exclude<Chip, "lin">, ChipFacts>> = Object.freeze({
+  esp32: chipFacts([1, 2], 39, [6, 7, 8, 9, 10, 11], [34, 35, 36, 37, 38, 39]),
+  esp32c3: chipFacts([1], 21, [12, 13, 14, 15, 16, 17], []),
+  esp32s3: chipFacts([1, 2], 48, [26, 27, 28, 29, 30, 31, 32], []),
+  esp32c6: chipFacts([1], 30, [24, 25, 26, 27, 28, 29, 30], []),
+});
+
+/** Frozen, so a preloaded module keeps the table in flash. */
+function chipFacts(uarts: number[], maxGpio: number, flashPins: number[], inputOnly: number[]): ChipFacts {
+  return Object.freeze({ uarts: Object.freeze(uarts), maxGpio, flashPins: Object.freeze(flashPins), inputOnly: Object.freeze(inputOnly) });
+}
 
 /** Checks the board description; every problem is listed, none throws. */
 export function selectBoard(raw: unknown): BoardSelection {

@@ -2,7 +2,7 @@
 export type SntpClass = new (options: { host: string }, callback: (message: number, value?: number) => void) => object;
 
 /** SNTP callback messages (sntp.d.ts). */
-export const SntpMessage = { Time: 1, Retry: 2, Error: -1 } as const;
+export const SntpMessage = Object.freeze({ Time: 1, Retry: 2, Error: -1 } as const);
 
 /**
  * Sets the wall clock from an SNTP server, once per call; `done(true)` after the clock is set.

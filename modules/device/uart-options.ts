@@ -5,17 +5,17 @@
 import type { Board } from "./board";
 
 /** ESP-IDF `uart_parity_t`. */
-export const Parity = { None: 0, Even: 2, Odd: 3 } as const;
+export const Parity = Object.freeze({ None: 0, Even: 2, Odd: 3 } as const);
 export type ParityCode = (typeof Parity)[keyof typeof Parity];
 
 /** ESP-IDF `UART_SIGNAL_RXD_INV` (hal/uart_types.h): the bit for `uart_set_line_inverse`. */
 export const RXD_INVERT_MASK = 1 << 2;
 
 /** The P1 frame formats: 8N1 (DSMR 4/5, Swedish meters) and 7E1 (DSMR 2.2/3 at 9600 baud). */
-export const FRAME_FORMATS: Record<string, { dataBits: 7 | 8; parity: ParityCode; stopBits: 1 }> = {
-  "8N1": { dataBits: 8, parity: Parity.None, stopBits: 1 },
-  "7E1": { dataBits: 7, parity: Parity.Even, stopBits: 1 },
-};
+export const FRAME_FORMATS: Readonly<Record<string, Readonly<{ dataBits: 7 | 8; parity: ParityCode; stopBits: 1 }>>> = Object.freeze({
+  "8N1": Object.freeze({ dataBits: 8, parity: Parity.None, stopBits: 1 }),
+  "7E1": Object.freeze({ dataBits: 7, parity: Parity.Even, stopBits: 1 }),
+});
 
 /** Smallest RX ring buffer: about 350 ms of 115200 baud, longer than a TLS handshake stalls JavaScript. */
 export const MIN_RX_BUFFER = 4096;

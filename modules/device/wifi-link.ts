@@ -13,7 +13,7 @@ export interface WiFiStation {
 export type WiFiStationClass = new (options: { onChanged?: (property: "connection" | "address") => void }) => WiFiStation;
 
 /** ECMA-419 `connection` values. */
-export const WiFiConnection = { Disconnected: 200, Connecting: 300, Associated: 400, Connected: 500 } as const;
+export const WiFiConnection = Object.freeze({ Disconnected: 200, Connecting: 300, Associated: 400, Connected: 500 } as const);
 
 export interface StationOptions {
   ssid: string;
