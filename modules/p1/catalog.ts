@@ -146,9 +146,9 @@ export const OBIS_ENTRIES: readonly ObisEntry[] = [
   // Limits, counters, ratios.
   // kW or kVA in DSMR 4/5 and Luxembourg, A in DSMR 3, a bare number in Poland.
   entry("0-0:17.0.0", Quantity.PowerLimit, [Unit.kW, Unit.W, Unit.kVA, Unit.VA, Unit.A], "Limiter threshold", Layout.Value, true),
-  entry("1-0:31.4.0", Quantity.Current, [Unit.A], "Current limit L1"),
-  entry("1-0:51.4.0", Quantity.Current, [Unit.A], "Current limit L2"),
-  entry("1-0:71.4.0", Quantity.Current, [Unit.A], "Current limit L3"),
+  entry("1-0:31.4.0", Quantity.CurrentLimit, [Unit.A], "Current limit L1"),
+  entry("1-0:51.4.0", Quantity.CurrentLimit, [Unit.A], "Current limit L2"),
+  entry("1-0:71.4.0", Quantity.CurrentLimit, [Unit.A], "Current limit L3"),
   entry("0-0:96.7.21", Quantity.Count, NONE, "Power failures"),
   entry("0-0:96.7.9", Quantity.Count, NONE, "Long power failures"),
   entry("1-0:32.32.0", Quantity.Count, NONE, "Voltage sags L1"),

@@ -16,6 +16,7 @@ export const Quantity = {
   PowerLimit: 14, // W or VA
   Text: 15, // octet string, kept as bytes
   Clock: 16, // YYMMDDhhmmssX
+  CurrentLimit: 17, // A: a fuse or breaker setting, not a measured current
 } as const;
 
 export type QuantityCode = (typeof Quantity)[keyof typeof Quantity];
