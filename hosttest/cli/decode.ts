@@ -117,4 +117,10 @@ function main(): number {
   return allOk ? 0 : 1;
 }
 
+// A closed pipe (`decode … | head`) ends the output quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = main();
