@@ -1,7 +1,7 @@
 // End to end through the bridge core with fake ports and the real VSCP encoder: every event exactly once, in order.
 import { describe, expect, it } from "vitest";
 import { expectedEvents, makeRig, seeded } from "./fakes/rig";
-import { corrupt, telegramSeries } from "./fakes/telegrams";
+import { corrupt, stamp, swedishTelegrams, T0, telegramSeries } from "./fakes/telegrams";
 
 function startConnected(rig: ReturnType<typeof makeRig>): void {
   rig.bridge.start();
@@ -76,6 +76,20 @@ describe("bridge delivery", () => {
     // Presence again on the reconnect.
     expect(rig.mqtt.on(rig.presence.newNodeOnlineTopic).length).toBe(2);
     expect(rig.mqtt.on(rig.presence.statusTopic).map((m) => m.payload)).toEqual(["online", "online"]);
+  });
+
+  it("the default outbox holds 10 minutes of the largest Swedish telegram without a drop", () => {
+    const largest = swedishTelegrams().find((t) => t.name.startsWith("SE_aidon_6560"))!.bytes;
+    const series = Array.from({ length: 61 }, (_, i) => stamp(largest, T0 + i * 10_000));
+    const rig = makeRig();
+    startConnected(rig);
+    rig.mqtt.goDown();
+    for (const t of series) rig.telegram(t);
+    expect(rig.bridge.outbox.droppedTelegrams).toBe(0);
+    expect(rig.bridge.outbox.telegrams).toBe(61);
+    rig.mqtt.goUp();
+    rig.clock.advance(30_000);
+    expect(rig.events()).toEqual(expectedEvents(series));
   });
 
   it("outbox overflow drops the oldest whole telegrams; the rest arrive; drops are counted", () => {
