@@ -9,6 +9,11 @@ export interface HotRunOptions {
   frames: number;
   /** Free string/buffer space in the tight measurement. */
   chunkMarginBytes?: number;
+  /**
+   * Also count slots over this many frames: few enough that a pipeline that does allocate cannot
+   * trigger a collection (which would reset the count) before the run ends.
+   */
+  sampleFrames?: number;
 }
 
 export interface HotRunResult {
@@ -16,6 +21,8 @@ export interface HotRunResult {
   slots: FrameCost;
   /** Chunk space limited to the live data plus a margin: string/buffer allocations force a collection. */
   chunks: FrameCost;
+  /** Slot count over `sampleFrames` frames (null when not asked for). */
+  sample: FrameCost | null;
 }
 
 /** Measures one pipeline in a fresh XS worker, in steady state, twice (see HotRunResult). */
@@ -25,11 +32,12 @@ export async function hotRun(pipeline: PipelineName, stream: Uint8Array, options
     await xs.load("stream", stream);
     await xs.prepare(pipeline, "stream", options.seed);
     await xs.run(options.warmUp);
+    const sample = options.sampleFrames ? await xs.measure(options.sampleFrames) : null;
     const slots = await xs.measure(options.frames);
     await xs.tighten(options.chunkMarginBytes ?? 4096);
     await xs.run(options.warmUp);
     const chunks = await xs.measure(options.frames);
-    return { slots, chunks };
+    return { slots, chunks, sample };
   } finally {
     await xs.close();
   }
