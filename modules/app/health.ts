@@ -81,20 +81,8 @@ export class HealthCounters {
   rssi = Number.NaN;
 }
 
-/** The stats message's fields: the VSCP profile's set plus the bridge's own policy counters. */
-export interface BridgeStats extends HealthStats {
-  meterSilent: number;
-  meterSilences: number;
-  noCrcRejected: number;
-  queueDroppedTelegrams: number;
-  eventsSkipped: number;
-  publishRetries: number;
-  mqttConnectFailures: number;
-  networkDrops: number;
-  restartRequests: number;
-  portErrors: number;
-  internalErrors: number;
-}
+/** The stats message's fields (the schema lives with the encoder that writes it). */
+export type BridgeStats = HealthStats;
 
 export function emptyStats(): BridgeStats {
   return {

@@ -58,13 +58,33 @@ export interface HealthStats {
   rssi: number;
   /** Seconds since the last accepted telegram. */
   lastTelegramAge: number;
+  /** 1 while no valid telegram arrived for the configured time, and how often that began. */
+  meterSilent: number;
+  meterSilences: number;
+  /** Frames without CRC refused because no-CRC meters are not enabled. */
+  noCrcRejected: number;
+  /** Whole telegrams dropped from a full queue (their events are in queueDrops). */
+  queueDroppedTelegrams: number;
+  /** Events held back by a publish policy (interval or deadband). */
+  eventsSkipped: number;
+  /** Publishes the link could not take at once (retried, not lost). */
+  publishRetries: number;
+  mqttConnectFailures: number;
+  networkDrops: number;
+  /** Restarts requested after a long network outage. */
+  restartRequests: number;
+  /** Port calls that threw (caught, counted, retried) and faults inside the core. */
+  portErrors: number;
+  internalErrors: number;
 }
 
 /** The stats keys in the order they are written. */
 export const STATS_KEYS: readonly (keyof HealthStats)[] = [
   "uptime", "telegramsOk", "crcErrors", "overflows", "truncated", "hdlcFrames", "unknownLines", "bytesReceived",
   "uartOverruns", "mqttReconnects", "queueDepth", "queueDrops", "eventsPublished", "timeFromDevice", "timeUnknown",
-  "freeMemory", "rssi", "lastTelegramAge",
+  "freeMemory", "rssi", "lastTelegramAge", "meterSilent", "meterSilences", "noCrcRejected", "queueDroppedTelegrams",
+  "eventsSkipped", "publishRetries", "mqttConnectFailures", "networkDrops", "restartRequests", "portErrors",
+  "internalErrors",
 ];
 
 export interface PresenceOptions {
