@@ -8,7 +8,7 @@ import type { HealthStats } from "../vscp/presence";
 export interface TelegramEncoder {
   /** Holds the last encoded event; overwritten by the next `encode`. */
   readonly buffer: Uint8Array;
-  /** Prepares the events of `reading`; returns how many there are (catalog order). */
+  /** Prepares the events of `reading`; returns how many there are (sensor-index order; catalog order unless remapped). */
   beginTelegram(reading: Reading, deviceWallMs: number): number;
   /** Writes event i's payload into `buffer`; returns its length in bytes. */
   encode(i: number): number;
