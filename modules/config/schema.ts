@@ -19,9 +19,10 @@ export type StringFormat =
   | "topic" // topic template with {escapes}, no wildcards
   | "guid" // empty, or 16 hex bytes separated by ':'
   | "wpa" // empty (open network) or 8..63 characters
-  | "pem"; // empty, or one PEM certificate
+  | "pem" // empty, or one PEM certificate
+  | "password"; // empty (not set), or 8 or more characters
 
-export type Group = "wifi" | "mqtt" | "vscp" | "meter";
+export type Group = "wifi" | "mqtt" | "vscp" | "meter" | "device";
 
 interface FieldBase {
   /** Preferences key and build argument name. */
@@ -88,10 +89,20 @@ export interface Settings {
   baud: number;
   uartFormat: string;
   invertRx: boolean;
+  rxPin: number;
+  rtsPin: number;
+  publish: string;
+  pubInterval: number;
+  pubDeadband: number;
+  apPass: string;
+  adminPass: string;
+  statusPage: boolean;
+  setupAfter: number;
 }
 
 export const UART_FORMATS = ["8N1", "7E1"] as const;
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+export const PUBLISH_MODES = ["every", "interval", "deadband"] as const;
 
 export const FIELDS: readonly Field[] = [
   { key: "ssid", group: "wifi", label: "Wi-Fi network (SSID)", type: "string", default: "", maxLength: 32, format: "text", secret: false },
@@ -123,6 +134,16 @@ export const FIELDS: readonly Field[] = [
   { key: "baud", group: "meter", label: "Meter baud rate", type: "int", default: 115200, min: 1200, max: 115200, values: BAUD_RATES, secret: false },
   { key: "uartFormat", group: "meter", label: "Meter frame format", type: "string", default: "8N1", maxLength: 3, format: "text", values: UART_FORMATS, secret: false },
   { key: "invertRx", group: "meter", label: "Invert RX (direct wiring: on; transistor circuit: off)", type: "bool", default: true, secret: false },
+  { key: "rxPin", group: "meter", label: "RX pin (-1: as the board is wired)", type: "int", default: -1, min: -1, max: 48, secret: false },
+  { key: "rtsPin", group: "meter", label: "RTS pin (-1: as the board is wired)", type: "int", default: -1, min: -1, max: 48, secret: false },
+  { key: "publish", group: "vscp", label: "Publish values", type: "string", default: "every", maxLength: 8, format: "text", values: PUBLISH_MODES, secret: false },
+  { key: "pubInterval", group: "vscp", label: "Publish interval (mode interval)", type: "int", default: 60, min: 10, max: 3600, unit: "s", secret: false },
+  { key: "pubDeadband", group: "vscp", label: "Power change that publishes (mode deadband)", type: "int", default: 50, min: 1, max: 100000, unit: "W", secret: false },
+
+  { key: "apPass", group: "device", label: "Setup access point password (empty: generated)", type: "string", default: "", maxLength: 63, format: "password", secret: true },
+  { key: "adminPass", group: "device", label: "Admin password for the status page", type: "string", default: "", maxLength: 64, format: "password", secret: true },
+  { key: "statusPage", group: "device", label: "Status page on the home network", type: "bool", default: false, secret: false },
+  { key: "setupAfter", group: "device", label: "Open the setup access point after Wi-Fi fails this long (0: never)", type: "int", default: 300, min: 0, max: 86400, unit: "s", secret: false },
 ];
 
 // Frozen, so a preloaded module keeps the schema in flash instead of copying it to RAM.

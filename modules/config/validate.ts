@@ -107,6 +107,9 @@ export function formatProblem(format: StringFormat, text: string): string {
       return guidProblem(text);
     case "pem":
       return pemProblem(text);
+    case "password":
+      if (text.length !== 0 && text.length < 8) return "must be empty or at least 8 characters";
+      return hasControl(text) ? "contains control characters" : "";
   }
 }
 

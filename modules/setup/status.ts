@@ -1,0 +1,50 @@
+/** What the status page shows. The firmware and the simulator fill it from the running bridge. */
+
+export interface MeterValue {
+  /** OBIS code, e.g. "1-0:1.7.0". */
+  code: string;
+  value: number;
+  unit: string;
+}
+
+export interface DeviceStatus {
+  firmware: string;
+  board: string;
+  mode: "setup" | "normal";
+  uptimeS: number;
+  meter: {
+    /** Identification line of the last telegram, e.g. "/LGF5E360". */
+    header: string;
+    /** Meter clock of the last telegram as ISO text, or "" before the first one. */
+    lastTelegram: string;
+    lastTelegramAgeS: number;
+    values: readonly MeterValue[];
+  };
+  wifi: { ssid: string; rssi: number; address: string };
+  mqtt: { state: "connected" | "disconnected" | "not configured"; broker: string; lastError: string };
+  /** The bridge's HealthCounters; only number and boolean entries are shown. */
+  health: object;
+}
+
+/** A copy holding only plain values: nothing the health object might carry beyond counters leaks out. */
+export function statusView(status: DeviceStatus): object {
+  const health: Record<string, number | boolean | null> = {};
+  const source = status.health as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (typeof value === "boolean") health[key] = value;
+    else if (typeof value === "number") health[key] = Number.isFinite(value) ? value : null;
+  }
+  const values: MeterValue[] = [];
+  for (const v of status.meter.values) values.push({ code: String(v.code), value: Number(v.value), unit: String(v.unit) });
+  return {
+    firmware: status.firmware,
+    board: status.board,
+    mode: status.mode,
+    uptimeS: status.uptimeS,
+    meter: { header: status.meter.header, lastTelegram: status.meter.lastTelegram, lastTelegramAgeS: status.meter.lastTelegramAgeS, values },
+    wifi: { ssid: status.wifi.ssid, rssi: Number.isFinite(status.wifi.rssi) ? status.wifi.rssi : null, address: status.wifi.address },
+    mqtt: { state: status.mqtt.state, broker: status.mqtt.broker, lastError: status.mqtt.lastError },
+    health,
+  };
+}
