@@ -15,9 +15,19 @@ import type { Pipeline } from "../xs/pipeline";
 // compute meter can tell which part of framing, parsing and encoding costs what. The parser's private
 // steps are reached through a cast (names as in modules/p1/parser.ts); a renamed step fails at set-up.
 
+/** The parser's line walk (lines end at LF; a CR before it belongs to the line end). */
+function lineEnd(frame: Uint8Array, pos: number, length: number): number {
+  let lf = frame.indexOf(0x0a, pos);
+  if (lf < 0 || lf > length) lf = length;
+  return lf > pos && frame[lf - 1] === 0x0d ? lf - 1 : lf;
+}
+
+function nextLine(frame: Uint8Array, end: number, length: number): number {
+  if (end < length && frame[end] === 0x0d) end++;
+  return end < length ? end + 1 : end;
+}
+
 interface ParserSteps {
-  lineEnd(frame: Uint8Array, pos: number, length: number): number;
-  nextLine(frame: Uint8Array, pos: number, length: number): number;
   readObis(frame: Uint8Array, start: number, end: number): boolean;
   readGroups(frame: Uint8Array, pos: number, end: number): boolean;
   readNumber(frame: Uint8Array, start: number, end: number): boolean;
@@ -106,9 +116,9 @@ export class ProbePipeline implements Pipeline, FrameSink {
     const s = this.steps;
     const frame = this.frame;
     const length = this.length;
-    let pos = s.nextLine(frame, s.lineEnd(frame, 1, length), length);
+    let pos = nextLine(frame, lineEnd(frame, 1, length), length);
     while (pos < length && this.lines < MAX_LINES) {
-      const end = s.lineEnd(frame, pos, length);
+      const end = lineEnd(frame, pos, length);
       const n = this.lines++;
       this.lineStart[n] = pos;
       this.lineStop[n] = end;
@@ -136,7 +146,7 @@ export class ProbePipeline implements Pipeline, FrameSink {
       } else {
         this.obisEnd[n] = end;
       }
-      pos = s.nextLine(frame, end, length);
+      pos = nextLine(frame, end, length);
     }
   }
 
@@ -160,7 +170,7 @@ export class ProbePipeline implements Pipeline, FrameSink {
         return () => {
           const s = this.steps, frame = this.frame, length = this.length;
           let pos = 1;
-          while (pos < length) pos = s.nextLine(frame, s.lineEnd(frame, pos, length), length);
+          while (pos < length) pos = nextLine(frame, lineEnd(frame, pos, length), length);
         };
       case "parse:obis":
         return () => {

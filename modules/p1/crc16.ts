@@ -14,6 +14,9 @@ function buildTable(): Uint16Array {
 
 const TABLE = buildTable();
 
+/** The lookup table, for loops that fold bytes in inline. */
+export const CRC16_TABLE: Uint16Array = TABLE;
+
 /** Folds one byte into a running CRC; start with 0. */
 export function crc16Update(crc: number, byte: number): number {
   return (crc >>> 8) ^ TABLE[(crc ^ byte) & 0xff];

@@ -1,4 +1,4 @@
-import { crc16Update } from "./crc16";
+import { CRC16_TABLE as TABLE, crc16Update } from "./crc16";
 import { FrameStatus } from "./status";
 
 /** Receives every frame the framer completes or abandons, synchronously; the buffer is reused afterwards. */
@@ -82,7 +82,36 @@ export class Framer {
   /** Feeds bytes[start, end). */
   push(bytes: Uint8Array, start = 0, end = bytes.length): void {
     this.counters.bytes += end - start;
-    for (let i = start; i < end; i++) this.step(bytes[i]);
+    let i = start;
+    while (i < end) {
+      if (this.state === BODY && this.length >= 5) i = this.copyBody(bytes, i, end);
+      if (i < end) this.step(bytes[i++]);
+    }
+  }
+
+  /**
+   * The hot path: copies and checksums ordinary telegram bytes with everything in locals, and returns at
+   * the first byte that needs a decision (a line-start "/" or "!", a full buffer) or at the chunk's end.
+   */
+  private copyBody(bytes: Uint8Array, i: number, end: number): number {
+    const buffer = this.buffer;
+    const capacity = buffer.length;
+    const table = TABLE;
+    let length = this.length;
+    let crc = this.crc;
+    let previous = this.previous;
+    while (i < end && length < capacity) {
+      const byte = bytes[i];
+      if (previous === LF && (byte === SLASH || byte === BANG)) break;
+      buffer[length++] = byte;
+      crc = (crc >>> 8) ^ table[(crc ^ byte) & 0xff];
+      previous = byte;
+      i++;
+    }
+    this.length = length;
+    this.crc = crc;
+    this.previous = previous;
+    return i;
   }
 
   /** End of the stream (file end, port closed): a frame in progress is reported, not silently dropped. */

@@ -1,14 +1,14 @@
 import { OBIS_ENTRIES, Layout, type ObisEntry } from "./catalog";
 import { obisKeyOf } from "./obis";
 
-/** Looks up catalog entries by packed OBIS key without allocating (binary search over sorted keys). */
+/** Looks up catalog entries by packed OBIS key without allocating. */
 export class ObisCatalog {
   readonly entries: readonly ObisEntry[];
   readonly size: number;
   /** Index of the meter clock entry 0-0:1.0.0. */
   readonly clockIndex: number;
-  private readonly sortedKeys: Float64Array;
-  private readonly sortedSlots: Int16Array;
+  /** Packed key → slot; built at start-up (a Map made at module level would be frozen by the preload). */
+  private readonly slots = new Map<number, number>();
 
   constructor(entries: readonly ObisEntry[] = OBIS_ENTRIES) {
     this.entries = entries;
@@ -18,24 +18,14 @@ export class ObisCatalog {
     for (let i = 1; i < keyed.length; i++) {
       if (keyed[i].key === keyed[i - 1].key) throw new Error(`duplicate OBIS code ${entries[keyed[i].slot].obis} in catalog`);
     }
-    this.sortedKeys = new Float64Array(keyed.map((k) => k.key));
-    this.sortedSlots = new Int16Array(keyed.map((k) => k.slot));
+    for (const { key, slot } of keyed) this.slots.set(key, slot);
     this.clockIndex = entries.findIndex((e) => e.layout === Layout.Clock);
   }
 
   /** Slot of the entry with this packed key, or −1. */
   indexOf(key: number): number {
-    const keys = this.sortedKeys;
-    let lo = 0;
-    let hi = keys.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const k = keys[mid];
-      if (k === key) return this.sortedSlots[mid];
-      if (k < key) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    const slot = this.slots.get(key);
+    return slot === undefined ? -1 : slot;
   }
 
   /** Slot of the entry written `A-B:C.D.E`, or −1. */

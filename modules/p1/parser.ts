@@ -1,6 +1,5 @@
 import { Layout } from "./catalog";
 import { readMeterTime } from "./meter-time";
-import { obisKey } from "./obis";
 import type { ObisCatalog } from "./obis-catalog";
 import type { Reading } from "./reading";
 import { NO_UNIT, unitMatches } from "./units";
@@ -26,10 +25,6 @@ const MAX_GROUPS = 16;
 const MAX_SIGNIFICANT_DIGITS = 15;
 /** Keeps the exponent within an Int8 slot. */
 const MAX_FRACTION_DIGITS = 30;
-
-function isDigit(byte: number): boolean {
-  return byte >= 0x30 && byte <= 0x39;
-}
 
 /**
  * Parses a frame into a preallocated Reading without allocating: walks the bytes once, line by line.
@@ -66,29 +61,25 @@ export class TelegramParser {
     while (pos < length && frame[pos] !== CR && frame[pos] !== LF) pos++;
     reading.headerStart = 1;
     reading.headerEnd = pos;
-    pos = this.nextLine(frame, pos, length);
+    while (pos < length && frame[pos] !== LF) pos++;
+    pos++;
     while (pos < length) {
-      let end = this.lineEnd(frame, pos, length);
-      let next = this.nextLine(frame, end, length);
+      // Lines end at LF (a CR before it is dropped); indexOf scans natively, far cheaper than a JS loop in XS.
+      let lf = frame.indexOf(LF, pos);
+      if (lf < 0 || lf > length) lf = length;
+      let end = lf > pos && frame[lf - 1] === CR ? lf - 1 : lf;
+      let next = lf + 1;
       // DSMR 2.2 gas puts its value on the following line, which starts with "(".
       while (next < length && frame[next] === OPEN) {
-        end = this.lineEnd(frame, next, length);
-        next = this.nextLine(frame, end, length);
+        lf = frame.indexOf(LF, next);
+        if (lf < 0 || lf > length) lf = length;
+        end = frame[lf - 1] === CR ? lf - 1 : lf;
+        next = lf + 1;
       }
       if (end > pos && !(end - pos === 1 && frame[pos] === BANG)) this.parseLine(frame, pos, end, reading);
       pos = next;
     }
     return reading;
-  }
-
-  private lineEnd(frame: Uint8Array, pos: number, length: number): number {
-    while (pos < length && frame[pos] !== LF && frame[pos] !== CR) pos++;
-    return pos;
-  }
-
-  private nextLine(frame: Uint8Array, pos: number, length: number): number {
-    while (pos < length && (frame[pos] === CR || frame[pos] === LF)) pos++;
-    return pos;
   }
 
   private keepUnknown(reading: Reading, start: number, end: number): void {
@@ -180,32 +171,29 @@ export class TelegramParser {
 
   /** `A-B:C.D.E[*F]` followed by "(": sets obisKey and obisEnd (the "(" position). */
   private readObis(frame: Uint8Array, start: number, end: number): boolean {
+    let key = 0;
     let pos = start;
-    let a = 0, b = 0, c = 0, d = 0, e = 0;
     for (let field = 0; field < 5; field++) {
       let value = 0;
       const first = pos;
-      while (pos < end && isDigit(frame[pos]) && pos - first < 3) value = value * 10 + frame[pos++] - 0x30;
-      if (pos === first || value > 255) return false;
-      if (field === 0) a = value;
-      else if (field === 1) b = value;
-      else if (field === 2) c = value;
-      else if (field === 3) d = value;
-      else e = value;
-      if (field < 4) {
-        const separator = field === 0 ? MINUS : field === 1 ? 0x3a : DOT;
-        if (pos >= end || frame[pos] !== separator) return false;
-        pos++;
+      let c = frame[pos];
+      while (c >= 0x30 && c <= 0x39 && pos < end) {
+        value = value * 10 + c - 0x30;
+        c = frame[++pos];
       }
+      if (pos === first || pos - first > 3 || value > 255) return false;
+      key = key * 256 + value;
+      // Separators in order: "-" ":" "." "." and then "(" or "*".
+      if (field === 0 ? c !== MINUS : field === 1 ? c !== 0x3a : field < 4 ? c !== DOT : c !== OPEN && c !== STAR) return false;
+      if (field < 4) pos++;
     }
-    if (pos < end && frame[pos] === STAR) {
-      pos++;
-      const first = pos;
-      while (pos < end && isDigit(frame[pos])) pos++;
-      if (pos === first) return false;
+    if (frame[pos] === STAR) {
+      const first = ++pos;
+      while (pos < end && frame[pos] >= 0x30 && frame[pos] <= 0x39) pos++;
+      if (pos === first || frame[pos] !== OPEN) return false;
     }
-    if (pos >= end || frame[pos] !== OPEN) return false;
-    this.obisKey = obisKey(a, b, c, d, e);
+    if (pos >= end) return false;
+    this.obisKey = key;
     this.obisEnd = pos;
     return true;
   }
@@ -220,9 +208,8 @@ export class TelegramParser {
         continue;
       }
       if (b !== OPEN) return count > 0 && this.setGroupCount(count);
-      let close = pos + 1;
-      while (close < end && frame[close] !== CLOSE) close++;
-      if (close >= end) return false;
+      const close = frame.indexOf(CLOSE, pos + 1);
+      if (close < 0 || close >= end) return false;
       if (count < MAX_GROUPS) {
         this.groupStart[count] = pos + 1;
         this.groupEnd[count] = close;
@@ -252,7 +239,7 @@ export class TelegramParser {
     let fraction = -1; // digits after the point, −1 before the point
     for (; pos < end; pos++) {
       const b = frame[pos];
-      if (isDigit(b)) {
+      if (b >= 0x30 && b <= 0x39) {
         digits++;
         mantissa = mantissa * 10 + (b - 0x30);
         if (mantissa !== 0) significant++;

@@ -160,10 +160,7 @@ export class EventEncoder {
     w.bytes(this.middle[slot]);
     const value = this.value;
     const length = formatDecimal(reading.mantissa[slot], reading.exponent[slot] + this.shiftOf(reading.unit[slot]), value, this.scratch);
-    for (let k = 0; k < length; k++) {
-      w.uint(value[k]);
-      w.byte(0x2c);
-    }
+    w.codes(value, length);
     w.bytes(this.tail[slot]);
     w.bytes(value, 0, length);
     w.bytes(this.suffix[slot]);

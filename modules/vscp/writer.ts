@@ -19,7 +19,26 @@ export class ByteWriter {
   bytes(source: Uint8Array, start = 0, end = source.length): void {
     const buffer = this.buffer;
     let pos = this.pos;
+    if (start === 0 && end === source.length) {
+      buffer.set(source, pos); // one native copy; a partial range would need subarray(), which allocates
+      this.pos = pos + end;
+      return;
+    }
     for (let i = start; i < end; i++) buffer[pos++] = source[i];
+    this.pos = pos;
+  }
+
+  /** Each byte of source[0, length) as its decimal code and a comma (`49,50,`): vscpData's digit part. */
+  codes(source: Uint8Array, length: number): void {
+    const buffer = this.buffer;
+    let pos = this.pos;
+    for (let i = 0; i < length; i++) {
+      const c = source[i]; // "-", "." and digits: always two decimal digits
+      const tens = (c / 10) | 0;
+      buffer[pos++] = 0x30 + tens;
+      buffer[pos++] = 0x30 + c - tens * 10;
+      buffer[pos++] = 0x2c;
+    }
     this.pos = pos;
   }
 
