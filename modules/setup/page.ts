@@ -46,7 +46,7 @@ const SCRIPT = `
 (function () {
   "use strict";
   var GROUPS = { wifi: "Wi-Fi", mqtt: "MQTT broker", vscp: "VSCP events", meter: "Meter port", device: "Device" };
-  var fields = [], secretsSet = {}, pins = null, editable = false;
+  var fields = [], secretsSet = {}, pins = null, editable = false, lastApply = "";
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -142,6 +142,9 @@ const SCRIPT = `
       box.appendChild(row(f, cfg.values[f.key]));
     });
     $("form").hidden = !editable;
+    $("mode").textContent = editable ? "Setup mode" : "Home network";
+    // In setup mode the settings come first; the status is there to check the meter wiring.
+    if (editable) $("status-card").parentNode.insertBefore($("form"), $("status-card"));
     $("import-label").hidden = !editable;
     $("enter-setup").hidden = editable;
   }
@@ -191,6 +194,9 @@ const SCRIPT = `
   }
   function poll() {
     api("GET", "/api/apply").then(function (r) {
+      // Idle again: the device restarted since the last answer (it forgets an apply when it restarts).
+      if (r.body.state === "idle") { say("apply", lastApply === "saved" ? $("apply").textContent : "The device restarted with the new settings.", true); reload(); return; }
+      lastApply = r.body.state;
       showApply(r.body);
       if (r.body.state === "testing") setTimeout(poll, 700);
       else if (r.body.state === "saved" && r.body.restarting) setTimeout(reload, 4000);
@@ -198,7 +204,7 @@ const SCRIPT = `
   }
   function restarting() { say("apply", "The device is restarting. Reconnect to it, then reload this page.", true); }
   function afterSubmit(r, where) {
-    if (r.status === 202) { clearSecrets(); showApply(r.body.apply); poll(); return; }
+    if (r.status === 202) { clearSecrets(); lastApply = r.body.apply.state; showApply(r.body.apply); poll(); return; }
     if (r.body && r.body.errors) { showErrors(r.body.errors, where); if (where !== "form-msg") say("apply", ""); else say("apply", "Not saved."); return; }
     say(where, (r.body && r.body.error) || "Not saved (HTTP " + r.status + ").");
   }
@@ -241,7 +247,6 @@ const SCRIPT = `
   function age(s) { return s < 120 ? Math.round(s) + " s ago" : s < 7200 ? Math.round(s / 60) + " min ago" : Math.round(s / 3600) + " h ago"; }
   function showStatus(s) {
     var dl = $("status"); dl.textContent = "";
-    $("mode").textContent = s.mode === "setup" ? "Setup mode" : "Status";
     pair(dl, "Firmware", s.firmware + (s.board ? " on " + s.board : ""));
     pair(dl, "Up", age(s.uptimeS).replace(" ago", ""));
     pair(dl, "Meter", s.meter.header || "no telegram yet");

@@ -1,0 +1,202 @@
+// The setup page in headless Chromium against the host server: bad values, a broker that fails the
+// test, good values, export and re-import, the status page behind the admin password, and no password
+// ever coming back from the device.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HostSetup } from "./setup/host-setup";
+import { startSetupServer, type SetupServer } from "./setup/http-server";
+import { startEmbeddedBroker, type EmbeddedBroker } from "./sim/embedded-broker";
+import { MemoryStore } from "./sim/memory-store";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const PHONE = { width: 390, height: 844 };
+/** `npm run screenshots:setup` keeps the pictures for the README; a normal run writes them to a temporary folder. */
+const SHOTS = process.env.SETUP_SCREENSHOTS ? fileURLToPath(new URL("./setup/screenshots/", import.meta.url)) : mkdtempSync(join(tmpdir(), "p1vscp-shots-"));
+
+const WIFI_PASS = "correct horse battery";
+const MQTT_PASS = "broker-pass-77";
+const ADMIN_PASS = "admin-pass-55";
+const SECRETS = [WIFI_PASS, MQTT_PASS, ADMIN_PASS];
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  const message = `setup end-to-end test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (process.env.CI) throw new Error(message);
+  process.stderr.write(`skipped: ${message}\n`);
+}
+
+describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
+  let broker: EmbeddedBroker;
+  let store: MemoryStore;
+  let setup: HostSetup;
+  let ap: SetupServer;
+  let station: SetupServer;
+  const dirs: string[] = [];
+  const contexts: BrowserContext[] = [];
+  /** Every body the device sent to the browser. */
+  const bodies: string[] = [];
+  const logs: string[] = [];
+
+  async function open(httpCredentials?: { username: string; password: string }): Promise<Page> {
+    const dir = mkdtempSync(join(tmpdir(), "p1vscp-chromium-"));
+    dirs.push(dir);
+    const context = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM, args: ARGS, headless: true, viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true,
+      httpCredentials, acceptDownloads: true,
+    });
+    contexts.push(context);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on("response", (response) => {
+      response.text().then((text) => bodies.push(text), () => {});
+    });
+    return page;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    broker = await startEmbeddedBroker(20000 + Math.floor(Math.random() * 20000));
+    store = new MemoryStore();
+    setup = new HostSetup({ store, log: (line) => logs.push(line), apply: { restartDelayMs: 1_500, mqttTimeoutMs: 8_000 }, scanMs: 100 });
+    ap = await startSetupServer(setup, { network: "ap" });
+    station = await startSetupServer(setup, { network: "station" });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await ap?.close();
+    await station?.close();
+    setup?.close();
+    await broker?.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows the errors next to each bad field and stores nothing", async () => {
+    const page = await open();
+    await page.goto(ap.url);
+    await page.waitForSelector("#ready:text('ready')", { state: "attached" });
+    await page.locator("#networks button", { hasText: "HomeNet" }).waitFor();
+    await page.screenshot({ path: join(SHOTS, "setup.png") });
+
+    await page.fill("#f-port", "70000");
+    await page.fill("#f-topic", "vscp/#");
+    await page.fill("#f-hostname", "bad host");
+    await page.fill("#f-password", "short");
+    await page.selectOption("#f-rxPin", "18");
+    await page.selectOption("#f-rtsPin", "18");
+    await page.click("#save");
+    await expect.poll(() => page.textContent("#err-port")).toContain("above the maximum 65535");
+    expect(await page.textContent("#err-topic")).toContain("wildcards");
+    expect(await page.textContent("#err-hostname")).toContain("letters, digits");
+    expect(await page.textContent("#err-password")).toContain("8 to 63 characters");
+    expect(await page.textContent("#err-rtsPin")).toContain("already the RX pin");
+    expect(await page.textContent("#form-msg")).toContain("5 fields need attention");
+    expect(await page.getAttribute("#row-port", "class")).toContain("bad");
+    await page.locator("#row-port").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, "setup-errors.png") });
+    expect(store.keys()).toEqual([]);
+  });
+
+  it("keeps the old settings when the broker does not answer, and says why next to the broker", async () => {
+    const page = await open();
+    await page.goto(ap.url);
+    await page.waitForSelector("#ready:text('ready')", { state: "attached" });
+    await page.locator("#networks button", { hasText: "HomeNet" }).click();
+    expect(await page.inputValue("#f-ssid")).toBe("HomeNet");
+    await page.fill("#f-password", WIFI_PASS);
+    await page.fill("#f-broker", "127.0.0.1");
+    await page.fill("#f-port", "1"); // nothing listens there
+    await page.click("#save");
+    await expect.poll(() => page.textContent("#apply"), { timeout: 15_000 }).toContain("The MQTT broker did not accept the connection");
+    expect(await page.textContent("#apply")).toContain("the previous settings stay");
+    expect(await page.textContent("#err-broker")).toContain("connection refused");
+    expect(await page.inputValue("#f-password")).toBe(""); // sent once, never kept in the page
+    expect(store.keys()).toEqual([]);
+  });
+
+  it("saves good values after testing them, restarts, and never shows a password again", async () => {
+    const page = await open();
+    await page.goto(ap.url);
+    await page.waitForSelector("#ready:text('ready')", { state: "attached" });
+    await page.fill("#f-ssid", "HomeNet");
+    await page.fill("#f-password", WIFI_PASS);
+    await page.fill("#f-hostname", "p1-meter");
+    await page.fill("#f-broker", "127.0.0.1");
+    await page.fill("#f-port", String(broker.port));
+    await page.fill("#f-mqttUser", "meter");
+    await page.fill("#f-mqttPass", MQTT_PASS);
+    await page.fill("#f-zone", "3");
+    await page.selectOption("#f-publish", "deadband");
+    await page.fill("#f-adminPass", ADMIN_PASS);
+    await page.check("#f-statusPage");
+    await page.click("#save");
+    await expect.poll(() => page.textContent("#apply"), { timeout: 15_000 }).toContain("Tested and saved");
+    await expect.poll(() => setup.restarts).toBe(1);
+    expect(store.get("ssid")).toBe("HomeNet");
+    expect(store.get("password")).toBe(WIFI_PASS);
+    expect(store.get("mqttPass")).toBe(MQTT_PASS);
+    expect(store.get("port")).toBe(broker.port);
+    expect(store.get("zone")).toBe(3);
+    expect(store.get("statusPage")).toBe(true);
+
+    await page.reload();
+    await page.waitForSelector("#ready:text('ready')", { state: "attached" });
+    expect(await page.inputValue("#f-zone")).toBe("3");
+    for (const key of ["password", "mqttPass", "adminPass"]) {
+      expect(await page.inputValue(`#f-${key}`)).toBe("");
+      expect(await page.getAttribute(`#f-${key}`, "placeholder")).toContain("leave empty to keep");
+    }
+    const html = await page.content();
+    for (const secret of SECRETS) expect(html).not.toContain(secret);
+  });
+
+  it("exports without passwords and re-imports (a bad file is refused per field)", async () => {
+    const page = await open();
+    await page.goto(ap.url);
+    await page.waitForSelector("#ready:text('ready')", { state: "attached" });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+    const text = readFileSync((await download.path())!, "utf8");
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    const file = JSON.parse(text);
+    expect(file.values).toMatchObject({ ssid: "HomeNet", zone: 3, publish: "deadband" });
+    expect("password" in file.values || "mqttPass" in file.values || "adminPass" in file.values).toBe(false);
+
+    const bad = { ...file, values: { ...file.values, zone: 999 } };
+    await page.setInputFiles("#import", { name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
+    await expect.poll(() => page.textContent("#err-zone")).toContain("above the maximum 255");
+    expect(store.get("zone")).toBe(3);
+
+    const changed = { ...file, values: { ...file.values, zone: 9, nodeName: "Imported meter" } };
+    await page.setInputFiles("#import", { name: "config.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(changed)) });
+    await expect.poll(() => store.get("zone"), { timeout: 15_000 }).toBe(9);
+    expect(await page.textContent("#import-msg")).toContain("Imported");
+    expect(store.get("nodeName")).toBe("Imported meter");
+    expect(store.get("password")).toBe(WIFI_PASS);
+    expect(store.get("mqttPass")).toBe(MQTT_PASS);
+  });
+
+  it("shows the status page on the home network only with the admin password", async () => {
+    const anonymous = await fetch(`${station.url}api/status`);
+    expect(anonymous.status).toBe(401);
+    const page = await open({ username: "admin", password: ADMIN_PASS });
+    await page.goto(station.url);
+    await page.waitForSelector("#ready:text('ready')", { state: "attached" });
+    await expect.poll(() => page.textContent("#status")).toContain("/LGF5E360");
+    expect(await page.isVisible("#form")).toBe(false);
+    expect(await page.isVisible("#enter-setup")).toBe(true);
+    await page.screenshot({ path: join(SHOTS, "status.png") });
+    await page.click("#enter-setup");
+    await expect.poll(() => page.textContent("#action-msg")).toContain("setup mode");
+  });
+
+  it("never sent a password back, and never logged one", () => {
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const body of bodies) for (const secret of SECRETS) expect(body).not.toContain(secret);
+    for (const line of logs) for (const secret of SECRETS) expect(line).not.toContain(secret);
+    expect(setup.handlers.redacted).toBe(0);
+  });
+});
