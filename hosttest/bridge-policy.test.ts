@@ -33,16 +33,16 @@ describe("publish policy", () => {
   });
 
   it("only when changed by more than the deadband, with a forced refresh", () => {
-    const rig = makeRig({ publishPolicies: { [POWER]: { mode: "deadband", deadband: 0.1, refreshS: 60 } } });
+    const rig = makeRig({ publishPolicies: { [POWER]: { mode: "deadband", deadband: 100, refreshS: 60 } } });
     rig.bridge.start();
-    // kW as the meter sends them; the event carries W.
+    // kW as the meter sends them; the event and the deadband are in W.
     const kw = ["1.000", "1.050", "1.099", "1.101", "1.150", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000", "0.850"];
     const series = telegramSeries(kw.length).map((t, i) => withValue(t, POWER, `000${kw[i]}*kW`.slice(-11)));
     for (const t of series) rig.telegram(t);
     expect(published(rig, 4)).toEqual([
       { time: "19:00:00", value: 1000 }, // first value
-      { time: "19:00:30", value: 1101 }, // moved 0.101 kW
-      { time: "19:00:50", value: 1000 }, // moved back 0.101 kW
+      { time: "19:00:30", value: 1101 }, // moved 101 W
+      { time: "19:00:50", value: 1000 }, // moved back 101 W
       { time: "19:01:50", value: 1000 }, // unchanged for 60 s: refresh
       { time: "19:02:10", value: 850 },
     ]);

@@ -355,7 +355,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     let queued = 0;
     for (let i = 0; i < count; i++) {
       const slot = events.slotOf(i);
-      if (!this.gate.admit(slot, reading.valueOf(slot), now)) {
+      if (!this.gate.admit(slot, reading.canonicalValueOf(slot), now)) {
         this.health.eventsSkipped++;
         continue;
       }

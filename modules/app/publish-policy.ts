@@ -4,7 +4,7 @@ import type { ObisCatalog } from "../p1/obis-catalog";
  * When an event of one catalog entry is published:
  * - "every": every telegram (the default);
  * - "interval": at most every `intervalS` seconds;
- * - "deadband": when the value moved more than `deadband` (in the meter's own unit, e.g. kW) from the last
+ * - "deadband": when the value moved more than `deadband` (in the published unit: W, var, V, A, kWh …) from the last
  *   published value, and at least every `refreshS` seconds regardless.
  */
 export type PublishPolicy =

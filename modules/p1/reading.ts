@@ -1,5 +1,6 @@
 import { MeterTime } from "./meter-time";
 import type { ObisCatalog } from "./obis-catalog";
+import { NO_UNIT, UNITS } from "./units";
 
 /** Per-telegram counts of what the parser skipped or refused. */
 export class ParseCounters {
@@ -78,6 +79,15 @@ export class Reading {
     this.headerStart = this.headerEnd = 0;
     this.time.clear();
     this.counters.clear();
+  }
+
+  /** The value in its quantity's canonical unit (W, var, V, A, kWh, kvarh …) as a double, for comparisons. */
+  canonicalValueOf(slot: number): number {
+    const unit = this.unit[slot];
+    const shift = unit === NO_UNIT ? 0 : UNITS[unit].shift;
+    const e = this.exponent[slot] + shift;
+    const m = this.mantissa[slot];
+    return e >= 0 ? m * 10 ** e : m / 10 ** -e;
   }
 
   /** The value as a double (for display and tests; publishing uses the exact digits). */
