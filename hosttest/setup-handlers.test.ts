@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { FIELDS } from "../modules/config/schema";
 import { AdminGate, basicAuthPassword, sameSecret } from "../modules/setup/admin";
 import { EXPORT_FORMAT, EXPORT_VERSION } from "../modules/setup/form";
-import { MAX_BODY_BYTES, asciiJson } from "../modules/setup/http";
+import { MAX_BODY_BYTES, asciiJson, networkOf } from "../modules/setup/http";
 import { SETUP_PAGE } from "../modules/setup/page";
 import { statusView } from "../modules/setup/status";
 import { sampleStatus } from "./setup/host-setup";
@@ -251,6 +251,14 @@ describe("the page and the status view", () => {
     const view = statusView({ ...status, health: { ok: 1, up: true, name: "x", nested: { a: 1 }, bad: NaN } }) as any;
     expect(view.health).toEqual({ ok: 1, up: true, bad: null });
     expect(view.wifi.rssi).toBeNull();
+  });
+
+  it("counts only clients on the access point's own subnet as the access point", () => {
+    expect(networkOf("192.168.4.2", "192.168.4.1")).toBe("ap");
+    expect(networkOf("192.168.1.20", "192.168.4.1")).toBe("station");
+    expect(networkOf("192.168.40.2", "192.168.4.1")).toBe("station");
+    expect(networkOf(undefined, "192.168.4.1")).toBe("station");
+    expect(networkOf("192.168.4.2", undefined)).toBe("station");
   });
 
   it("writes JSON as ASCII, escaping everything else", () => {

@@ -91,3 +91,16 @@ export function declaredLength(headers: Readonly<Record<string, string>>): numbe
   }
   return n;
 }
+
+/**
+ * Which network a request came in on, from the client's address: the setup access point's own /24
+ * (e.g. 192.168.4.x) is "ap", everything else the home network. While setup mode tests the home Wi-Fi
+ * the device is on both, and only the access point may change settings without the admin password.
+ */
+export function networkOf(remoteAddress: string | undefined, apAddress: string | undefined): Network {
+  if (!remoteAddress || !apAddress) return "station";
+  const a = remoteAddress.lastIndexOf(".");
+  const b = apAddress.lastIndexOf(".");
+  if (a <= 0 || a !== b) return "station";
+  return remoteAddress.slice(0, a) === apAddress.slice(0, b) ? "ap" : "station";
+}
