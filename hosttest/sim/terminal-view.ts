@@ -53,7 +53,7 @@ export function renderView(context: ViewContext, state: ViewState, logLines: rea
   out.push("");
   out.push(`Meter time ${meterTimeText(state.picture.meterTime)}   telegrams ${state.picture.telegrams}` +
     (state.picture.rejected ? `   rejected ${state.picture.rejected}` : ""));
-  out.push(`${"".padEnd(10)}${"L1".padStart(13)}${"L2".padStart(13)}${"L3".padStart(13)}${"total".padStart(13)}`);
+  out.push(`${"".padEnd(10)}${"L1".padStart(12)}${"L2".padStart(12)}${"L3".padStart(12)}${"total".padStart(12)}`);
   out.push(`${"Import".padEnd(10)}${PHASES.map((p) => show(kilo(v.get(p.power)), 3, "kW")).join("")}${show(kilo(v.get("1-0:1.7.0")), 3, "kW")}`);
   out.push(`${"Export".padEnd(10)}${PHASES.map((p) => show(kilo(v.get(p.exportPower)), 3, "kW")).join("")}${show(kilo(v.get("1-0:2.7.0")), 3, "kW")}`);
   out.push(`${"Voltage".padEnd(10)}${PHASES.map((p) => show(v.get(p.voltage), 1, "V", 10)).join("")}`);
