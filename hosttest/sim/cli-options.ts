@@ -17,6 +17,8 @@ export interface SimOptions {
   once: boolean;
   mac: string;
   settings?: string;
+  /** Port of the setup page (`--setup`); undefined when off. */
+  setupPort?: number;
   help: boolean;
 }
 
@@ -38,6 +40,9 @@ the project's Swedish telegrams every 10 s, and the bridge between them, with a 
   --mac XX:XX:XX:XX:XX:XX   MAC address for the GUID and device id (default 02:00:00:00:00:01)
   --settings FILE     keep the settings in this JSON file (default: in memory)
   --port N            first port the embedded broker tries (default 1883)
+  --setup             also serve the device's setup page on http://127.0.0.1:8080/ (the status page,
+                      as on the home network, on the next port)
+  --setup-port N      port of the setup page (implies --setup)
   -h, --help          this text`;
 
 export class UsageError extends Error {}
@@ -86,6 +91,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
         mac: { type: "string" },
         settings: { type: "string" },
         port: { type: "string" },
+        setup: { type: "boolean", default: false },
+        "setup-port": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -127,6 +134,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     once: Boolean(v.once),
     mac: mac.toUpperCase(),
     settings: v.settings,
+    setupPort: v["setup-port"] !== undefined ? whole("setup-port", v["setup-port"], 1, 65534) : v.setup ? 8080 : undefined,
     help: Boolean(v.help),
   };
 }

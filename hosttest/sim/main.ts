@@ -12,6 +12,7 @@ import { ReplayMeterSource } from "./replay-source";
 import { SerialMeterSource } from "./serial-source";
 import { loadCapture } from "./telegram-file";
 import { TerminalView } from "./terminal-view";
+import { startSimSetup } from "../setup/sim-setup";
 
 const DEFAULT_REPLAY = fileURLToPath(new URL("../fixtures/sim/day.txt", import.meta.url));
 
@@ -138,6 +139,19 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop());
 
   bridge.start();
+
+  // --setup: the device's setup and status pages, from the same handlers as the firmware.
+  if (options.setupPort !== undefined) {
+    const pages = await startSimSetup({
+      store,
+      port: options.setupPort,
+      picture: () => tap.picture,
+      health: () => bridge?.health ?? {},
+      mqtt: () => ({ state: connectedOnce ? "connected" : "disconnected", broker: brokerDescription, lastError: "" }),
+      log: (line) => view?.log(line),
+    }).catch((error: Error) => fail(`cannot serve the setup page: ${error.message}`));
+    view?.log(`setup page: ${pages.setupUrl} (the status page as on the home network: ${pages.statusUrl})`);
+  }
 }
 
 main().catch((error) => fail((error as Error).stack ?? String(error)));
