@@ -9,6 +9,7 @@ import Time from "time";
 import Timer from "timer";
 import * as platform from "./modules/device/platform";
 import { assembleDevice } from "./modules/device/assemble";
+import { startBridge } from "./modules/device/startup";
 
 const freeMemoryId = Instrumentation.map("System Free Memory");
 
@@ -25,7 +26,5 @@ const device = assembleDevice({
   log: (line) => trace(line, "\n"),
 });
 
-// BRIDGE: start the bridge core (modules/app) here with the ports in `device`:
-// device.meter, device.dataRequest, device.clock, device.scheduler, device.mqtt, device.network,
-// device.store, device.system and device.settings; device.syncClock before a TLS connection.
 trace(`device ready on ${platform.PLATFORM}, board ${device.board?.name ?? "none"}, ${device.problems.length} problem(s)\n`);
+startBridge(device, (line) => trace(line, "\n"));

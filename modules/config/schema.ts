@@ -89,6 +89,10 @@ export interface Settings {
   baud: number;
   uartFormat: string;
   invertRx: boolean;
+  noCrc: boolean;
+  silentAfter: number;
+  outboxKiB: number;
+  restartAfter: number;
   rxPin: number;
   rtsPin: number;
   publish: string;
@@ -134,6 +138,10 @@ export const FIELDS: readonly Field[] = [
   { key: "baud", group: "meter", label: "Meter baud rate", type: "int", default: 115200, min: 1200, max: 115200, values: BAUD_RATES, secret: false },
   { key: "uartFormat", group: "meter", label: "Meter frame format", type: "string", default: "8N1", maxLength: 3, format: "text", values: UART_FORMATS, secret: false },
   { key: "invertRx", group: "meter", label: "Invert RX (direct wiring: on; transistor circuit: off)", type: "bool", default: true, secret: false },
+  { key: "noCrc", group: "meter", label: "Accept telegrams without CRC (DSMR 2.2/3 meters)", type: "bool", default: false, secret: false },
+  { key: "silentAfter", group: "meter", label: "Meter silent after no valid telegram for", type: "int", default: 60, min: 15, max: 3600, unit: "s", secret: false },
+  { key: "outboxKiB", group: "mqtt", label: "Queue for broker outages (0: the board's default)", type: "int", default: 0, min: 0, max: 8192, unit: "KiB", secret: false },
+  { key: "restartAfter", group: "device", label: "Restart after no network for (0: never)", type: "int", default: 15, min: 0, max: 1440, unit: "min", secret: false },
   { key: "rxPin", group: "meter", label: "RX pin (-1: as the board is wired)", type: "int", default: -1, min: -1, max: 48, secret: false },
   { key: "rtsPin", group: "meter", label: "RTS pin (-1: as the board is wired)", type: "int", default: -1, min: -1, max: 48, secret: false },
   { key: "publish", group: "vscp", label: "Publish values", type: "string", default: "every", maxLength: 8, format: "text", values: PUBLISH_MODES, secret: false },

@@ -1,0 +1,133 @@
+import { FIELDS, type Settings } from "../config/schema";
+import { ObisCatalog } from "../p1/obis-catalog";
+import { Quantity } from "../p1/units";
+import { VscpConfigError } from "../vscp/config-error";
+import { EventEncoder } from "../vscp/encoder";
+import { VscpMapping, type VscpMappingConfig } from "../vscp/mapping";
+import { PresenceEncoder } from "../vscp/presence";
+import { TelegramSnapshot } from "../vscp/snapshot";
+import { Bridge, type BridgeOptions, type BridgePorts } from "./bridge";
+import type { PublishPolicy } from "./publish-policy";
+
+export interface BrokerAddress {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  tls?: boolean;
+  /** PEM CA certificate for TLS. */
+  ca?: string;
+}
+
+export interface ComposeOptions {
+  /** Wi-Fi station MAC (GUID and device id). */
+  mac: string;
+  /** The broker; default: the configured one. The simulator passes its own. */
+  broker?: BrokerAddress;
+  /** Outbox size when the configuration leaves it to the board (outboxKiB = 0). */
+  defaultOutboxBytes?: number;
+  /** Timings and bounds that tests shorten. */
+  bridge?: Partial<Omit<BridgeOptions, "mqtt" | "catalog">>;
+  /** Receives each configuration problem; the default is kept and the bridge still starts. */
+  report(problem: string): void;
+}
+
+export interface ComposedBridge {
+  bridge: Bridge;
+  catalog: ObisCatalog;
+  mapping: VscpMapping;
+  presence: PresenceEncoder;
+}
+
+/** The publish policy setting applied to the catalog: "interval" to every value, "deadband" to power. */
+export function publishPolicies(settings: Settings, catalog: ObisCatalog): Record<string, PublishPolicy> {
+  const policies: Record<string, PublishPolicy> = {};
+  if (settings.publish === "every") return policies;
+  for (const entry of catalog.entries) {
+    if (settings.publish === "interval") {
+      policies[entry.obis] = { mode: "interval", intervalS: settings.pubInterval };
+    } else if (entry.quantity === Quantity.ActivePower || entry.quantity === Quantity.ReactivePower) {
+      policies[entry.obis] = { mode: "deadband", deadband: settings.pubDeadband, refreshS: 300 };
+    }
+  }
+  return policies;
+}
+
+function defaultOf(key: keyof Settings): string | number | boolean {
+  return FIELDS.find((f) => f.key === key)!.default;
+}
+
+/** A mapping from the settings; a field the VSCP layer refuses is reported and falls back to its default. */
+function mappingFor(settings: Settings, catalog: ObisCatalog, mac: string, report: (p: string) => void): VscpMapping {
+  const config: VscpMappingConfig = {
+    mac, guid: settings.guid || undefined, topic: settings.topic, qos: settings.qos, zone: settings.zone, subzone: settings.subzone,
+  };
+  for (;;) {
+    try {
+      return new VscpMapping(catalog, config);
+    } catch (error) {
+      if (!(error instanceof VscpConfigError)) throw error;
+      const field = error.field as keyof VscpMappingConfig;
+      if (field === "mac" || !(field in config) || config[field] === undefined) throw error;
+      report(`${error.message}; default kept`);
+      if (field === "guid") config.guid = undefined;
+      else (config as Record<string, unknown>)[field] = defaultOf(field as keyof Settings);
+    }
+  }
+}
+
+function presenceFor(settings: Settings, mapping: VscpMapping, report: (p: string) => void): PresenceEncoder {
+  try {
+    return new PresenceEncoder(mapping, { nodeName: settings.nodeName, prefix: settings.prefix });
+  } catch (error) {
+    if (!(error instanceof VscpConfigError)) throw error;
+    report(`${error.message}; default kept`);
+    return new PresenceEncoder(mapping, { nodeName: String(defaultOf("nodeName")), prefix: String(defaultOf("prefix")) });
+  }
+}
+
+/**
+ * Builds the bridge core from validated settings and the platform's ports: the one place where the
+ * configuration becomes encoders and bridge options, shared by the firmware and the simulator.
+ */
+export function composeBridge(settings: Settings, ports: BridgePorts, options: ComposeOptions): ComposedBridge {
+  const catalog = new ObisCatalog();
+  const mapping = mappingFor(settings, catalog, options.mac, options.report);
+  const presence = presenceFor(settings, mapping, options.report);
+  const broker = options.broker ?? {
+    host: settings.broker, port: settings.port, username: settings.mqttUser || undefined,
+    password: settings.mqttPass || undefined, tls: settings.tls, ca: settings.caCert || undefined,
+  };
+  if (!broker.host) options.report("broker: no MQTT broker configured; the bridge keeps trying and queues events");
+  const bridge = new Bridge(
+    ports,
+    {
+      events: new EventEncoder(mapping),
+      presence,
+      snapshot: settings.snapshot ? new TelegramSnapshot(catalog) : undefined,
+    },
+    {
+      catalog,
+      mqtt: {
+        host: broker.host,
+        port: broker.port,
+        clientId: settings.clientId || `p1vscp-${presence.deviceId.toLowerCase()}`,
+        username: broker.username,
+        password: broker.password,
+        keepAliveSeconds: settings.keepAlive,
+        tls: broker.tls ? { ca: broker.ca } : undefined,
+      },
+      qos: settings.qos,
+      heartbeatS: settings.heartbeat,
+      statsS: settings.statsInterval,
+      parser: { defaultUtcOffsetMinutes: settings.utcOffset },
+      acceptNoCrc: settings.noCrc,
+      meterSilentAfterS: settings.silentAfter,
+      restartAfterNoNetworkMin: settings.restartAfter,
+      outboxBytes: settings.outboxKiB > 0 ? settings.outboxKiB * 1024 : options.defaultOutboxBytes,
+      publishPolicies: publishPolicies(settings, catalog),
+      ...options.bridge,
+    },
+  );
+  return { bridge, catalog, mapping, presence };
+}

@@ -1,0 +1,41 @@
+import type { Clock, MqttConnectOptions, MqttLink, MqttLinkEvents } from "../app/ports";
+
+/** 2020-01-01: a wall clock before this was never set (the ESP32 starts near 1970). */
+const EARLIEST_VALID_MS = 1_577_836_800_000;
+
+/**
+ * Sets the clock by SNTP before connecting: TLS checks certificate dates against it, and events fall
+ * back to it when the meter clock is invalid. Without TLS a failed sync does not hold the connection up.
+ */
+export class ClockGatedMqttLink implements MqttLink {
+  private synced = false;
+
+  constructor(
+    private readonly link: MqttLink,
+    private readonly clock: Clock,
+    private readonly sync: (done: (ok: boolean, detail: string) => void) => void,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  connect(options: MqttConnectOptions, events: MqttLinkEvents): void {
+    if (this.synced || this.clock.wallMs() >= EARLIEST_VALID_MS) {
+      this.synced = true;
+      this.link.connect(options, events);
+      return;
+    }
+    this.sync((ok, detail) => {
+      this.log(`clock: ${detail}`);
+      this.synced = ok;
+      if (ok || !options.tls) this.link.connect(options, events);
+      else events.onMqttDisconnected(`TLS needs the time of day and SNTP gave none (${detail})`);
+    });
+  }
+
+  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number): boolean {
+    return this.link.publish(topic, payload, offset, length, retain, qos);
+  }
+
+  close(): void {
+    this.link.close();
+  }
+}
