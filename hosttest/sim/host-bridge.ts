@@ -1,9 +1,9 @@
-import { Bridge, type BridgeOptions } from "../../modules/app";
+import { type Bridge, type BridgeOptions } from "../../modules/app";
+import { composeBridge } from "../../modules/app/compose";
 import type { KeyValueStore, MeterSource, MqttLink } from "../../modules/app/ports";
 import { loadSettings } from "../../modules/config/settings";
 import type { Settings } from "../../modules/config/schema";
-import { ObisCatalog } from "../../modules/p1";
-import { EventEncoder, PresenceEncoder, TelegramSnapshot, VscpMapping } from "../../modules/vscp";
+import type { PresenceEncoder, VscpMapping } from "../../modules/vscp";
 import { AlwaysUpNetwork } from "./always-up-network";
 import { HostSystem } from "./host-system";
 import { MemoryStore } from "./memory-store";
@@ -45,13 +45,6 @@ export class HostBridge {
     for (const problem of loaded.problems) log(`settings: ${problem.message}`);
     const s = loaded.settings;
     this.settings = s;
-    const catalog = new ObisCatalog();
-    this.mapping = new VscpMapping(catalog, {
-      mac: options.mac, guid: s.guid || undefined, topic: s.topic, qos: s.qos, zone: s.zone, subzone: s.subzone,
-    });
-    this.presence = new PresenceEncoder(this.mapping, { nodeName: s.nodeName, prefix: s.prefix });
-    const events = new EventEncoder(this.mapping);
-    const snapshot = s.snapshot ? new TelegramSnapshot(catalog) : undefined;
     const link = options.link ?? new MqttJsLink({ observer: options.observer });
     this.link = link;
     const system = new HostSystem(log);
@@ -70,23 +63,13 @@ export class HostBridge {
       publish: (topic, payload, offset, length, retain, qos) => link.publish(topic, payload, offset, length, retain, qos),
       close: () => link.close(),
     };
-    const b = options.broker;
-    this.bridge = new Bridge(
+    // The same composition as the firmware's: settings → mapping, encoders, policies, bridge options.
+    const composed = composeBridge(s,
       { meter: options.meter, clock: new RealClock(), scheduler: this.scheduler, mqtt: reporting, network: new AlwaysUpNetwork(), system },
-      { events, presence: this.presence, snapshot },
-      {
-        mqtt: {
-          host: b.host, port: b.port, clientId: s.clientId || `p1vscp-${this.presence.deviceId.toLowerCase()}`,
-          username: b.username, password: b.password, keepAliveSeconds: s.keepAlive,
-          tls: b.tls ? { ca: b.ca } : undefined,
-        },
-        qos: s.qos,
-        heartbeatS: s.heartbeat,
-        statsS: s.statsInterval,
-        parser: { defaultUtcOffsetMinutes: s.utcOffset },
-        ...options.bridge,
-      },
-    );
+      { mac: options.mac, broker: options.broker, bridge: options.bridge, report: (problem) => log(`settings: ${problem}`) });
+    this.bridge = composed.bridge;
+    this.mapping = composed.mapping;
+    this.presence = composed.presence;
   }
 
   get health() {
