@@ -42,27 +42,33 @@ export const DEFAULT_NETWORKS: readonly SimulatedNetwork[] = Object.freeze([
 export const DEFAULT_PINS: PinChoices = Object.freeze({ rx: [16, 17, 18, 19, 21, 22, 23, 25, 26, 27, 32, 33], rts: [4, 5, 13, 14, 18, 19, 21, 22, 23, 25, 26, 27], boardRx: 16, boardRts: 4 });
 
 /** What the status page shows when no bridge runs beside the server (tests, screenshots). */
-export function sampleStatus(startMs = Date.now()): () => DeviceStatus {
-  return () => ({
-    firmware: "0.1.0 (host)",
-    board: "simulator",
-    mode: "setup",
-    uptimeS: Math.round((Date.now() - startMs) / 1000),
-    meter: {
-      header: "/LGF5E360",
-      lastTelegram: "2024-03-11 14:22:30 (winter time)",
-      lastTelegramAgeS: 4,
-      values: [
-        { code: "1-0:1.8.0", value: 12345.678, unit: "kWh" },
-        { code: "1-0:1.7.0", value: 1.234, unit: "kW" },
-        { code: "1-0:32.7.0", value: 231.4, unit: "V" },
-        { code: "1-0:31.7.0", value: 5.2, unit: "A" },
-      ],
-    },
-    wifi: { ssid: "", rssi: NaN, address: "192.168.4.1" },
-    mqtt: { state: "not configured", broker: "", lastError: "" },
-    health: { telegramsOk: 1024, crcErrors: 2, eventsPublished: 20480, mqttReconnects: 1, wifiReconnects: 0 },
-  });
+export function sampleStatus(startMs = Date.now(), store?: KeyValueStore): () => DeviceStatus {
+  return () => {
+    // Once a network and a broker are saved, show the device as running on them.
+    const ssid = String(store?.get("ssid") ?? "");
+    const broker = String(store?.get("broker") ?? "");
+    const port = String(store?.get("port") ?? 1883);
+    return {
+      firmware: "0.1.0 (host)",
+      board: "simulator",
+      mode: ssid ? "normal" : "setup",
+      uptimeS: Math.round((Date.now() - startMs) / 1000),
+      meter: {
+        header: "/LGF5E360",
+        lastTelegram: "2024-03-11 14:22:30 (winter time)",
+        lastTelegramAgeS: 4,
+        values: [
+          { code: "1-0:1.8.0", value: 12345.678, unit: "kWh" },
+          { code: "1-0:1.7.0", value: 1.234, unit: "kW" },
+          { code: "1-0:32.7.0", value: 231.4, unit: "V" },
+          { code: "1-0:31.7.0", value: 5.2, unit: "A" },
+        ],
+      },
+      wifi: ssid ? { ssid, rssi: -58, address: "192.168.1.50" } : { ssid: "", rssi: NaN, address: "192.168.4.1" },
+      mqtt: broker ? { state: "connected", broker: `${broker}:${port}`, lastError: "" } : { state: "not configured", broker: "", lastError: "" },
+      health: { telegramsOk: 1024, crcErrors: 2, eventsPublished: 20480, mqttReconnects: 1, wifiReconnects: 0 },
+    };
+  };
 }
 
 class FixedScanner implements WifiScanner {
@@ -131,7 +137,7 @@ export class HostSetup {
       scan: new ScanList(new FixedScanner(networks, o.scanMs ?? 300), this.clock),
       pins: o.pins ?? DEFAULT_PINS,
       clock: this.clock,
-      status: o.status ?? sampleStatus(),
+      status: o.status ?? sampleStatus(Date.now(), o.store),
       portalUrl: "/",
       log: this.log,
     });
