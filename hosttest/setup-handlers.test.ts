@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES, asciiJson, networkOf } from "../modules/setup/http";
 import { SETUP_PAGE } from "../modules/setup/page";
 import { statusView } from "../modules/setup/status";
 import { sampleStatus } from "./setup/host-setup";
+import { mcconfigArgs } from "./setup/mcconfig-args";
 import { makeRig, type Rig } from "./setup/rig";
 
 const SECRETS = { password: "wifi-secret-1", mqttPass: "broker-secret-2", adminPass: "admin-secret-3", apPass: "ap-secret-4" };
@@ -92,6 +93,14 @@ describe("export and import", () => {
     const reply = rig.post("/api/import", file);
     expect(reply.status).toBe(400);
     expect(reply.json.errors._).toContain(words);
+  });
+
+  it("turns an export into mcconfig build arguments for a fleet (changed values only, quoted for the shell)", () => {
+    const rig = makeRig({ ...stored, zone: 7, nodeName: "Hall meter", topic: "p1/{guid}/{type}" });
+    const { args, problems } = mcconfigArgs(rig.get("/api/export").json);
+    expect(problems).toEqual([]);
+    expect(args).toEqual(["ssid=HomeNet", "broker=10.0.0.2", "mqttUser=meter", "topic=p1/{guid}/{type}", "zone=7", "'nodeName=Hall meter'"]);
+    expect(mcconfigArgs({ format: EXPORT_FORMAT, version: 1, values: { zone: 300 } }).problems).toEqual(["zone: 300 is above the maximum 255"]);
   });
 
   it("reports the bad values of an imported file per field", () => {
