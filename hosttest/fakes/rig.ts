@@ -14,20 +14,11 @@ import { FakeMeter, FakeSystem } from "./fake-meter";
 import { FakeMqttLink } from "./fake-mqtt";
 import { FakeNetwork } from "./fake-network";
 import { T0 } from "./telegrams";
+import { seeded } from "../support/seeded-random";
+
+export { seeded };
 
 export const MAC = "24:0A:C4:12:34:56";
-
-/** Deterministic randomness for backoff jitter (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Rig {
   clock: FakeClock;

@@ -1,16 +1,5 @@
 import type { MeterValues } from "./swedish-telegram";
-
-/** Deterministic pseudo-random numbers (mulberry32), so the fixtures are the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded as random } from "../support/seeded-random";
 
 function bump(hour: number, centre: number, width: number): number {
   const d = (hour - centre) / width;
