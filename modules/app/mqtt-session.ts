@@ -1,6 +1,7 @@
 import { Backoff, type BackoffOptions } from "./backoff";
 import type { HealthCounters } from "./health";
 import type { Clock, MqttConnectOptions, MqttLink, MqttLinkEvents, Scheduler, SystemPort } from "./ports";
+import { RetryTimer } from "./retry-timer";
 
 /** What the session tells its owner. */
 export interface SessionListener {
@@ -28,37 +29,35 @@ export class MqttSession implements MqttLinkEvents {
   private readonly link: MqttLink;
   private readonly connectOptions: MqttConnectOptions;
   private readonly clock: Clock;
-  private readonly scheduler: Scheduler;
   private readonly system: SystemPort;
   private readonly health: HealthCounters;
   private readonly listener: SessionListener;
   private readonly connectTimeoutMs: number;
-  private readonly retryCallback: () => void;
+  private readonly retry: RetryTimer;
   private state = IDLE;
   private networkUp = false;
   private everConnected = false;
   private attemptStartedMs = 0;
   private connectedAtMs = 0;
-  private retryTimer: unknown = undefined;
-  private retryDueMs = 0;
-  /** Delay chosen for the pending retry (for logs and tests). */
-  lastDelayMs = 0;
 
   constructor(link: MqttLink, connectOptions: MqttConnectOptions, clock: Clock, scheduler: Scheduler, system: SystemPort,
     health: HealthCounters, listener: SessionListener, options: MqttSessionOptions = {}, random?: () => number) {
     this.link = link;
     this.connectOptions = connectOptions;
     this.clock = clock;
-    this.scheduler = scheduler;
     this.system = system;
     this.health = health;
     this.listener = listener;
     this.backoff = new Backoff(options.backoff, random);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-    this.retryCallback = () => {
-      this.retryTimer = undefined;
+    this.retry = new RetryTimer(scheduler, clock, this.backoff, health, () => {
       if (this.state === WAITING) this.connect();
-    };
+    });
+  }
+
+  /** Delay chosen for the pending retry (for logs and tests). */
+  get lastDelayMs(): number {
+    return this.retry.lastDelayMs;
   }
 
   get connected(): boolean {
@@ -71,7 +70,7 @@ export class MqttSession implements MqttLinkEvents {
     if (up) {
       if (this.state === IDLE) this.connect();
     } else {
-      this.cancelRetry();
+      this.retry.cancel();
       const wasConnected = this.state === CONNECTED;
       if (wasConnected) this.endSession();
       if (this.state !== IDLE) this.closeLink();
@@ -93,13 +92,13 @@ export class MqttSession implements MqttLinkEvents {
     if (this.state === CONNECTING && nowMs - this.attemptStartedMs >= this.connectTimeoutMs) {
       this.closeLink();
       this.onMqttDisconnected("connect timeout");
-    } else if (this.state === WAITING && this.retryTimer === undefined && nowMs >= this.retryDueMs) {
+    } else if (this.state === WAITING && this.retry.overdue(nowMs)) {
       this.connect(); // the scheduler failed to arm the retry timer
     }
   }
 
   stop(): void {
-    this.cancelRetry();
+    this.retry.cancel();
     if (this.state === CONNECTED) this.endSession();
     if (this.state !== IDLE) this.closeLink();
     this.state = IDLE;
@@ -125,7 +124,7 @@ export class MqttSession implements MqttLinkEvents {
     this.state = WAITING;
     this.closeLink();
     this.log(`mqtt: ${was === CONNECTED ? "disconnected" : "connect failed"}: ${reason}`);
-    this.scheduleRetry();
+    this.retry.schedule();
     if (was === CONNECTED) this.listener.onSessionDown();
   }
 
@@ -150,26 +149,6 @@ export class MqttSession implements MqttLinkEvents {
     this.backoff.sessionEnded(this.clock.monotonicMs() - this.connectedAtMs);
   }
 
-  private scheduleRetry(): void {
-    this.cancelRetry();
-    this.lastDelayMs = this.backoff.next();
-    this.retryDueMs = this.clock.monotonicMs() + this.lastDelayMs;
-    try {
-      this.retryTimer = this.scheduler.once(this.retryCallback, this.lastDelayMs);
-    } catch {
-      this.health.portErrors++;
-    }
-  }
-
-  private cancelRetry(): void {
-    if (this.retryTimer === undefined) return;
-    try {
-      this.scheduler.cancel(this.retryTimer);
-    } catch {
-      this.health.portErrors++;
-    }
-    this.retryTimer = undefined;
-  }
 
   private closeLink(): void {
     try {

@@ -1,6 +1,7 @@
 import { Backoff, type BackoffOptions } from "./backoff";
 import type { HealthCounters } from "./health";
 import type { Clock, NetworkLink, NetworkLinkEvents, Scheduler, SystemPort } from "./ports";
+import { RetryTimer } from "./retry-timer";
 
 export interface NetworkWatchOptions {
   backoff?: BackoffOptions;
@@ -22,28 +23,24 @@ export class NetworkWatch implements NetworkLinkEvents {
   readonly backoff: Backoff;
   private readonly link: NetworkLink;
   private readonly clock: Clock;
-  private readonly scheduler: Scheduler;
   private readonly system: SystemPort;
   private readonly health: HealthCounters;
   private readonly listener: NetworkListener;
   private readonly restartAfterMs: number;
   private readonly joinTimeoutMs: number;
-  private readonly retryCallback: () => void;
+  private readonly retry: RetryTimer;
   private up = false;
   private joining = false;
   private running = false;
   private downSinceMs = 0;
   private upSinceMs = 0;
   private attemptStartedMs = 0;
-  private retryTimer: unknown = undefined;
-  private retryDueMs = 0;
   private restartAsked = false;
 
   constructor(link: NetworkLink, clock: Clock, scheduler: Scheduler, system: SystemPort, health: HealthCounters,
     listener: NetworkListener, options: NetworkWatchOptions = {}, random?: () => number) {
     this.link = link;
     this.clock = clock;
-    this.scheduler = scheduler;
     this.system = system;
     this.health = health;
     this.listener = listener;
@@ -52,10 +49,7 @@ export class NetworkWatch implements NetworkLinkEvents {
     if (!(minutes >= 0)) throw new RangeError("restartAfterMinutes must be >= 0");
     this.restartAfterMs = minutes * 60_000;
     this.joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
-    this.retryCallback = () => {
-      this.retryTimer = undefined;
-      this.join();
-    };
+    this.retry = new RetryTimer(scheduler, clock, this.backoff, health, () => this.join());
   }
 
   get isUp(): boolean {
@@ -70,7 +64,7 @@ export class NetworkWatch implements NetworkLinkEvents {
 
   stop(): void {
     this.running = false;
-    this.cancelRetry();
+    this.retry.cancel();
     this.joining = false;
     this.up = false;
     try {
@@ -90,7 +84,7 @@ export class NetworkWatch implements NetworkLinkEvents {
         this.health.portErrors++;
       }
       this.failed("join timeout");
-    } else if (!this.joining && this.retryTimer === undefined && nowMs >= this.retryDueMs) {
+    } else if (!this.joining && this.retry.overdue(nowMs)) {
       this.join(); // the scheduler failed to arm the retry timer
     }
     if (this.restartAfterMs > 0 && !this.restartAsked && nowMs - this.downSinceMs >= this.restartAfterMs) {
@@ -110,7 +104,7 @@ export class NetworkWatch implements NetworkLinkEvents {
     if (!this.running || this.up) return;
     this.up = true;
     this.joining = false;
-    this.cancelRetry();
+    this.retry.cancel();
     this.restartAsked = false;
     this.upSinceMs = this.clock.monotonicMs();
     this.health.networkUp = true;
@@ -128,7 +122,7 @@ export class NetworkWatch implements NetworkLinkEvents {
       this.backoff.sessionEnded(this.downSinceMs - this.upSinceMs);
       this.log(`network: down: ${reason}`);
       this.listener.onNetworkChanged(false);
-      this.scheduleRetry();
+      this.retry.schedule();
     } else if (this.joining) {
       this.failed(reason);
     }
@@ -150,29 +144,9 @@ export class NetworkWatch implements NetworkLinkEvents {
   private failed(reason: string): void {
     this.joining = false;
     if (this.backoff.attempts === 0) this.log(`network: join failed: ${reason}`);
-    this.scheduleRetry();
+    this.retry.schedule();
   }
 
-  private scheduleRetry(): void {
-    this.cancelRetry();
-    const delay = this.backoff.next();
-    this.retryDueMs = this.clock.monotonicMs() + delay;
-    try {
-      this.retryTimer = this.scheduler.once(this.retryCallback, delay);
-    } catch {
-      this.health.portErrors++;
-    }
-  }
-
-  private cancelRetry(): void {
-    if (this.retryTimer === undefined) return;
-    try {
-      this.scheduler.cancel(this.retryTimer);
-    } catch {
-      this.health.portErrors++;
-    }
-    this.retryTimer = undefined;
-  }
 
   private log(message: string): void {
     try {
