@@ -1,7 +1,15 @@
 // End to end through the bridge core with fake ports and the real VSCP encoder: every event exactly once, in order.
 import { describe, expect, it } from "vitest";
+import { DEFAULT_OUTBOX_BYTES } from "../modules/app/defaults";
+import { EVENT_HEADER_BYTES, RECORD_HEADER_BYTES } from "../modules/app/outbox";
 import { expectedEvents, makeRig, seeded } from "./fakes/rig";
 import { corrupt, stamp, swedishTelegrams, T0, telegramSeries } from "./fakes/telegrams";
+
+/** Outbox bytes of one telegram's events: record header, then per event slot, digit count and the value digits. */
+function compactBytes(events: readonly { payload: string }[]): number {
+  const digits = (e: { payload: string }) => (JSON.parse(e.payload) as { vscpData: number[] }).vscpData.length - 5;
+  return RECORD_HEADER_BYTES + events.reduce((sum, e) => sum + EVENT_HEADER_BYTES + digits(e), 0);
+}
 
 function startConnected(rig: ReturnType<typeof makeRig>): void {
   rig.bridge.start();
@@ -82,20 +90,50 @@ describe("bridge delivery", () => {
     const largest = swedishTelegrams().find((t) => t.name.startsWith("SE_aidon_6560"))!.bytes;
     const series = Array.from({ length: 61 }, (_, i) => stamp(largest, T0 + i * 10_000));
     const rig = makeRig();
+    expect(rig.bridge.outbox.capacity).toBe(DEFAULT_OUTBOX_BYTES);
     startConnected(rig);
     rig.mqtt.goDown();
     for (const t of series) rig.telegram(t);
     expect(rig.bridge.outbox.droppedTelegrams).toBe(0);
     expect(rig.bridge.outbox.telegrams).toBe(61);
+    expect(rig.bridge.outbox.usedBytes).toBe(61 * compactBytes(expectedEvents([series[0]])));
     rig.mqtt.goUp();
     rig.clock.advance(30_000);
     expect(rig.events()).toEqual(expectedEvents(series));
   });
 
+  it("10 minutes of broker outage (60 telegrams at 10 s, every meter, ring already part used) lose nothing with the default capacity", () => {
+    const corpus = swedishTelegrams();
+    const largest = corpus.find((t) => t.name.startsWith("SE_aidon_6560"))!.bytes;
+    // Before the outage: a mixed series, so the outage starts somewhere inside the ring, not at offset 0.
+    const before = telegramSeries(37);
+    // The outage: 60 telegrams, half of them the largest meter's, the rest cycling through the corpus.
+    const during = Array.from({ length: 60 }, (_, i) =>
+      stamp(i % 2 === 0 ? largest : corpus[i % corpus.length].bytes, T0 + (37 + i) * 10_000));
+    const after = telegramSeries(3, T0 + 97 * 10_000);
+    const rig = makeRig();
+    startConnected(rig);
+    for (const t of before) rig.telegram(t);
+    rig.mqtt.goDown();
+    for (const t of during) rig.telegram(t);
+    expect(rig.bridge.outbox.messages).toBe(60 * 26);
+    rig.mqtt.goUp();
+    for (const t of after) rig.telegram(t);
+    rig.clock.advance(30_000);
+    const all = [...before, ...during, ...after];
+    expect(rig.events()).toEqual(expectedEvents(all));
+    expect(rig.bridge.refreshHealth()).toMatchObject({
+      telegramsOk: 100, eventsQueued: 100 * 26, eventsPublished: 100 * 26, outboxDepth: 0, outboxBytes: 0,
+      outboxDroppedEvents: 0, outboxDroppedTelegrams: 0, mqttDisconnects: 1,
+    });
+  });
+
   it("outbox overflow drops the oldest whole telegrams; the rest arrive; drops are counted", () => {
-    const series = telegramSeries(12);
+    // One meter, so that every telegram takes about the same room.
+    const meter = swedishTelegrams()[0].bytes;
+    const series = Array.from({ length: 12 }, (_, i) => stamp(meter, T0 + i * 10_000));
     const perTelegram = series.map((t) => expectedEvents([t]));
-    const telegramBytes = perTelegram[0].reduce((sum, e) => sum + e.payload.length + 6, 0);
+    const telegramBytes = Math.max(...perTelegram.map(compactBytes));
     const rig = makeRig({ outboxBytes: Math.floor(telegramBytes * 4.5) });
     startConnected(rig);
     rig.mqtt.goDown();

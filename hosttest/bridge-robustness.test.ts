@@ -66,15 +66,35 @@ describe("bridge robustness", () => {
     rig.bridge.start();
     rig.clock.advance(1000);
     const series = telegramSeries(3);
-    const events = (rig.bridge as unknown as { events: { encode(i: number): number } }).events;
-    const encode = events.encode.bind(events);
+    const events = (rig.bridge as unknown as { events: { digitsOf(i: number): number } }).events;
+    const digitsOf = events.digitsOf.bind(events);
     let calls = 0;
-    events.encode = (i) => {
+    events.digitsOf = (i) => {
       if (++calls === 30) throw new Error("bug");
-      return encode(i);
+      return digitsOf(i);
     };
     for (const t of series) rig.telegram(t);
     expect(rig.events()).toEqual(expectedEvents([series[0], series[2]]));
+    expect(rig.bridge.health.internalErrors).toBe(1);
+    expect(rig.bridge.outbox.messages).toBe(0);
+  });
+
+  it("a payload that fails to render when sent costs that event only; the queue moves on", () => {
+    const rig = makeRig();
+    rig.bridge.start();
+    rig.clock.advance(1000);
+    const series = telegramSeries(3);
+    const events = (rig.bridge as unknown as { events: { encodeStored(...args: number[]): number } }).events;
+    const encodeStored = events.encodeStored.bind(events) as (...args: unknown[]) => number;
+    let calls = 0;
+    (events as { encodeStored: (...args: unknown[]) => number }).encodeStored = (...args) => {
+      if (++calls === 30) throw new Error("bug");
+      return encodeStored(...args);
+    };
+    for (const t of series) rig.telegram(t);
+    const want = expectedEvents(series);
+    want.splice(29, 1);
+    expect(rig.events()).toEqual(want);
     expect(rig.bridge.health.internalErrors).toBe(1);
     expect(rig.bridge.outbox.messages).toBe(0);
   });

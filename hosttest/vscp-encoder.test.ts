@@ -348,3 +348,75 @@ describe("what a telegram yields", () => {
     expect(encoder.counters.events).toBe(26);
   });
 });
+
+describe("stored events (the outbox keeps slot, value digits and time; the payload is rendered when sent)", () => {
+  /** Every event as encode(i) writes it and as encodeStored writes it from what the outbox keeps. */
+  function bothWays(encoder: EventEncoder, reading: Parameters<EventEncoder["beginTelegram"]>[0], wallMs: number) {
+    const count = encoder.beginTelegram(reading, wallMs);
+    const stored: { slot: number; digits: Uint8Array; seconds: number; micros: number }[] = [];
+    const direct: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const length = encoder.digitsOf(i);
+      // The digits at an offset inside a larger array, as they sit in the outbox's ring.
+      const ring = new Uint8Array(length + 7).fill(0x5a);
+      ring.set(encoder.valueDigits.subarray(0, length), 5);
+      stored.push({ slot: encoder.slotOf(i), digits: ring, seconds: encoder.epochSeconds, micros: encoder.timestampMicros });
+      direct.push(text(encoder.buffer, encoder.encode(i)));
+    }
+    return { stored, direct };
+  }
+
+  function render(encoder: EventEncoder, e: { slot: number; digits: Uint8Array; seconds: number; micros: number }): string {
+    return text(encoder.buffer, encoder.encodeStored(e.slot, e.digits, 5, e.digits.length - 7, e.seconds, e.micros));
+  }
+
+  const names = telegramNames(/^SE_.*\.txt$/);
+  const device = Date.UTC(2025, 2, 30, 0, 59, 59) + 987.5;
+
+  it("writes exactly the bytes of encode(i) for every event of every Swedish telegram, meter time and device time", () => {
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    const encoder = encoderFor();
+    const all: { stored: ReturnType<typeof bothWays>["stored"]; direct: string[] }[] = [];
+    for (const name of names) {
+      expect(forEachFrame(name, (reading) => {
+        all.push(bothWays(encoder, reading, device)); // the meter clock
+        const placeholder = parseLines(["0-0:1.0.0(000101000001W)"]);
+        placeholder.present.set(reading.present);
+        placeholder.mantissa.set(reading.mantissa);
+        placeholder.exponent.set(reading.exponent);
+        placeholder.unit.set(reading.unit);
+        all.push(bothWays(encoder, placeholder, device)); // the device clock, with µs
+      }), name).toBe(1);
+    }
+    let events = 0;
+    // Rendered later, after other telegrams were encoded, and interleaved: nothing left over from the last one.
+    for (const round of [all, [...all].reverse()]) {
+      for (const telegram of round) {
+        telegram.stored.forEach((e, i) => expect(render(encoder, e)).toBe(telegram.direct[i]));
+        events += telegram.stored.length;
+      }
+    }
+    expect(events).toBe(2 * 2 * 26 * names.length);
+    expect(all.some((t) => JSON.parse(t.direct[0]).vscpTimeStamp === 987500)).toBe(true);
+  });
+
+  it("writes the same bytes whether the stored events of two telegrams alternate or not", () => {
+    const encoder = encoderFor();
+    const a = bothWays(encoder, parseLines(["0-0:1.0.0(241212201348W)", "1-0:1.7.0(01.193*kW)"]), NaN);
+    const b = bothWays(encoder, parseLines(["0-0:1.0.0(250101000000W)", "1-0:1.7.0(00.001*kW)"]), NaN);
+    for (let k = 0; k < 3; k++) {
+      expect(render(encoder, a.stored[0])).toBe(a.direct[0]);
+      expect(render(encoder, b.stored[0])).toBe(b.direct[0]);
+    }
+  });
+
+  it("refuses a slot that is not published and digits longer than a value can be", () => {
+    const encoder = encoderFor({ entries: [{ obis: "1-0:2.7.0", enabled: false }] });
+    const digits = new Uint8Array(64).fill(0x31);
+    expect(() => encoder.encodeStored(catalog.indexOfCode("1-0:2.7.0"), digits, 0, 1, 0, 0)).toThrow(RangeError);
+    expect(() => encoder.encodeStored(catalog.indexOfCode("0-0:96.1.0"), digits, 0, 1, 0, 0)).toThrow(RangeError);
+    expect(() => encoder.encodeStored(-1, digits, 0, 1, 0, 0)).toThrow(RangeError);
+    expect(() => encoder.encodeStored(catalog.indexOfCode("1-0:1.7.0"), digits, 0, 41, 0, 0)).toThrow(RangeError);
+    expect(encoder.encodeStored(catalog.indexOfCode("1-0:1.7.0"), digits, 0, 40, 0, 0)).toBeLessThanOrEqual(encoder.buffer.length);
+  });
+});

@@ -27,9 +27,25 @@ export interface BridgePorts {
   system: SystemPort;
 }
 
+/**
+ * The event encoder as the outbox uses it: a queued event is kept as its slot, value digits and time, and
+ * rendered when sent. The VSCP module's EventEncoder has this shape.
+ */
+export interface StoredEventEncoder extends TelegramEncoder {
+  /** Time `beginTelegram` picked for the current telegram's events: UTC seconds and µs within the second. */
+  readonly epochSeconds: number;
+  readonly timestampMicros: number;
+  /** Holds the digits of the last `digitsOf`. */
+  readonly valueDigits: Uint8Array;
+  /** Writes event i's value digits (as its payload shows them) into `valueDigits`; returns their length. */
+  digitsOf(i: number): number;
+  /** Writes into `buffer` the very payload `encode(i)` gives for this slot, digits and time; returns its length. */
+  encodeStored(slot: number, digits: Uint8Array, digitsStart: number, digitsLength: number, epochSeconds: number, micros: number): number;
+}
+
 /** The VSCP side: per-telegram events, presence/health messages and (optional) the telegram snapshot. */
 export interface BridgeEncoders {
-  events: TelegramEncoder;
+  events: StoredEventEncoder;
   presence: PresenceMessages;
   /** Leave out to switch the per-telegram snapshot off. */
   snapshot?: SnapshotWriter;
@@ -101,7 +117,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   readonly network: NetworkWatch;
 
   private readonly ports: BridgePorts;
-  private readonly events: TelegramEncoder;
+  private readonly events: StoredEventEncoder;
   private readonly presence: PresenceMessages;
   private readonly snapshot: SnapshotWriter | undefined;
   private readonly stats: BridgeStats = emptyStats();
@@ -346,12 +362,12 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.drain();
   }
 
-  /** Encodes the telegram's admitted events into the outbox as one group. */
+  /** Queues the telegram's admitted events in the outbox as one group, in compact form (rendered when sent). */
   private enqueue(reading: Reading, now: number, wall: number): void {
     const events = this.events;
     const outbox = this.outbox;
     const count = events.beginTelegram(reading, wall);
-    outbox.beginTelegram();
+    if (!outbox.beginTelegram(events.epochSeconds, events.timestampMicros)) return; // no room at all: dropped, counted
     let queued = 0;
     for (let i = 0; i < count; i++) {
       const slot = events.slotOf(i);
@@ -359,9 +375,9 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
         this.health.eventsSkipped++;
         continue;
       }
-      const length = events.encode(i);
+      const length = events.digitsOf(i);
       this.topics[slot] = events.topicOf(i);
-      if (!outbox.append(slot, events.buffer, 0, length)) return; // could not fit: dropped whole, counted
+      if (!outbox.append(slot, events.valueDigits, 0, length)) return; // could not fit: dropped whole, counted
       queued++;
     }
     outbox.commitTelegram();
@@ -408,9 +424,20 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       this.statsPending = false;
     }
     const outbox = this.outbox;
+    const events = this.events;
     for (let budget = this.drainBatch; budget > 0; budget--) {
       if (!outbox.peek()) break;
-      if (!this.sent(this.publish(this.topics[outbox.recordTopic], outbox.bytes, outbox.recordOffset, outbox.recordLength, false, this.qos))) return;
+      const slot = outbox.eventSlot;
+      let length: number;
+      try {
+        length = events.encodeStored(slot, outbox.bytes, outbox.digitsOffset, outbox.digitsLength, outbox.epochSeconds, outbox.micros);
+      } catch {
+        // A bug, not a link problem: retrying would stop the queue for good, so this event is given up.
+        this.health.internalErrors++;
+        outbox.shift();
+        continue;
+      }
+      if (!this.sent(this.publish(this.topics[slot], events.buffer, 0, length, false, this.qos))) return;
       outbox.shift();
       this.health.eventsPublished++;
     }

@@ -1,22 +1,32 @@
-import { RECORD_HEADER_BYTES } from "./outbox";
+import { EVENT_HEADER_BYTES, RECORD_HEADER_BYTES } from "./outbox";
 
 /** A Swedish meter sends a telegram every 10 s with 26 published values (VSCP profile §5, indices 0–25). */
 export const SWEDISH_TELEGRAM_PERIOD_S = 10;
 export const SWEDISH_EVENTS_PER_TELEGRAM = 26;
-/** A class 1040 JSON event is 330–360 bytes; budget 350 on average. */
-export const EVENT_PAYLOAD_BUDGET_BYTES = 350;
+/**
+ * Value digits budgeted per queued event, on average. The Swedish corpus averages 2.3–5.3 (the Aidon 6560 CT,
+ * which sends Wh, is the largest: 138 digits in 26 values); 8 leaves room for growing energy registers and
+ * high loads (kWh "123456.789", W "12345").
+ */
+export const EVENT_DIGITS_BUDGET = 8;
 /** How long the outbox must bridge a broker or Wi-Fi outage without losing a telegram. */
 export const OUTBOX_HOLD_MINUTES = 10;
 
+/** Outbox bytes one telegram takes: its record header plus, per event, slot, digit count and digits. */
+export function telegramRecordBytes(events = SWEDISH_EVENTS_PER_TELEGRAM, digitsPerEvent = EVENT_DIGITS_BUDGET): number {
+  return RECORD_HEADER_BYTES + events * (EVENT_HEADER_BYTES + digitsPerEvent);
+}
+
 /**
- * Default outbox capacity: 10 min / 10 s = 60 telegrams × 26 events × (350 + 6 header) bytes = 555,360 bytes,
- * rounded up to whole KiB: 543 KiB = 556,032 bytes. More than a bare ESP32's heap: boards without PSRAM
- * pass a smaller capacity (each 9,256 bytes hold one more telegram, i.e. 10 s).
+ * Default outbox capacity. A telegram record is 12 + 26 × (2 + 8) = 272 bytes (the largest real Swedish
+ * telegram takes 202). 10 min / 10 s = 60 telegrams, plus one record of slack (a record never wraps, so up to
+ * one record's bytes at the ring's end can stay unused): 61 × 272 = 16,592 bytes, rounded up to whole KiB:
+ * 17 KiB = 17,408 bytes (each 272 bytes more hold one more telegram, i.e. 10 s).
  */
 export function outboxBytesFor(minutes: number, periodS = SWEDISH_TELEGRAM_PERIOD_S, events = SWEDISH_EVENTS_PER_TELEGRAM,
-  payloadBytes = EVENT_PAYLOAD_BUDGET_BYTES): number {
-  const telegrams = Math.ceil((minutes * 60) / periodS);
-  const bytes = telegrams * events * (payloadBytes + RECORD_HEADER_BYTES);
+  digitsPerEvent = EVENT_DIGITS_BUDGET): number {
+  const telegrams = Math.ceil((minutes * 60) / periodS) + 1;
+  const bytes = telegrams * telegramRecordBytes(events, digitsPerEvent);
   return Math.ceil(bytes / 1024) * 1024;
 }
 

@@ -1,45 +1,58 @@
 /**
- * Store-and-forward queue of encoded messages in one preallocated byte ring, grouped by telegram.
+ * Store-and-forward queue of whole telegrams in one preallocated byte ring, kept compact: per telegram its event
+ * time, per event its catalog slot and value digits. The JSON payload is rendered only when a message is sent
+ * (EventEncoder.encodeStored), so a queued event costs a few bytes instead of ~330.
  *
- * Record layout: u16 payload length, u16 topic id, u16 message count of its telegram (on a telegram's first
- * record; 0 on the others), then the payload. A record never wraps: when it does not fit before the end of
- * the ring, a WRAP marker (or fewer than HEADER bytes of slack) sends the reader back to offset 0.
+ * Telegram record (big-endian): u16 record bytes, u16 event count, u40 epoch seconds, u24 µs, then per event
+ * the slot (one byte below 255, else 0xff and a u16), a u8 digit count and the digits. A record never wraps:
+ * when it does not fit before the end of the ring, a WRAP marker (or one byte of slack) sends the reader to 0.
  *
- * A telegram is appended record by record between `beginTelegram` and `commitTelegram`; only committed
- * telegrams are visible to the reader, so a telegram is published whole or not at all. When space runs
- * out the oldest whole telegrams are dropped; a telegram whose first events are already out is never cut.
+ * A telegram is appended event by event between `beginTelegram` and `commitTelegram`; only committed telegrams
+ * are visible to the reader, so a telegram is published whole or not at all. When space runs out the oldest
+ * whole telegrams are dropped; a telegram whose first events are already out is never cut.
  */
-export const RECORD_HEADER_BYTES = 6;
+/** Bytes of a telegram record's header (length, count, time). */
+export const RECORD_HEADER_BYTES = 12;
+/** Bytes an event adds besides its digits (slot below 255, digit count). */
+export const EVENT_HEADER_BYTES = 2;
 const WRAP = 0xffff;
-const MAX_PAYLOAD = 0xfffe;
+const MAX_RECORD = 0xfffe;
+const WIDE_SLOT = 0xff;
+const TWO_POW_32 = 4294967296;
+const MAX_SECONDS = 0xffffffffff;
 
 export class Outbox {
   readonly capacity: number;
   private readonly ring: Uint8Array;
+  /** Committed records live in [head, tail) around the ring; `used` counts their bytes and any wrap slack. */
   private head = 0;
   private tail = 0;
-  /** Bytes between head and tail, wrap slack included. */
   private used = 0;
-  /** Records of the head telegram still queued when some of it was already taken; 0 at a telegram start. */
-  private headRemaining = 0;
+  /** Events of the head telegram already taken, and where its next event starts (relative to head). */
+  private headTaken = 0;
+  private headCursor = RECORD_HEADER_BYTES;
 
   private building = false;
-  private buildTail = 0;
-  private buildFirst = 0;
+  /** The record being built sits at [buildStart, buildStart + buildBytes); `wrapped`: at 0, behind the tail. */
+  private buildStart = 0;
   private buildBytes = 0;
-  private buildMessages = 0;
+  private buildEvents = 0;
+  private wrapped = false;
 
-  /** Committed messages queued. */
+  /** Committed events queued. */
   messages = 0;
-  /** Committed telegrams with at least one message queued. */
+  /** Committed telegrams with at least one event queued. */
   telegrams = 0;
   droppedTelegrams = 0;
+  /** Events of dropped telegrams. */
   droppedMessages = 0;
 
-  /** The record found by `peek`: payload at ring[recordOffset, recordOffset + recordLength). */
-  recordOffset = 0;
-  recordLength = 0;
-  recordTopic = 0;
+  /** The event found by `peek`: its slot, digits at ring[digitsOffset, digitsOffset + digitsLength), its time. */
+  eventSlot = 0;
+  digitsOffset = 0;
+  digitsLength = 0;
+  epochSeconds = 0;
+  micros = 0;
 
   constructor(capacityBytes: number) {
     if (!(Number.isInteger(capacityBytes) && capacityBytes >= 256)) throw new RangeError(`outbox capacity ${capacityBytes} must be an integer >= 256`);
@@ -47,228 +60,279 @@ export class Outbox {
     this.ring = new Uint8Array(capacityBytes);
   }
 
-  /** The ring itself, for publishing a peeked record without copying. */
+  /** The ring itself, for rendering a peeked event's digits without copying. */
   get bytes(): Uint8Array {
     return this.ring;
   }
 
+  /** Bytes held by committed telegrams (wrap slack included). */
   get usedBytes(): number {
     return this.used;
   }
 
-  beginTelegram(): void {
+  /**
+   * Starts a telegram whose events all carry this time (UTC seconds, µs within the second). Seconds are kept
+   * as 0 .. 2^40 − 1 (floored and clamped: the date written from them is the same).
+   * Returns false when not even an empty telegram fits (it is then dropped and counted).
+   */
+  beginTelegram(epochSeconds: number, micros: number): boolean {
     if (this.building) this.abortTelegram();
     this.building = true;
-    this.buildTail = this.tail;
+    this.buildEvents = 0;
     this.buildBytes = 0;
-    this.buildMessages = 0;
-  }
-
-  /**
-   * Appends one message of the telegram being built, dropping the oldest whole telegrams when needed.
-   * Returns false when the telegram cannot fit even with everything older dropped: then the whole
-   * telegram is abandoned (nothing of it is kept) and counted as dropped.
-   */
-  append(topicId: number, payload: Uint8Array, offset: number, length: number): boolean {
-    if (!this.building) this.beginTelegram();
-    const size = RECORD_HEADER_BYTES + length;
-    if (length > MAX_PAYLOAD || size > this.capacity || topicId < 0 || topicId > 0xffff) {
+    this.wrapped = false;
+    this.buildStart = this.telegrams === 0 ? 0 : this.tail;
+    if (this.telegrams === 0) this.head = this.tail = 0;
+    if (!this.reserve(RECORD_HEADER_BYTES)) {
       this.abandon();
       return false;
     }
-    const c = this.capacity;
-    for (;;) {
-      const contiguous = c - this.tail;
-      const need = contiguous >= size ? size : contiguous + size;
-      if (need <= c - this.used) break;
-      if (!this.dropOldest()) {
-        this.abandon();
-        return false;
-      }
-    }
-    if (c - this.tail < size) {
-      if (c - this.tail >= RECORD_HEADER_BYTES) this.writeU16(this.tail, WRAP);
-      this.used += c - this.tail;
-      this.buildBytes += c - this.tail;
-      this.tail = 0;
-    }
-    const at = this.tail;
-    if (this.buildMessages === 0) this.buildFirst = at;
-    this.writeU16(at, length);
-    this.writeU16(at + 2, topicId);
-    this.writeU16(at + 4, 0);
-    const ring = this.ring;
-    const base = at + RECORD_HEADER_BYTES - offset;
-    for (let k = offset, e = offset + length; k < e; k++) ring[base + k] = payload[k]; // no subarray: no allocation
-    this.tail = at + size;
-    this.used += size;
-    this.buildBytes += size;
-    this.buildMessages++;
+    let s = Math.floor(epochSeconds);
+    if (!(s >= 0)) s = 0;
+    if (s > MAX_SECONDS) s = MAX_SECONDS;
+    const high = Math.floor(s / TWO_POW_32);
+    let us = Math.floor(micros);
+    if (!(us >= 0)) us = 0;
+    if (us > 0xffffff) us = 0xffffff;
+    const at = this.buildStart;
+    this.ring[at + 4] = high;
+    this.writeU32(at + 5, s - high * TWO_POW_32);
+    this.ring[at + 9] = us >> 16;
+    this.writeU16(at + 10, us & 0xffff);
+    this.buildBytes = RECORD_HEADER_BYTES;
     return true;
   }
 
-  /** Makes the telegram's messages visible to the reader. */
+  /**
+   * Appends one event of the telegram being built: its slot and value digits source[start, start + length),
+   * dropping the oldest whole telegrams when needed. Returns false when the telegram cannot fit even with
+   * everything older dropped: then the whole telegram is abandoned (nothing of it is kept) and counted.
+   */
+  append(slot: number, source: Uint8Array, start: number, length: number): boolean {
+    if (!this.building) return false;
+    const slotBytes = slot < WIDE_SLOT ? 1 : 3;
+    const size = slotBytes + 1 + length;
+    if (!(slot >= 0 && slot <= 0xffff && length >= 0 && length <= 0xff) || !this.reserve(size)) {
+      this.abandon();
+      return false;
+    }
+    const ring = this.ring;
+    let at = this.buildStart + this.buildBytes;
+    if (slotBytes === 1) {
+      ring[at++] = slot;
+    } else {
+      ring[at++] = WIDE_SLOT;
+      this.writeU16(at, slot);
+      at += 2;
+    }
+    ring[at++] = length;
+    for (let k = start, e = start + length; k < e; k++) ring[at++] = source[k]; // no subarray: no allocation
+    this.buildBytes += size;
+    this.buildEvents++;
+    return true;
+  }
+
+  /** Makes the telegram visible to the reader; a telegram without events leaves nothing behind. */
   commitTelegram(): void {
     if (!this.building) return;
     this.building = false;
-    if (this.buildMessages === 0) return;
-    this.writeU16(this.buildFirst + 4, this.buildMessages);
-    this.messages += this.buildMessages;
+    const events = this.buildEvents;
+    if (events === 0) return;
+    const c = this.capacity;
+    const at = this.buildStart;
+    const bytes = this.buildBytes;
+    this.writeU16(at, bytes);
+    this.writeU16(at + 2, events);
+    if (this.telegrams === 0) {
+      this.head = at;
+      this.used = bytes;
+    } else if (this.wrapped) {
+      const slack = c - this.tail;
+      if (slack >= 2) this.writeU16(this.tail, WRAP);
+      this.used += slack + bytes;
+    } else {
+      this.used += bytes;
+    }
+    this.tail = at + bytes === c ? 0 : at + bytes;
+    this.messages += events;
     this.telegrams++;
   }
 
   /** Forgets the telegram being built (nothing of it was visible). */
   abortTelegram(): void {
-    if (!this.building) return;
     this.building = false;
-    this.tail = this.buildTail;
-    this.used -= this.buildBytes;
+    this.buildEvents = 0;
     this.buildBytes = 0;
-    this.buildMessages = 0;
-    if (this.used === 0) this.head = this.tail = 0;
   }
 
-  /** Finds the oldest committed message; false when there is none. */
+  /** Finds the oldest committed event; false when there is none. */
   peek(): boolean {
     if (this.messages === 0) return false;
-    this.normalizeHead();
     const h = this.head;
-    this.recordLength = this.readU16(h);
-    this.recordTopic = this.readU16(h + 2);
-    this.recordOffset = h + RECORD_HEADER_BYTES;
+    const ring = this.ring;
+    this.epochSeconds = ring[h + 4] * TWO_POW_32 + this.readU32(h + 5);
+    this.micros = (ring[h + 9] << 16) | this.readU16(h + 10);
+    let at = h + this.headCursor;
+    let slot = ring[at++];
+    if (slot === WIDE_SLOT) {
+      slot = this.readU16(at);
+      at += 2;
+    }
+    this.eventSlot = slot;
+    this.digitsLength = ring[at];
+    this.digitsOffset = at + 1;
     return true;
   }
 
-  /** Removes the message `peek` found (after it was published). */
+  /** Removes the event `peek` found (after it was published); the record is freed with its last event. */
   shift(): void {
     if (this.messages === 0) return;
-    this.normalizeHead();
     const h = this.head;
-    const size = RECORD_HEADER_BYTES + this.readU16(h);
-    const count = this.readU16(h + 4);
-    this.head = h + size;
-    this.used -= size;
+    const at = h + this.headCursor;
+    const slotBytes = this.ring[at] === WIDE_SLOT ? 3 : 1;
+    this.headCursor += slotBytes + 1 + this.ring[at + slotBytes];
+    this.headTaken++;
     this.messages--;
-    this.headRemaining = count > 0 ? count - 1 : this.headRemaining - 1;
-    if (this.headRemaining === 0) this.telegrams--;
-    if (this.used === 0 && !this.building) this.head = this.tail = 0;
+    if (this.headTaken === this.readU16(h + 2)) this.freeHead();
   }
 
   /** Empties the queue without counting drops (shutdown). */
   clear(): void {
     this.head = this.tail = this.used = 0;
-    this.headRemaining = 0;
+    this.headTaken = 0;
+    this.headCursor = RECORD_HEADER_BYTES;
     this.building = false;
-    this.buildBytes = this.buildMessages = 0;
+    this.buildStart = this.buildBytes = this.buildEvents = 0;
+    this.wrapped = false;
     this.messages = this.telegrams = 0;
   }
 
+  /**
+   * Makes room for `extra` more bytes of the record being built, right after it: moves it to offset 0 when
+   * the end of the ring is too close, drops the oldest whole telegrams when there is no room. False: no room.
+   */
+  private reserve(extra: number): boolean {
+    const c = this.capacity;
+    for (;;) {
+      const size = this.buildBytes + extra;
+      if (size > MAX_RECORD || size > c) return false;
+      if (this.telegrams === 0) {
+        // Nothing else is queued: only the end of the ring limits the record.
+        if (this.buildStart + size <= c) return true;
+        this.moveBuildTo0();
+        return true;
+      }
+      const head = this.head;
+      const tail = this.tail;
+      if (this.wrapped) {
+        if (size <= head) return true;
+      } else if (head < tail) {
+        // Free: [tail, c) and [0, head).
+        if (tail + size <= c) return true;
+        if (size <= head) {
+          this.moveBuildTo0();
+          this.wrapped = true;
+          return true;
+        }
+      } else if (tail + size <= head && this.used < c) {
+        return true; // free: [tail, head)
+      }
+      if (!this.dropOldest()) return false;
+    }
+  }
+
+  private moveBuildTo0(): void {
+    if (this.buildStart !== 0) this.ring.copyWithin(0, this.buildStart, this.buildStart + this.buildBytes);
+    this.buildStart = 0;
+  }
+
   private abandon(): void {
-    const messages = this.buildMessages;
+    const events = this.buildEvents;
     this.abortTelegram();
     this.droppedTelegrams++;
-    this.droppedMessages += messages;
+    this.droppedMessages += events;
+  }
+
+  /** Frees the head record (taken or dropped) and moves the head to the next one. */
+  private freeHead(): void {
+    const h = this.head;
+    const size = this.readU16(h);
+    this.headTaken = 0;
+    this.headCursor = RECORD_HEADER_BYTES;
+    this.telegrams--;
+    if (this.telegrams === 0) {
+      this.emptied();
+      return;
+    }
+    this.used -= size;
+    const p = h + size;
+    const q = this.normalize(p);
+    if (q !== p) this.used -= this.capacity - p;
+    this.head = q;
+  }
+
+  /** Nothing committed is left: everything is free except the record being built, which stays put. */
+  private emptied(): void {
+    this.used = 0;
+    this.wrapped = false;
+    this.head = this.tail = this.building ? this.buildStart : 0;
   }
 
   /** Drops the oldest committed telegram nobody has started to read; false when there is none. */
   private dropOldest(): boolean {
-    if (this.headRemaining > 0) return this.dropBehindPartialHead();
     if (this.telegrams === 0) return false;
-    this.normalizeHead();
-    const n = this.readU16(this.head + 4);
-    for (let k = 0; k < n; k++) {
-      this.normalizeHead();
-      const size = RECORD_HEADER_BYTES + this.readU16(this.head);
-      this.head += size;
-      this.used -= size;
-    }
+    if (this.headTaken > 0) return this.dropBehindPartialHead();
+    const n = this.readU16(this.head + 2);
     this.messages -= n;
-    this.telegrams--;
     this.droppedTelegrams++;
     this.droppedMessages += n;
+    this.freeHead();
     return true;
   }
 
   /**
-   * The head telegram is partly published: drop the whole telegram(s) right behind it instead, and move the
-   * head telegram's remaining records into the end of the freed region so the free space stays contiguous.
+   * The head telegram is partly published: drop the whole telegram right behind it instead, and move the head
+   * record forward into the freed bytes so that the free space stays one piece.
    */
   private dropBehindPartialHead(): boolean {
     if (this.telegrams < 2) return false;
     const c = this.capacity;
-    // The remaining records of the head telegram: their bytes and the distance they span (slack included).
-    let p = this.head;
-    let span = 0;
-    let remainderBytes = 0;
-    for (let k = 0; k < this.headRemaining; k++) {
+    const h = this.head;
+    const headSize = this.readU16(h);
+    let p = h + headSize;
+    let span = headSize; // from the head to p, slack included
+    let pieceStart = h; // start of the contiguous piece ending at p
+    let telegrams = 0;
+    let events = 0;
+    while (telegrams < this.telegrams - 1) {
       const q = this.normalize(p);
-      if (q !== p) span += c - p;
-      const size = RECORD_HEADER_BYTES + this.readU16(q);
-      remainderBytes += size;
-      span += size;
-      p = q + size;
-    }
-    // Whole telegrams behind it, until the last contiguous piece of them can take the remainder.
-    let droppedTelegrams = 0;
-    let droppedMessages = 0;
-    let pieceStart = -1;
-    let end = p;
-    while (droppedTelegrams < this.telegrams - 1) {
-      let q = this.normalize(end);
-      if (q !== end) {
-        span += c - end;
+      if (q !== p) {
+        span += c - p;
         pieceStart = q;
       }
-      if (pieceStart < 0) pieceStart = q;
-      const n = this.readU16(q + 4);
-      for (let k = 0; k < n; k++) {
-        const r = this.normalize(q);
-        if (r !== q) {
-          span += c - q;
-          pieceStart = r;
-        }
-        const size = RECORD_HEADER_BYTES + this.readU16(r);
-        span += size;
-        q = r + size;
-      }
-      end = q;
-      droppedTelegrams++;
-      droppedMessages += n;
-      if (end - pieceStart >= remainderBytes) {
-        // Move the remainder (in order) to [end − remainderBytes, end).
-        let from = this.head;
-        let to = end - remainderBytes;
-        const newHead = to;
-        for (let k = 0; k < this.headRemaining; k++) {
-          from = this.normalize(from);
-          const size = RECORD_HEADER_BYTES + this.readU16(from);
-          this.ring.copyWithin(to, from, from + size);
-          from += size;
-          to += size;
-        }
-        this.head = newHead;
-        this.used -= span - remainderBytes;
-        this.messages -= droppedMessages;
-        this.telegrams -= droppedTelegrams;
-        this.droppedTelegrams += droppedTelegrams;
-        this.droppedMessages += droppedMessages;
+      const size = this.readU16(q);
+      events += this.readU16(q + 2);
+      telegrams++;
+      span += size;
+      p = q + size;
+      if (p - pieceStart >= headSize) {
+        const to = p - headSize;
+        this.ring.copyWithin(to, h, h + headSize);
+        this.head = to;
+        this.used -= span - headSize;
+        this.telegrams -= telegrams;
+        this.messages -= events;
+        this.droppedTelegrams += telegrams;
+        this.droppedMessages += events;
         return true;
       }
     }
     return false;
   }
 
-  private normalizeHead(): void {
-    const q = this.normalize(this.head);
-    if (q !== this.head) {
-      this.used -= this.capacity - this.head;
-      this.head = q;
-    }
-  }
-
   /** A record position, or 0 when the writer wrapped there. */
   private normalize(p: number): number {
-    return this.capacity - p < RECORD_HEADER_BYTES || this.readU16(p) === WRAP ? 0 : p;
+    return this.capacity - p < 2 || this.readU16(p) === WRAP ? 0 : p;
   }
 
   private readU16(at: number): number {
@@ -278,5 +342,18 @@ export class Outbox {
   private writeU16(at: number, value: number): void {
     this.ring[at] = value >> 8;
     this.ring[at + 1] = value & 0xff;
+  }
+
+  private readU32(at: number): number {
+    const r = this.ring;
+    return r[at] * 16777216 + ((r[at + 1] << 16) | (r[at + 2] << 8) | r[at + 3]);
+  }
+
+  private writeU32(at: number, value: number): void {
+    const r = this.ring;
+    r[at] = Math.floor(value / 16777216);
+    r[at + 1] = (value >>> 16) & 0xff;
+    r[at + 2] = (value >>> 8) & 0xff;
+    r[at + 3] = value & 0xff;
   }
 }

@@ -64,8 +64,12 @@ export class EventEncoder {
   private readonly suffix: Uint8Array[] = [];
   private readonly unitShift: Int8Array;
   private readonly slots: Int16Array;
-  private readonly value = new Uint8Array(MAX_VALUE_CHARS);
+  /** Holds the value digits of the last `digitsOf` call. */
+  readonly valueDigits = new Uint8Array(MAX_VALUE_CHARS);
   private readonly scratch = new Uint8Array(24);
+  /** The date of `encodeStored`, kept while the stored events' seconds stay the same (NaN: none yet). */
+  private readonly storedDate = new ByteWriter(20);
+  private storedSeconds = Number.NaN;
   private readonly minDeviceMs: number;
   private reading: Reading | null = null;
   private count = 0;
@@ -148,21 +152,48 @@ export class EventEncoder {
 
   /** Writes event i's JSON payload into `buffer` and returns its length. */
   encode(i: number): number {
+    const length = this.digitsOf(i);
+    return this.render(this.slots[i], this.valueDigits, 0, length, this.dateWriter.buffer, this.timestampMicros);
+  }
+
+  /**
+   * Writes event i's value as the payload shows it (exact decimal in the published unit, e.g. `47522.278`)
+   * into `valueDigits` and returns its length: with the slot and the telegram's time, all a stored event needs.
+   */
+  digitsOf(i: number): number {
     const reading = this.reading;
     if (!reading || i < 0 || i >= this.count) throw new RangeError(`no event ${i} in this telegram`);
     const slot = this.slots[i];
+    return formatDecimal(reading.mantissa[slot], reading.exponent[slot] + this.shiftOf(reading.unit[slot]), this.valueDigits, this.scratch);
+  }
+
+  /**
+   * Writes into `buffer` the payload of a stored event: the bytes `encode(i)` wrote for the event whose slot,
+   * digits (`digitsOf(i)`) and time (`epochSeconds`, `timestampMicros`) these are. Returns its length.
+   */
+  encodeStored(slot: number, digits: Uint8Array, digitsStart: number, digitsLength: number, epochSeconds: number, micros: number): number {
+    if (!(slot >= 0 && slot < this.middle.length && this.middle[slot].length > 0)) throw new RangeError(`slot ${slot} is not published`);
+    if (!(digitsLength >= 0 && digitsLength <= MAX_VALUE_CHARS)) throw new RangeError(`${digitsLength} value digits`);
+    if (epochSeconds !== this.storedSeconds) {
+      this.storedDate.pos = 0;
+      writeIsoUtc(this.storedDate, epochSeconds, this.civil);
+      this.storedSeconds = epochSeconds;
+    }
+    return this.render(slot, digits, digitsStart, digitsLength, this.storedDate.buffer, micros);
+  }
+
+  /** The one payload layout, shared by `encode` and `encodeStored` so that both write the same bytes. */
+  private render(slot: number, digits: Uint8Array, start: number, length: number, date: Uint8Array, micros: number): number {
     const w = this.writer;
     w.pos = 0;
     w.bytes(this.head);
-    w.bytes(this.dateWriter.buffer);
+    w.bytes(date);
     w.bytes(this.timestampKey);
-    w.uint(this.timestampMicros);
+    w.uint(micros);
     w.bytes(this.middle[slot]);
-    const value = this.value;
-    const length = formatDecimal(reading.mantissa[slot], reading.exponent[slot] + this.shiftOf(reading.unit[slot]), value, this.scratch);
-    w.codes(value, length);
+    w.codes(digits, start, length);
     w.bytes(this.tail[slot]);
-    w.bytes(value, 0, length);
+    w.bytes(digits, start, start + length);
     w.bytes(this.suffix[slot]);
     return w.pos;
   }

@@ -28,11 +28,11 @@ export class ByteWriter {
     this.pos = pos;
   }
 
-  /** Each byte of source[0, length) as its decimal code and a comma (`49,50,`): vscpData's digit part. */
-  codes(source: Uint8Array, length: number): void {
+  /** Each byte of source[start, start + length) as its decimal code and a comma (`49,50,`): vscpData's digit part. */
+  codes(source: Uint8Array, start: number, length: number): void {
     const buffer = this.buffer;
     let pos = this.pos;
-    for (let i = 0; i < length; i++) {
+    for (let i = start, end = start + length; i < end; i++) {
       const c = source[i]; // "-", "." and digits: always two decimal digits
       const tens = (c / 10) | 0;
       buffer[pos++] = 0x30 + tens;
