@@ -1,4 +1,5 @@
-// npm run bench [-- --json]: throughput in Node against smartmeter-obis, and XS compute/heap per telegram.
+// npm run bench [-- --json]: throughput in Node against smartmeter-obis, XS compute/heap per telegram, and the
+// latency from a telegram's last byte to its last event at an MQTT subscriber.
 // Measures and prints; asserts nothing (timings vary by machine, XS figures are deterministic).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -43,6 +44,10 @@ async function main(): Promise<void> {
   const oursPipeline = ourThroughput("p1-vscp", stream, files.length, 7);
   note("Node: smartmeter-obis D0 …");
   const peer = smartmeterObisThroughput(telegrams);
+  note("MQTT: latency through a broker …");
+  const { measureLatency, formatLatency } = await import("../e2e/latency");
+  const latencyRun = await measureLatency({ telegrams: 50 });
+  const { samplesMs: _samples, ...latency } = latencyRun;
 
   // SES lockdown (needed by @agoric/xsnap) only after the Node timings.
   await import("@endo/init");
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
       ratio: Math.round(ratio * 10) / 10,
     },
     xs,
+    latency,
     targets: {
       xsHeapSlotsPerTelegram: { target: TARGETS.xsHeapSlotsPerTelegram, measured: Math.max(xs.framerCrcParser.heapSlotsPerTelegram, xs.pipeline.heapSlotsPerTelegram) },
       xsFramerCrcParserCompute: { target: TARGETS.xsFramerCrcParserCompute, measured: xs.framerCrcParser.computePerTelegram },
@@ -126,6 +132,9 @@ async function main(): Promise<void> {
   console.log("");
   console.log("XS compute by sub-step, one telegram");
   for (const [step, value] of Object.entries(xs.breakdown)) console.log(`  ${step.padEnd(16)} ${typeof value === "number" ? n(value).padStart(9) : value}`);
+  console.log("");
+  console.log("End to end (wall clock)");
+  console.log(`  ${formatLatency(latencyRun)}`);
   console.log("");
   console.log(Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(", "));
 }
