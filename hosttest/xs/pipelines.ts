@@ -1,6 +1,7 @@
 import { BaselineParser } from "../bench/baseline-parser";
 import { probePipelines } from "../bench/p1-probes";
 import type { PipelineFactory } from "./pipeline";
+import { BridgePipeline } from "./bridge-pipeline";
 import { P1Pipeline, Stage } from "./p1-pipeline";
 import { ByteScan, StandinChecksum, StandinFlavour } from "./standin";
 
@@ -15,6 +16,7 @@ export const pipelines = {
   "p1-framer": (record) => new P1Pipeline(record, Stage.Frame),
   p1: (record) => new P1Pipeline(record, Stage.Parse),
   "p1-vscp": (record) => new P1Pipeline(record, Stage.Encode),
+  bridge: (record) => new BridgePipeline(record),
   baseline: (record) => new BaselineParser(record),
   "baseline-nocrc": (record) => new BaselineParser(record, false),
   ...probePipelines(),

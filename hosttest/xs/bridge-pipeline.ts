@@ -1,0 +1,220 @@
+import { Bridge } from "../../modules/app/bridge";
+import type {
+  Clock, MeterBytesSink, MeterSource, MqttConnectOptions, MqttLink, MqttLinkEvents, NetworkLink, NetworkLinkEvents, Scheduler, SystemPort,
+} from "../../modules/app/ports";
+import { ObisCatalog } from "../../modules/p1/obis-catalog";
+import { EventEncoder } from "../../modules/vscp/encoder";
+import { VscpMapping } from "../../modules/vscp/mapping";
+import { PresenceEncoder } from "../../modules/vscp/presence";
+import type { Pipeline, Recorder } from "./pipeline";
+
+// The whole bridge core as the firmware runs it (meter bytes → framer → parser → encoder → outbox → MQTT link),
+// with ports that allocate nothing: a manual clock and timer table, a link that stores nothing but a checksum.
+
+const MAC = "24:0A:C4:12:34:56";
+const WALL_BASE_MS = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+const TELEGRAM_PERIOD_MS = 10_000;
+const TIMERS = 16;
+/** Per cycle of telegrams, the first ones arrive while the link refuses every publish (send buffer full). */
+const CYCLE_TELEGRAMS = 40;
+const REFUSING_TELEGRAMS = 25;
+/** Room for about 20 telegrams: every cycle also drops the oldest whole telegrams. */
+const OUTBOX_BYTES = 3072;
+/**
+ * Stats are off here: PresenceEncoder.stats allocates string/buffer space in XS (seen with the chunk check, once
+ * per stats message, not per telegram). Heartbeats stay on.
+ */
+const STATS_S = 1e9;
+
+/** Clock, scheduler and the meter, network and system ports in one; time moves only when told. */
+class ManualPorts implements Clock, Scheduler, MeterSource, NetworkLink, SystemPort {
+  now = 0;
+  sink: MeterBytesSink | null = null;
+  readonly overruns = 0;
+  readonly framingErrors = 0;
+  private readonly callbacks: ((() => void) | null)[] = new Array<(() => void) | null>(TIMERS).fill(null);
+  private readonly due = new Float64Array(TIMERS);
+  private readonly interval = new Float64Array(TIMERS);
+  private networkEvents: NetworkLinkEvents | null = null;
+  private readonly networkUp: () => void;
+
+  constructor() {
+    this.networkUp = () => this.networkEvents?.onNetworkUp();
+  }
+
+  monotonicMs(): number {
+    return this.now;
+  }
+
+  wallMs(): number {
+    return WALL_BASE_MS + this.now;
+  }
+
+  repeat(callback: () => void, intervalMs: number): unknown {
+    return this.add(callback, intervalMs, intervalMs);
+  }
+
+  once(callback: () => void, delayMs: number): unknown {
+    return this.add(callback, delayMs, 0);
+  }
+
+  cancel(handle: unknown): void {
+    if (typeof handle === "number" && handle >= 0 && handle < TIMERS) this.callbacks[handle] = null;
+  }
+
+  /** Runs every timer due up to `targetMs`, in time order, then sets the clock there. */
+  advanceTo(targetMs: number): void {
+    for (;;) {
+      let next = -1;
+      for (let i = 0; i < TIMERS; i++) {
+        if (this.callbacks[i] !== null && this.due[i] <= targetMs && (next < 0 || this.due[i] < this.due[next])) next = i;
+      }
+      if (next < 0) break;
+      const callback = this.callbacks[next]!;
+      if (this.due[next] > this.now) this.now = this.due[next];
+      if (this.interval[next] > 0) this.due[next] += this.interval[next];
+      else this.callbacks[next] = null;
+      callback();
+    }
+    if (targetMs > this.now) this.now = targetMs;
+  }
+
+  start(sink: MeterBytesSink): void {
+    this.sink = sink;
+  }
+
+  stop(): void {
+    this.sink = null;
+  }
+
+  connect(events: NetworkLinkEvents): void {
+    this.networkEvents = events;
+    this.once(this.networkUp, 100);
+  }
+
+  disconnect(): void {}
+
+  rssi(): number {
+    return -60;
+  }
+
+  freeMemory(): number {
+    return 50_000;
+  }
+
+  restart(): void {}
+
+  log(): void {}
+
+  private add(callback: () => void, delayMs: number, intervalMs: number): number {
+    for (let i = 0; i < TIMERS; i++) {
+      if (this.callbacks[i] !== null) continue;
+      this.callbacks[i] = callback;
+      this.due[i] = this.now + delayMs;
+      this.interval[i] = intervalMs;
+      return i;
+    }
+    throw new Error("timer table full");
+  }
+}
+
+/** A broker link that connects at once and, while told to, refuses publishes; it keeps a checksum of what it got. */
+class ChecksumLink implements MqttLink {
+  refusing = false;
+  published = 0;
+  refused = 0;
+  /** Rolling checksum over topics (by index in `topics`) and payload bytes (compared between engines). */
+  checksum = 0;
+  private events: MqttLinkEvents | null = null;
+  private readonly connected: () => void;
+
+  constructor(private readonly ports: ManualPorts, private readonly topics: readonly string[]) {
+    this.connected = () => this.events?.onMqttConnected();
+  }
+
+  connect(_options: MqttConnectOptions, events: MqttLinkEvents): void {
+    this.events = events;
+    this.ports.once(this.connected, 50);
+  }
+
+  publish(topic: string, payload: Uint8Array, offset: number, length: number): boolean {
+    if (this.refusing) {
+      this.refused++;
+      return false;
+    }
+    // Which topic, by identity: reading a string's length or bytes would box it (an allocation in XS).
+    let topicIndex = -1;
+    for (let i = 0; i < this.topics.length && topicIndex < 0; i++) if (this.topics[i] === topic) topicIndex = i;
+    let sum = (this.checksum * 31 + topicIndex) >>> 0;
+    for (let i = offset, end = offset + length; i < end; i++) sum = (sum * 31 + payload[i]) >>> 0;
+    this.checksum = sum;
+    this.published++;
+    return true;
+  }
+
+  close(): void {
+    this.events = null;
+  }
+}
+
+/**
+ * Feeds meter bytes into a running Bridge; after each complete telegram the clock moves on by the meter's
+ * period (timers fire: drain retries, watchdog, heartbeats, stats). In each cycle of 40 telegrams the link
+ * refuses publishes during the first 25, so the outbox fills, wraps, drops its oldest telegrams and drains.
+ */
+export class BridgePipeline implements Pipeline {
+  frames = 0;
+  readonly bridge: Bridge;
+  readonly link: ChecksumLink;
+  private readonly ports = new ManualPorts();
+  private telegramAt = 0;
+
+  constructor(private readonly record: Recorder | null) {
+    const catalog = new ObisCatalog();
+    const mapping = new VscpMapping(catalog, { mac: MAC });
+    const presence = new PresenceEncoder(mapping, { nodeName: "P1 XS" });
+    this.link = new ChecksumLink(this.ports, [...mapping.topic, presence.statusTopic, presence.newNodeOnlineTopic, presence.heartbeatTopic,
+      presence.level2HeartbeatTopic, presence.statsTopic]);
+    const ports = this.ports;
+    this.bridge = new Bridge(
+      { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
+      { events: new EventEncoder(mapping), presence },
+      { mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-xs", keepAliveSeconds: 60 }, catalog, outboxBytes: OUTBOX_BYTES, publishStallS: 3600, statsS: STATS_S, random: () => 0.5 },
+    );
+    this.bridge.start();
+    ports.advanceTo(1000); // network up, session connected
+  }
+
+  push(bytes: Uint8Array, start: number, end: number): void {
+    const sink = this.ports.sink;
+    if (sink === null) return;
+    sink.onMeterBytes(bytes, start, end);
+    const c = this.bridge.framer.counters;
+    const frames = c.ok + c.crcMismatch + c.noCrc + c.truncated + c.overflow + c.hdlc;
+    if (frames === this.frames) return;
+    this.frames = frames;
+    this.link.refusing = frames % CYCLE_TELEGRAMS < REFUSING_TELEGRAMS;
+    this.telegramAt += TELEGRAM_PERIOD_MS;
+    this.ports.advanceTo(this.telegramAt);
+    if (this.record !== null) {
+      const h = this.bridge.refreshHealth();
+      this.record({
+        frame: frames, published: this.link.published, checksum: this.link.checksum, queued: h.outboxDepth, outboxBytes: h.outboxBytes,
+        dropped: h.outboxDroppedEvents, eventsQueued: h.eventsQueued, telegramsOk: h.telegramsOk,
+      });
+    }
+  }
+
+  end(): void {
+    this.link.refusing = false;
+    this.telegramAt += 60_000;
+    this.ports.advanceTo(this.telegramAt);
+    if (this.record !== null) {
+      const h = this.bridge.refreshHealth();
+      this.record({
+        end: true, published: this.link.published, checksum: this.link.checksum, queued: h.outboxDepth, dropped: h.outboxDroppedEvents,
+        eventsQueued: h.eventsQueued, eventsPublished: h.eventsPublished, telegramsOk: h.telegramsOk,
+      });
+    }
+  }
+}
