@@ -6,7 +6,7 @@ import { FrameStatus } from "../p1/status";
 import { TimeStatus } from "../p1/meter-time";
 import type { BackoffOptions } from "./backoff";
 import { DEFAULT_OUTBOX_BYTES } from "./defaults";
-import type { PresenceMessages, SnapshotWriter, TelegramEncoder } from "./encoders";
+import type { PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoders";
 import { HealthCounters, emptyStats, fillStats, type BridgeStats } from "./health";
 import { MqttSession, type SessionListener } from "./mqtt-session";
 import { NetworkWatch, type NetworkListener } from "./network-watch";
@@ -25,22 +25,6 @@ export interface BridgePorts {
   mqtt: MqttLink;
   network: NetworkLink;
   system: SystemPort;
-}
-
-/**
- * The event encoder as the outbox uses it: a queued event is kept as its slot, value digits and time, and
- * rendered when sent. The VSCP module's EventEncoder has this shape.
- */
-export interface StoredEventEncoder extends TelegramEncoder {
-  /** Time `beginTelegram` picked for the current telegram's events: UTC seconds and µs within the second. */
-  readonly epochSeconds: number;
-  readonly timestampMicros: number;
-  /** Holds the digits of the last `digitsOf`. */
-  readonly valueDigits: Uint8Array;
-  /** Writes event i's value digits (as its payload shows them) into `valueDigits`; returns their length. */
-  digitsOf(i: number): number;
-  /** Writes into `buffer` the very payload `encode(i)` gives for this slot, digits and time; returns its length. */
-  encodeStored(slot: number, digits: Uint8Array, digitsStart: number, digitsLength: number, epochSeconds: number, micros: number): number;
 }
 
 /** The VSCP side: per-telegram events, presence/health messages and (optional) the telegram snapshot. */

@@ -18,6 +18,22 @@ export interface TelegramEncoder {
   slotOf(i: number): number;
 }
 
+/**
+ * The event encoder as the outbox uses it: a queued event is kept as its slot, value digits and time, and
+ * rendered when sent. The VSCP module's EventEncoder has this shape.
+ */
+export interface StoredEventEncoder extends TelegramEncoder {
+  /** Time `beginTelegram` picked for the current telegram's events: UTC seconds and µs within the second. */
+  readonly epochSeconds: number;
+  readonly timestampMicros: number;
+  /** Holds the digits of the last `digitsOf`. */
+  readonly valueDigits: Uint8Array;
+  /** Writes event i's value digits (as its payload shows them) into `valueDigits`; returns their length. */
+  digitsOf(i: number): number;
+  /** Writes into `buffer` the very payload `encode(i)` gives for this slot, digits and time; returns its length. */
+  encodeStored(slot: number, digits: Uint8Array, digitsStart: number, digitsLength: number, epochSeconds: number, micros: number): number;
+}
+
 /** The presence and health messages (VSCP profile §7); the VSCP module's PresenceEncoder has this shape. */
 export interface PresenceMessages {
   /** Holds the last built message; overwritten by the next call. */

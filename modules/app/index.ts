@@ -5,6 +5,6 @@ export { PublishGate, type PublishPolicy } from "./publish-policy";
 export { HealthCounters, fillStats, emptyStats, type BridgeStats } from "./health";
 export { MqttSession } from "./mqtt-session";
 export { NetworkWatch } from "./network-watch";
-export { DEFAULT_OUTBOX_BYTES, outboxBytesFor } from "./defaults";
-export type { TelegramEncoder, PresenceMessages, SnapshotWriter } from "./encoders";
+export { DEFAULT_OUTBOX_BYTES, EVENT_DIGITS_BUDGET, outboxBytesFor, telegramRecordBytes } from "./defaults";
+export type { TelegramEncoder, StoredEventEncoder, PresenceMessages, SnapshotWriter } from "./encoders";
 export type * from "./ports";
