@@ -1,4 +1,4 @@
-// Wiring only: hands the SDK's modules to the device assembly, then the ports to the bridge core.
+// Wiring only: hands the SDK's modules to the device assembly; boot.ts decides between setup and normal mode.
 import config from "mc/config";
 import Instrumentation from "instrumentation";
 import Client from "mqtt";
@@ -9,9 +9,11 @@ import Time from "time";
 import Timer from "timer";
 import * as platform from "./modules/device/platform";
 import { assembleDevice } from "./modules/device/assemble";
-import { startBridge } from "./modules/device/startup";
+import { bootDevice } from "./modules/device/boot";
+import { setupServers } from "./modules/device/setup-servers";
 
 const freeMemoryId = Instrumentation.map("System Free Memory");
+const log = (line: string) => trace(line, "\n");
 
 const device = assembleDevice({
   buildConfig: config,
@@ -23,8 +25,8 @@ const device = assembleDevice({
   SecureSocket,
   platform,
   freeMemory: () => Instrumentation.get(freeMemoryId) ?? NaN,
-  log: (line) => trace(line, "\n"),
+  log,
 });
 
-trace(`device ready on ${platform.PLATFORM}, board ${device.board?.name ?? "none"}, ${device.problems.length} problem(s)\n`);
-startBridge(device, (line) => trace(line, "\n"));
+trace(`device ready on ${platform.PLATFORM}, firmware ${device.firmware}, board ${device.board?.name ?? "none"}, ${device.problems.length} problem(s)\n`);
+bootDevice(device, setupServers(device, platform, log), log);

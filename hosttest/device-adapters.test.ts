@@ -287,8 +287,12 @@ describe("assembleDevice", () => {
           opened.push(`pin ${pin}`);
           return { write() {}, close() {} };
         },
-        openStation: () => ({ connect() {}, disconnect() {}, rssi: () => NaN, mac: () => "240AC4123456" }),
+        openStation: () => {
+          opened.push("station");
+          return { connect() {}, disconnect() {}, rssi: () => NaN, mac: () => "240AC4123456", address: () => "" };
+        },
         restart() {},
+        readInputPin: () => undefined,
       },
       freeMemory: () => 100000,
       log: (line) => lines.push(line),
@@ -297,14 +301,16 @@ describe("assembleDevice", () => {
   }
   const board = { name: "DevKitC", chip: "esp32", uartPort: 2, rxPin: 16, rts: { pin: 4, activeLow: false } };
 
-  it("seeds the build values, builds every port and logs no secret", () => {
+  it("seeds the build values, opens nothing until a mode asks, then every port, and logs no secret", () => {
     const { m, lines, prefs, opened } = modules(board, { ssid: "home", password: "wifi-secret-1", broker: "10.0.0.2" });
     const device = assembleDevice(m);
     expect(device.problems).toEqual([]);
     expect(device.settings.broker).toBe("10.0.0.2");
     expect(prefs.get("p1vscp", "ssid")).toBe("home");
-    expect(device.meter).toBeDefined();
-    expect(opened).toEqual(["pin 4"]);
+    expect(opened).toEqual([]);
+    const ports = device.openPorts();
+    expect(ports.meter).toBeDefined();
+    expect(opened).toEqual(["station", "pin 4"]);
     expect(device.clock.monotonicMs()).toBe(1234);
     for (const line of lines) expect(line).not.toContain("wifi-secret-1");
     expect(lines.join("\n")).toContain("password=***");
@@ -313,8 +319,9 @@ describe("assembleDevice", () => {
   it("keeps running without a meter when the wiring is unusable, and says why", () => {
     const { m, lines } = modules({ ...board, uartPort: 0 }, { port: "99999" });
     const device = assembleDevice(m);
-    expect(device.meter).toBeUndefined();
-    expect(device.dataRequest).toBeInstanceOf(FixedDataRequestLine);
+    const ports = device.openPorts();
+    expect(ports.meter).toBeUndefined();
+    expect(ports.dataRequest).toBeInstanceOf(FixedDataRequestLine);
     expect(device.problems).toEqual([
       "port: build value rejected: 99999 is above the maximum 65535; stored value kept",
       "board.uartPort: UART0 belongs to the console and debugger; use 1 or 2",
@@ -328,6 +335,8 @@ describe("assembleDevice", () => {
       throw new Error("esp_wifi_init failed");
     };
     const device = assembleDevice(m);
+    expect(device.problems).toEqual([]);
+    device.openPorts();
     expect(device.problems).toEqual(["Wi-Fi unavailable: esp_wifi_init failed"]);
   });
 });

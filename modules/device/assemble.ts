@@ -2,7 +2,8 @@ import type { Clock, DataRequestLine, KeyValueStore, MeterSource, MqttLink, Sche
 import { CONFIG_DOMAIN, type Settings } from "../config/schema";
 import { loadSettings, seedStore } from "../config/settings";
 import { describeSettings } from "../config/mask";
-import { selectBoard, type Board } from "./board";
+import type { PinChoices } from "../setup/form";
+import { applyPinOverrides, meterPinChoices, selectBoard, type Board } from "./board";
 import { DeviceClock, TimerScheduler, type TimerApi, type TimeSource } from "./clock";
 import { syncClock, type SntpClass } from "./clock-sync";
 import { FixedDataRequestLine, openDataRequestLine, type OpenOutputPin } from "./data-request";
@@ -29,35 +30,51 @@ export interface DeviceModules<TimerHandle> {
     openOutputPin: OpenOutputPin;
     openStation(options: StationOptions, scheduler: Scheduler): Station;
     restart(): void;
+    /** true when active; undefined where there is no GPIO. */
+    readInputPin(pin: number, activeLow: boolean): boolean | undefined;
   };
   freeMemory(): number;
   log(line: string): void;
 }
 
-/** Every port the bridge core needs, built for this board and configuration. */
+/** The ports the bridge core runs on; opened only in normal mode (setup mode leaves the radio to the classic driver). */
+export interface DevicePorts {
+  network: Station;
+  mqtt: MqttLink;
+  /** undefined when the board's wiring is unusable. */
+  meter: MeterSource | undefined;
+  dataRequest: DataRequestLine;
+}
+
+/** The device before either mode starts: configuration, board, timers; no radio, UART or RTS opened yet. */
 export interface Device {
   settings: Settings;
-  /** undefined when the board's wiring is unusable (see problems). */
+  /** Firmware version from the build (`config.firmware` in manifest.json). */
+  firmware: string;
+  /** undefined when the board's wiring is unusable (see problems); the pin settings already applied. */
   board: Board | undefined;
+  /** What the setup page offers for the meter pins on this board. */
+  pins: PinChoices;
   /** Configuration and wiring problems found at start-up, secrets never included. */
   problems: string[];
   store: KeyValueStore;
   clock: Clock;
   scheduler: Scheduler;
   system: SystemPort;
-  network: Station;
-  mqtt: MqttLink;
-  /** undefined when the board's wiring is unusable. */
-  meter: MeterSource | undefined;
-  dataRequest: DataRequestLine;
+  /** Reads the board's setup button once; false without a button or a GPIO. */
+  buttonHeld(): boolean;
+  /** Opens the Wi-Fi station, the meter UART and the RTS line for normal mode; problems are logged and added. */
+  openPorts(): DevicePorts;
+  /** A fresh MQTT link (the bridge's, or setup mode's broker test). */
+  makeMqttLink(): MqttLink;
   /** Sets the wall clock by SNTP (needed before TLS). */
   syncClock(done: (ok: boolean, detail: string) => void): void;
 }
 
 /**
- * Reads the configuration (seeding it from build values on first boot), checks the board and
- * builds the adapters. Never throws for a bad value or a bad wiring: it reports and carries on,
- * so a broken setting cannot cause a boot loop.
+ * Reads the configuration (seeding it from build values on first boot) and checks the board with the
+ * pin settings applied. Opens nothing: which mode runs decides that. Never throws for a bad value or a
+ * bad wiring: it reports and carries on, so a broken setting cannot cause a boot loop.
  */
 export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>): Device {
   const problems: string[] = [];
@@ -74,50 +91,71 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
 
   const selection = selectBoard(modules.buildConfig.board);
   for (const problem of selection.problems) problems.push(problem);
-  const board = selection.board;
+  let board = selection.board;
+  const pins = meterPinChoices(board);
+  if (board) {
+    const wired = applyPinOverrides(board, settings, pins);
+    for (const problem of wired.problems) problems.push(problem);
+    board = wired.board;
+  }
 
   const scheduler = new TimerScheduler(modules.timer);
   const clock = new DeviceClock(modules.time);
   const system = new DeviceSystem(modules.platform.restart, modules.freeMemory, log);
-
-  let network: Station;
-  try {
-    network = modules.platform.openStation({ ssid: settings.ssid, password: settings.password, hostname: settings.hostname }, scheduler);
-  } catch (error) {
-    const reason = `Wi-Fi unavailable: ${message(error)}`;
-    problems.push(reason);
-    network = new UnavailableNetworkLink(scheduler, reason);
-  }
-
-  let meter: MeterSource | undefined;
-  let dataRequest: DataRequestLine = new FixedDataRequestLine();
-  if (board) {
-    try {
-      meter = new UartMeterSource(modules.platform.openMeterUart, meterUartOptions(board, settings));
-    } catch (error) {
-      problems.push(`meter: ${message(error)}`);
-    }
-    try {
-      dataRequest = openDataRequestLine(board.rts, modules.platform.openOutputPin);
-    } catch (error) {
-      problems.push(`rts: ${message(error)}`);
-    }
-  }
+  const firmware = typeof modules.buildConfig.firmware === "string" ? modules.buildConfig.firmware : "unknown";
 
   for (const problem of problems) log(`problem: ${problem}`);
+  const report = (problem: string) => {
+    problems.push(problem);
+    log(`problem: ${problem}`);
+  };
 
   return {
     settings,
+    firmware,
     board,
+    pins,
     problems,
     store,
     clock,
     scheduler,
     system,
-    network,
-    mqtt: new ModdableMqttLink(modules.MqttClient, modules.SecureSocket),
-    meter,
-    dataRequest,
+    buttonHeld() {
+      const button = board?.button;
+      if (!button) return false;
+      try {
+        return modules.platform.readInputPin(button.pin, button.activeLow) === true;
+      } catch (error) {
+        report(`button: ${message(error)}`);
+        return false;
+      }
+    },
+    openPorts() {
+      let network: Station;
+      try {
+        network = modules.platform.openStation({ ssid: settings.ssid, password: settings.password, hostname: settings.hostname }, scheduler);
+      } catch (error) {
+        const reason = `Wi-Fi unavailable: ${message(error)}`;
+        report(reason);
+        network = new UnavailableNetworkLink(scheduler, reason);
+      }
+      let meter: MeterSource | undefined;
+      let dataRequest: DataRequestLine = new FixedDataRequestLine();
+      if (board) {
+        try {
+          meter = new UartMeterSource(modules.platform.openMeterUart, meterUartOptions(board, settings));
+        } catch (error) {
+          report(`meter: ${message(error)}`);
+        }
+        try {
+          dataRequest = openDataRequestLine(board.rts, modules.platform.openOutputPin);
+        } catch (error) {
+          report(`rts: ${message(error)}`);
+        }
+      }
+      return { network, mqtt: new ModdableMqttLink(modules.MqttClient, modules.SecureSocket), meter, dataRequest };
+    },
+    makeMqttLink: () => new ModdableMqttLink(modules.MqttClient, modules.SecureSocket),
     syncClock: (done) => syncClock(modules.SNTP, (seconds) => modules.time.set(seconds), settings.sntp, done),
   };
 }

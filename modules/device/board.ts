@@ -2,6 +2,7 @@
  * Board wiring as the board manifest fragment puts it in `mc/config` (`"config": {"board": {...}}`),
  * checked once at start-up. Pure: no Moddable imports, so the checks run under vitest.
  */
+import type { PinChoices } from "../setup/form";
 
 export type Chip = "esp32" | "esp32c3" | "esp32s3" | "esp32c6" | "lin";
 
@@ -50,18 +51,26 @@ interface ChipFacts {
   flashPins: readonly number[];
   /** Input-only pins: fine for RX, not for RTS or LED. */
   inputOnly: readonly number[];
+  /** GPIO numbers the chip does not have. */
+  absent: readonly number[];
+  /** Console UART0, USB and boot-strapping pins: never offered for the meter lines (a pulled-up RX on a strapping pin can stop the boot). */
+  reserved: readonly number[];
 }
 
 const CHIPS: Readonly<Record<Exclude<Chip, "lin">, ChipFacts>> = Object.freeze({
-  esp32: chipFacts([1, 2], 39, [6, 7, 8, 9, 10, 11], [34, 35, 36, 37, 38, 39]),
-  esp32c3: chipFacts([1], 21, [12, 13, 14, 15, 16, 17], []),
-  esp32s3: chipFacts([1, 2], 48, [26, 27, 28, 29, 30, 31, 32], []),
-  esp32c6: chipFacts([1], 30, [24, 25, 26, 27, 28, 29, 30], []),
+  // reserved: console TX/RX, USB D-/D+, strapping pins.
+  esp32: chipFacts([1, 2], 39, [6, 7, 8, 9, 10, 11], [34, 35, 36, 37, 38, 39], [20, 24, 28, 29, 30, 31, 37, 38], [1, 3, 0, 2, 5, 12, 15]),
+  esp32c3: chipFacts([1], 21, [12, 13, 14, 15, 16, 17], [], [], [20, 21, 18, 19, 2, 8, 9]),
+  esp32s3: chipFacts([1, 2], 48, [26, 27, 28, 29, 30, 31, 32], [], [22, 23, 24, 25], [43, 44, 19, 20, 0, 3, 45, 46]),
+  esp32c6: chipFacts([1], 30, [24, 25, 26, 27, 28, 29, 30], [], [], [16, 17, 12, 13, 8, 9, 15]),
 });
 
 /** Frozen, so a preloaded module keeps the table in flash. */
-function chipFacts(uarts: number[], maxGpio: number, flashPins: number[], inputOnly: number[]): ChipFacts {
-  return Object.freeze({ uarts: Object.freeze(uarts), maxGpio, flashPins: Object.freeze(flashPins), inputOnly: Object.freeze(inputOnly) });
+function chipFacts(uarts: number[], maxGpio: number, flashPins: number[], inputOnly: number[], absent: number[], reserved: number[]): ChipFacts {
+  return Object.freeze({
+    uarts: Object.freeze(uarts), maxGpio, flashPins: Object.freeze(flashPins), inputOnly: Object.freeze(inputOnly),
+    absent: Object.freeze(absent), reserved: Object.freeze(reserved),
+  });
 }
 
 /** Checks the board description; every problem is listed, none throws. */
@@ -120,8 +129,68 @@ function checkPin(what: string, pin: unknown, facts: ChipFacts, output: boolean,
     problems.push(`${what}: must be a GPIO number 0..${facts.maxGpio}`);
     return;
   }
+  if (facts.absent.indexOf(pin) >= 0) problems.push(`${what}: GPIO ${pin} does not exist on this chip`);
   if (facts.flashPins.indexOf(pin) >= 0) problems.push(`${what}: GPIO ${pin} is wired to the flash chip`);
   if (output && facts.inputOnly.indexOf(pin) >= 0) problems.push(`${what}: GPIO ${pin} is input-only`);
+}
+
+/**
+ * The GPIOs the setup page offers for the meter lines: every pin of the chip that exists, is not the
+ * flash, console, USB or a strapping pin, and is not the board's LED or button. RTS also needs an output.
+ */
+export function meterPinChoices(board: Board | undefined): PinChoices {
+  const boardRts = board && board.rts.mode === "gpio" ? board.rts.pin : -1;
+  if (!board || board.chip === "lin") return { rx: [], rts: [], boardRx: board ? board.rxPin : -1, boardRts };
+  const facts = CHIPS[board.chip];
+  const rx: number[] = [];
+  const rts: number[] = [];
+  for (let pin = 0; pin <= facts.maxGpio; pin++) {
+    if (facts.absent.indexOf(pin) >= 0 || facts.flashPins.indexOf(pin) >= 0 || facts.reserved.indexOf(pin) >= 0) continue;
+    if ((board.led && board.led.pin === pin) || (board.button && board.button.pin === pin)) continue;
+    rx.push(pin);
+    if (facts.inputOnly.indexOf(pin) < 0) rts.push(pin);
+  }
+  return { rx, rts, boardRx: board.rxPin, boardRts };
+}
+
+/**
+ * The board with the `rxPin`/`rtsPin` settings applied (-1: as the board is wired). A pin the board
+ * does not offer, or one that would put RX and RTS on the same GPIO, is reported and the board's own kept.
+ */
+export function applyPinOverrides(board: Board, pins: { rxPin: number; rtsPin: number }, choices: PinChoices = meterPinChoices(board)): { board: Board; problems: string[] } {
+  const problems: string[] = [];
+  if (pins.rxPin === -1 && pins.rtsPin === -1) return { board, problems };
+  let rxPin = board.rxPin;
+  let rts = board.rts;
+  const offer = (list: readonly number[]) => (list.length ? `choose -1 or ${list.join(", ")}` : "use -1");
+  if (pins.rxPin !== -1) {
+    if (choices.rx.indexOf(pins.rxPin) >= 0) rxPin = pins.rxPin;
+    else problems.push(`rxPin: GPIO ${pins.rxPin} is not available on ${board.name} (${offer(choices.rx)}); ${keptRx(board)}`);
+  }
+  if (pins.rtsPin !== -1) {
+    if (choices.rts.indexOf(pins.rtsPin) >= 0) rts = { mode: "gpio", pin: pins.rtsPin, activeLow: board.rts.mode === "gpio" ? board.rts.activeLow : false };
+    else problems.push(`rtsPin: GPIO ${pins.rtsPin} is not available on ${board.name} (${offer(choices.rts)}); ${keptRts(board)}`);
+  }
+  if (rts.mode === "gpio" && rts.pin === rxPin) {
+    if (rts !== board.rts) {
+      problems.push(`rtsPin: GPIO ${rts.pin} is the RX pin; ${keptRts(board)}`);
+      rts = board.rts;
+    }
+    if (rts.mode === "gpio" && rts.pin === rxPin) {
+      problems.push(`rxPin: GPIO ${rxPin} is the board's RTS pin; ${keptRx(board)}`);
+      rxPin = board.rxPin;
+    }
+  }
+  if (rxPin === board.rxPin && rts === board.rts) return { board, problems };
+  return { board: { ...board, rxPin, rts }, problems };
+}
+
+function keptRx(board: Board): string {
+  return board.rxPin >= 0 ? `the board's GPIO ${board.rxPin} kept` : "the board's wiring kept";
+}
+
+function keptRts(board: Board): string {
+  return board.rts.mode === "gpio" ? `the board's GPIO ${board.rts.pin} kept` : `the board's RTS wiring (${board.rts.mode}) kept`;
 }
 
 function readRts(raw: unknown, problems: string[]): RtsWiring {

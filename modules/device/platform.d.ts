@@ -12,3 +12,11 @@ export declare function openMeterUart(options: MeterUartOptions, callbacks: Mete
 export declare function openOutputPin(pin: number, initialValue: 0 | 1): OutputPin;
 export declare function openStation(options: StationOptions, scheduler: Scheduler): Station;
 export declare function restart(): void;
+/** Reads an input once (pulled towards its idle level) and releases it; true when active. undefined where there is no GPIO (lin). */
+export declare function readInputPin(pin: number, activeLow: boolean): boolean | undefined;
+/** Whether the radio can open the setup access point (the ESP32's classic Wi-Fi driver); false on lin. */
+export declare const ACCESS_POINT: boolean;
+/** TCP port of the status page on the home network (80 on the device; unprivileged on lin). */
+export declare const STATUS_PORT: number;
+/** A fresh unsigned 32-bit random value (the ESP32's hardware generator through Math.random). */
+export declare function random(): number;

@@ -2,6 +2,15 @@ import DNSServer from "dns/server";
 import Net from "net";
 import WiFi from "wifi";
 
+/**
+ * Turns the radio on with the classic driver (station side, not joining) and returns the station MAC as
+ * the driver spells it. Before this the ESP32's random numbers are only pseudo-random.
+ */
+export function startRadio(): string {
+  WiFi.mode = WiFi.Mode.station;
+  return (Net.get as (what: string, iface: string) => string | undefined)("MAC", "station") ?? "";
+}
+
 export interface AccessPoint {
   /** The device's address on its own network, e.g. "192.168.4.1". */
   readonly address: string;

@@ -82,24 +82,26 @@ export function startSetupMode(options: SetupDeviceOptions, reason: SetupReason)
   };
 }
 
-const NO_SCAN: WifiScanner = { scan: (done) => done([]) };
-const NO_TESTS: SettingsTester = {
-  joinWifi: (_settings, done) => done("settings are changed in setup mode"),
-  reachBroker: (_settings, done) => done("settings are changed in setup mode"),
+// Frozen, so the preloaded objects stay in flash.
+const NO_SCAN: WifiScanner = Object.freeze({ scan: (done: (networks: readonly never[]) => void) => done([]) });
+const NO_TESTS: SettingsTester = Object.freeze({
+  joinWifi: (_settings: Settings, done: (error: string) => void) => done("settings are changed in setup mode"),
+  reachBroker: (_settings: Settings, done: (error: string) => void) => done("settings are changed in setup mode"),
   cancel: () => {},
-};
+});
 
 /**
  * The status page on the home network (when `statusPage` is on): status, export, restart and
  * re-enter setup, behind the admin password. The handlers refuse every change outside setup mode.
  */
-export function startStatusServer(options: Omit<SetupDeviceOptions, "mac" | "makeMqttLink" | "random">): { close(): void } {
+export function startStatusServer(options: Omit<SetupDeviceOptions, "mac" | "makeMqttLink" | "random"> & { port?: number }): { close(): void } {
   const apply = new SafeApply(options.store, NO_TESTS, options.scheduler, options.restart);
   const handlers = new SetupHandlers({
     store: options.store, apply, pins: options.pins, clock: options.clock, status: options.status,
     scan: new ScanList(NO_SCAN, options.clock), portalUrl: "/", log: options.log,
   });
   const server = new SetupHttpServer({
+    port: options.port,
     handle: (request) => handlers.handle(request),
     networkOf: () => "station",
     after: () => options.scheduler.once(() => options.restart("requested from the status page"), 200),

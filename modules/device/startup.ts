@@ -1,7 +1,7 @@
 import { composeBridge } from "../app/compose";
 import type { Bridge } from "../app/bridge";
 import type { MeterBytesSink, MeterSource } from "../app/ports";
-import type { Device } from "./assemble";
+import type { Device, DevicePorts } from "./assemble";
 import { ClockGatedMqttLink } from "./clock-gated-mqtt";
 
 /** Stands in when the board's wiring is unusable: the bridge still connects and reports, the meter stays silent. */
@@ -13,17 +13,17 @@ class AbsentMeter implements MeterSource {
 }
 
 /** Builds the bridge core on the device's ports and starts it; configuration problems are logged, never fatal. */
-export function startBridge(device: Device, log: (line: string) => void): Bridge {
+export function startBridge(device: Device, ports: DevicePorts, log: (line: string) => void): Bridge {
   const { bridge } = composeBridge(device.settings, {
-    meter: device.meter ?? new AbsentMeter(),
-    dataRequest: device.dataRequest,
+    meter: ports.meter ?? new AbsentMeter(),
+    dataRequest: ports.dataRequest,
     clock: device.clock,
     scheduler: device.scheduler,
-    mqtt: new ClockGatedMqttLink(device.mqtt, device.clock, device.syncClock, log),
-    network: device.network,
+    mqtt: new ClockGatedMqttLink(ports.mqtt, device.clock, device.syncClock, log),
+    network: ports.network,
     system: device.system,
   }, {
-    mac: device.network.mac(),
+    mac: ports.network.mac(),
     report: (problem) => log(`problem: ${problem}`),
   });
   bridge.start();

@@ -8,6 +8,7 @@ export interface WiFiStation {
   readonly connection: number;
   readonly MAC: string | undefined;
   readonly RSSI: number | undefined;
+  readonly address?: string;
 }
 
 export type WiFiStationClass = new (options: { onChanged?: (property: "connection" | "address") => void }) => WiFiStation;
@@ -27,6 +28,8 @@ export interface StationOptions {
 export interface Station extends NetworkLink {
   /** 12 upper-case hex digits, e.g. "240AC4123456". */
   mac(): string;
+  /** IPv4 address while connected, "" otherwise. */
+  address(): string;
 }
 
 /**
@@ -80,6 +83,11 @@ export class WiFiStationLink implements Station {
 
   mac(): string {
     return normalizeMac(this.wifi.MAC ?? "");
+  }
+
+  address(): string {
+    const address = this.wifi.address;
+    return this.up && typeof address === "string" ? address : "";
   }
 
   private changed(property: "connection" | "address"): void {
@@ -139,6 +147,10 @@ export class HostNetworkLink implements Station {
   mac(): string {
     return normalizeMac(this.macText);
   }
+
+  address(): string {
+    return "127.0.0.1";
+  }
 }
 
 /** Stands in when the Wi-Fi driver could not be created: every connect reports why. */
@@ -160,5 +172,9 @@ export class UnavailableNetworkLink implements Station {
 
   mac(): string {
     return "000000000000";
+  }
+
+  address(): string {
+    return "";
   }
 }

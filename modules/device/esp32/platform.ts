@@ -85,3 +85,27 @@ export const openOutputPin: typeof Platform.openOutputPin = (pin, initialValue) 
 export const openStation: typeof Platform.openStation = (options, scheduler) => new WiFiStationLink(WiFi, options, scheduler);
 
 export const restart: typeof Platform.restart = () => System.restart();
+
+export const readInputPin: typeof Platform.readInputPin = (pin, activeLow) => {
+  let input: Digital;
+  try {
+    // Pulled towards idle, so a floating pin reads as "not pressed".
+    input = new Digital({ pin, mode: activeLow ? Digital.InputPullUp : Digital.InputPullDown });
+  } catch {
+    // GPIO 34..39 on the ESP32 have no internal pulls (their buttons have an external one).
+    input = new Digital({ pin, mode: Digital.Input });
+  }
+  try {
+    return input.read() === (activeLow ? 0 : 1);
+  } finally {
+    input.close();
+  }
+};
+
+export const STATUS_PORT: typeof Platform.STATUS_PORT = 80;
+
+export const ACCESS_POINT: typeof Platform.ACCESS_POINT = true;
+
+// XS's Math.random on the ESP32 is esp_random() (xs/platforms/esp/xsHost.h: c_rand), 31 bits per call;
+// it is truly random once the radio is on, which setup mode ensures before it asks.
+export const random: typeof Platform.random = () => ((Math.floor(Math.random() * 0x10000) << 16) | Math.floor(Math.random() * 0x10000)) >>> 0;

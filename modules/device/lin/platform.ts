@@ -78,3 +78,11 @@ export const openOutputPin: typeof Platform.openOutputPin = (pin) => {
 export const openStation: typeof Platform.openStation = (_options, scheduler) => new HostNetworkLink(scheduler, SIMULATOR_MAC);
 
 export const restart: typeof Platform.restart = () => trace("restart requested; the simulator keeps running\n");
+
+export const readInputPin: typeof Platform.readInputPin = () => undefined;
+
+export const STATUS_PORT: typeof Platform.STATUS_PORT = 8080;
+
+export const ACCESS_POINT: typeof Platform.ACCESS_POINT = false;
+
+export const random: typeof Platform.random = () => ((Math.floor(Math.random() * 0x10000) << 16) | Math.floor(Math.random() * 0x10000)) >>> 0;
