@@ -1,6 +1,6 @@
 // The configuration → bridge composition shared by main.ts and the simulator.
 import { describe, expect, it } from "vitest";
-import { composeBridge, publishPolicies } from "../modules/app/compose";
+import { composeBridge, publishPolicies, restartAfterMinutes } from "../modules/app/compose";
 import { loadSettings } from "../modules/config/settings";
 import type { Settings } from "../modules/config/schema";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
@@ -76,5 +76,15 @@ describe("composeBridge", () => {
     expect(deadband["1-0:21.7.0"]).toEqual({ mode: "deadband", deadband: 25, refreshS: 300 });
     expect(deadband["1-0:23.7.0"]).toMatchObject({ mode: "deadband" });
     expect(deadband["1-0:1.8.0"]).toBeUndefined();
+  });
+
+  it("a restart for lack of network never comes before the setup access point opens", () => {
+    const problems: string[] = [];
+    expect(restartAfterMinutes(settings(), (p) => problems.push(p))).toBe(15);
+    expect(restartAfterMinutes(settings({ restartAfter: 0 }), (p) => problems.push(p))).toBe(0);
+    expect(restartAfterMinutes(settings({ restartAfter: 2, setupAfter: 0 }), (p) => problems.push(p))).toBe(2);
+    expect(problems).toEqual([]);
+    expect(restartAfterMinutes(settings({ restartAfter: 5, setupAfter: 600 }), (p) => problems.push(p))).toBe(11);
+    expect(problems).toEqual(["restartAfter: 5 min would restart before setup opens after 600 s; 11 min used"]);
   });
 });

@@ -107,6 +107,14 @@ describe("seedStore", () => {
     expect(settings.port).toBe(1884);
   });
 
+  it("leaves the SDK's own object-valued config (its TLS settings at `tls`) alone, without a problem", () => {
+    const store = new FakePreferences();
+    const result = seedStore(store, { ssid: "home", tls: { DHE_RSA: false, cache: false } });
+    expect(result.problems).toEqual([]);
+    expect(result.written).toEqual(["ssid"]);
+    expect(store.values.has("tls")).toBe(false);
+  });
+
   it("does not overwrite later changes while the build values are the same", () => {
     const store = new FakePreferences();
     seedStore(store, build);

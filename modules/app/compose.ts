@@ -57,6 +57,18 @@ function defaultOf(key: keyof Settings): string | number | boolean {
   return FIELDS.find((f) => f.key === key)!.default;
 }
 
+/**
+ * A restart during a Wi-Fi outage must not come before the setup access point opens (setupAfter), or the
+ * device would never offer setup: the restart is moved to a minute after it.
+ */
+export function restartAfterMinutes(settings: Settings, report: (problem: string) => void): number {
+  const minutes = settings.restartAfter;
+  if (minutes === 0 || settings.setupAfter === 0 || minutes * 60 > settings.setupAfter) return minutes;
+  const moved = Math.ceil(settings.setupAfter / 60) + 1;
+  report(`restartAfter: ${minutes} min would restart before setup opens after ${settings.setupAfter} s; ${moved} min used`);
+  return moved;
+}
+
 /** A mapping from the settings; a field the VSCP layer refuses is reported and falls back to its default. */
 function mappingFor(settings: Settings, catalog: ObisCatalog, mac: string, report: (p: string) => void): VscpMapping {
   const config: VscpMappingConfig = {
@@ -123,7 +135,7 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       parser: { defaultUtcOffsetMinutes: settings.utcOffset },
       acceptNoCrc: settings.noCrc,
       meterSilentAfterS: settings.silentAfter,
-      restartAfterNoNetworkMin: settings.restartAfter,
+      restartAfterNoNetworkMin: restartAfterMinutes(settings, options.report),
       outboxBytes: settings.outboxKiB > 0 ? settings.outboxKiB * 1024 : options.defaultOutboxBytes,
       publishPolicies: publishPolicies(settings, catalog),
       ...options.bridge,

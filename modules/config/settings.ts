@@ -55,7 +55,11 @@ export function seedStore(store: KeyValueStore, build: Readonly<Record<string, u
   const written: string[] = [];
   const problems: ConfigProblem[] = [];
   const given: Field[] = [];
-  for (const field of FIELDS) if (build[field.key] !== undefined) given.push(field);
+  // mc/config also carries the SDK's own settings (e.g. an object at `tls`): only plain values are ours.
+  for (const field of FIELDS) {
+    const value = build[field.key];
+    if (value !== undefined && (value === null || typeof value !== "object")) given.push(field);
+  }
   if (given.length === 0) return { written, problems };
 
   const fingerprint = buildFingerprint(given, build);
