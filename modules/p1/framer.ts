@@ -92,25 +92,28 @@ export class Framer {
   /**
    * The hot path: copies and checksums ordinary telegram bytes with everything in locals, and returns at
    * the first byte that needs a decision (a line-start "/" or "!", a full buffer) or at the chunk's end.
+   * Only a byte after a line feed can need a decision, so the loop tests each byte for LF alone.
    */
   private copyBody(bytes: Uint8Array, i: number, end: number): number {
     const buffer = this.buffer;
-    const capacity = buffer.length;
     const table = TABLE;
-    let length = this.length;
+    let byte = this.previous;
+    if (byte === LF && (bytes[i] === SLASH || bytes[i] === BANG)) return i;
+    // Buffer position of bytes[i]: one index serves both arrays.
+    const offset = this.length - i;
+    const room = buffer.length - this.length;
+    const stop = end - i < room ? end : i + room;
     let crc = this.crc;
-    let previous = this.previous;
-    while (i < end && length < capacity) {
-      const byte = bytes[i];
-      if (previous === LF && (byte === SLASH || byte === BANG)) break;
-      buffer[length++] = byte;
+    while (i < stop) {
+      byte = bytes[i];
+      buffer[i + offset] = byte;
       crc = (crc >>> 8) ^ table[(crc ^ byte) & 0xff];
-      previous = byte;
       i++;
+      if (byte === LF && i < stop && (bytes[i] === SLASH || bytes[i] === BANG)) break;
     }
-    this.length = length;
+    this.length = i + offset;
     this.crc = crc;
-    this.previous = previous;
+    this.previous = byte;
     return i;
   }
 
