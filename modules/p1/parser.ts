@@ -2,7 +2,7 @@ import { Layout } from "./catalog";
 import { readMeterTime } from "./meter-time";
 import type { ObisCatalog } from "./obis-catalog";
 import type { Reading } from "./reading";
-import { NO_UNIT, unitMatches } from "./units";
+import { MAX_UNIT_LENGTH, NO_UNIT, UNITS, unitMatches } from "./units";
 
 export interface ParserOptions {
   /** UTC offset in minutes for a meter time without W/S flag (Swedish normal time: +60). */
@@ -19,6 +19,7 @@ const STAR = 0x2a;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 const BANG = 0x21;
+const COLON = 0x3a;
 /** Groups remembered per line; longer lines (Belgian peak history, logs) are still scanned and counted. */
 const MAX_GROUPS = 16;
 /** 15 significant digits always fit a double exactly. */
@@ -64,22 +65,120 @@ export class TelegramParser {
     while (pos < length && frame[pos] !== LF) pos++;
     pos++;
     while (pos < length) {
-      // Lines end at LF (a CR before it is dropped); indexOf scans natively, far cheaper than a JS loop in XS.
-      let lf = frame.indexOf(LF, pos);
-      if (lf < 0 || lf > length) lf = length;
-      let end = lf > pos && frame[lf - 1] === CR ? lf - 1 : lf;
-      let next = lf + 1;
-      // DSMR 2.2 gas puts its value on the following line, which starts with "(".
-      while (next < length && frame[next] === OPEN) {
-        lf = frame.indexOf(LF, next);
-        if (lf < 0 || lf > length) lf = length;
-        end = frame[lf - 1] === CR ? lf - 1 : lf;
-        next = lf + 1;
-      }
-      if (end > pos && !(end - pos === 1 && frame[pos] === BANG)) this.parseLine(frame, pos, end, reading);
-      pos = next;
+      const next = this.parseValueLine(frame, pos, length, reading);
+      pos = next >= 0 ? next : this.parseAnyLine(frame, pos, length, reading);
     }
     return reading;
+  }
+
+  /**
+   * The common line, `A-B:C.D.E(value[*unit])` CR LF with a known unit, read in one pass: returns the next
+   * line's start, or −1 without having changed anything when the line is anything else (parseAnyLine then
+   * reads it with every rule). Loops stop at the first byte that does not fit, so the final check that the
+   * line feed lies inside the frame covers every byte read.
+   */
+  private parseValueLine(frame: Uint8Array, start: number, length: number, reading: Reading): number {
+    let pos = start;
+    let c = frame[pos];
+    // OBIS code: five groups of 1–3 digits (0–255) packed into a key, separators "-" ":" "." "." then "(".
+    let key = 0;
+    let field = 0;
+    while (field < 5) {
+      const first = pos;
+      let value = 0;
+      while (c >= 0x30 && c <= 0x39) {
+        value = value * 10 + c - 0x30;
+        c = frame[++pos];
+      }
+      if (pos === first || pos - first > 3 || value > 255) return -1;
+      if (c !== (field === 0 ? MINUS : field === 1 ? COLON : field === 4 ? OPEN : DOT)) return -1;
+      key = key * 256 + value;
+      c = frame[++pos];
+      field++;
+    }
+    const slot = this.catalog.indexOf(key);
+    if (slot < 0) return -1;
+    const entry = this.catalog.entries[slot];
+    if (entry.layout !== Layout.Value) return -1;
+
+    // Value: [-]digits[.digits], as readNumber accepts it.
+    const valueStart = pos;
+    const negative = c === MINUS;
+    if (negative) c = frame[++pos];
+    const integerStart = pos;
+    let mantissa = 0;
+    while (c >= 0x30 && c <= 0x39) {
+      mantissa = mantissa * 10 + c - 0x30;
+      c = frame[++pos];
+    }
+    let digits = pos - integerStart;
+    let fraction = 0;
+    if (c === DOT) {
+      const fractionStart = ++pos;
+      c = frame[pos];
+      while (c >= 0x30 && c <= 0x39) {
+        mantissa = mantissa * 10 + c - 0x30;
+        c = frame[++pos];
+      }
+      fraction = pos - fractionStart;
+      if (fraction === 0 || fraction > MAX_FRACTION_DIGITS) return -1;
+      digits += fraction;
+    }
+    // More than 15 significant digits is exactly a mantissa of 10^15 or more.
+    if (digits === 0 || mantissa >= 1e15) return -1;
+    const valueEnd = pos;
+
+    // Unit: up to ")", lower-cased and packed like UnitSpec.key.
+    let unit = NO_UNIT;
+    const units = entry.units;
+    if (c === STAR) {
+      let unitKey = 1;
+      const unitStart = ++pos;
+      c = frame[pos];
+      while (c !== CLOSE && pos - unitStart < MAX_UNIT_LENGTH) {
+        unitKey = unitKey * 256 + (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+        c = frame[++pos];
+      }
+      if (c !== CLOSE || pos === unitStart) return -1;
+      for (let u = 0; u < units.length; u++) {
+        if (UNITS[units[u]].key === unitKey) {
+          unit = units[u];
+          break;
+        }
+      }
+      if (unit === NO_UNIT) return -1;
+    } else if (c !== CLOSE || (units.length > 0 && !entry.unitOptional)) {
+      return -1;
+    }
+    const groupEnd = pos;
+
+    // Line end: CR LF or LF inside the frame, and no continuation line (those start with "(").
+    c = frame[++pos];
+    if (c === CR) c = frame[++pos];
+    if (c !== LF || pos >= length) return -1;
+    if (pos + 1 < length && frame[pos + 1] === OPEN) return -1;
+
+    this.store(reading, slot, valueStart, valueEnd, valueStart, groupEnd,
+      negative && mantissa !== 0 ? -mantissa : mantissa, fraction > 0 ? -fraction : 0, unit);
+    return pos + 1;
+  }
+
+  /** Any line from `pos`, with its continuation lines; returns the next line's start. */
+  private parseAnyLine(frame: Uint8Array, pos: number, length: number, reading: Reading): number {
+    // Lines end at LF (a CR before it is dropped); indexOf scans natively, far cheaper than a JS loop in XS.
+    let lf = frame.indexOf(LF, pos);
+    if (lf < 0 || lf > length) lf = length;
+    let end = lf > pos && frame[lf - 1] === CR ? lf - 1 : lf;
+    let next = lf + 1;
+    // DSMR 2.2 gas puts its value on the following line, which starts with "(".
+    while (next < length && frame[next] === OPEN) {
+      lf = frame.indexOf(LF, next);
+      if (lf < 0 || lf > length) lf = length;
+      end = frame[lf - 1] === CR ? lf - 1 : lf;
+      next = lf + 1;
+    }
+    if (end > pos && !(end - pos === 1 && frame[pos] === BANG)) this.parseLine(frame, pos, end, reading);
+    return next;
   }
 
   private keepUnknown(reading: Reading, start: number, end: number): void {

@@ -31,14 +31,23 @@ export interface UnitSpec {
   readonly name: string;
   /** `name` in lower case as character codes: XS boxes a string for every charCodeAt call, an array read is free. */
   readonly lower: readonly number[];
+  /**
+   * `lower` packed into one number, a byte per character after a leading 1 (which keeps "a" and "\0a" apart),
+   * so a scan can compare a unit at once. At most 41 bits: exact in a double.
+   */
+  readonly key: number;
   /** Decimal places to shift the meter's digits to reach the quantity's canonical unit (kW→W: +3, Wh→kWh: −3). */
   readonly shift: number;
 }
 
 function unit(name: string, shift: number): UnitSpec {
   const lower: number[] = [];
-  for (let i = 0; i < name.length; i++) lower.push(asciiLower(name.charCodeAt(i)));
-  return { name, lower, shift };
+  let key = 1;
+  for (let i = 0; i < name.length; i++) {
+    lower.push(asciiLower(name.charCodeAt(i)));
+    key = key * 256 + lower[i];
+  }
+  return { name, lower, key, shift };
 }
 
 /** Every unit spelling the parser accepts. Index = unit id stored in a Reading. */
@@ -66,6 +75,9 @@ export const Unit = {
   kWh: 0, Wh: 1, kvarh: 2, varh: 3, kW: 4, W: 5, kvar: 6, var: 7, kVA: 8, VA: 9,
   V: 10, A: 11, Hz: 12, s: 13, m3: 14, GJ: 15, MWh: 16,
 } as const;
+
+/** Longest unit spelling ("kvarh"); a longer unit text matches nothing. */
+export const MAX_UNIT_LENGTH = 5;
 
 /** Marks "no unit was sent" in a Reading's unit slot. */
 export const NO_UNIT = -1;
