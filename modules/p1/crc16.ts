@@ -17,6 +17,18 @@ const TABLE = buildTable();
 /** The lookup table, for loops that fold bytes in inline. */
 export const CRC16_TABLE: Uint16Array = TABLE;
 
+/**
+ * Second table for folding two bytes in one step ("slicing by 2"): with x = crc ^ b0 ^ (b1 << 8),
+ * the CRC after both bytes is CRC16_PAIR_TABLE[x & 0xff] ^ CRC16_TABLE[x >>> 8].
+ */
+function buildPairTable(): Uint16Array {
+  const pair = new Uint16Array(256);
+  for (let n = 0; n < 256; n++) pair[n] = (TABLE[n] >>> 8) ^ TABLE[TABLE[n] & 0xff];
+  return pair;
+}
+
+export const CRC16_PAIR_TABLE: Uint16Array = buildPairTable();
+
 /** Folds one byte into a running CRC; start with 0. */
 export function crc16Update(crc: number, byte: number): number {
   return (crc >>> 8) ^ TABLE[(crc ^ byte) & 0xff];

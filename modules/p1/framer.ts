@@ -1,4 +1,4 @@
-import { CRC16_TABLE as TABLE, crc16Update } from "./crc16";
+import { CRC16_PAIR_TABLE as PAIR_TABLE, CRC16_TABLE as TABLE, crc16Update } from "./crc16";
 import { FrameStatus } from "./status";
 
 /** Receives every frame the framer completes or abandons, synchronously; the buffer is reused afterwards. */
@@ -92,19 +92,36 @@ export class Framer {
   /**
    * The hot path: copies and checksums ordinary telegram bytes with everything in locals, and returns at
    * the first byte that needs a decision (a line-start "/" or "!", a full buffer) or at the chunk's end.
-   * Only a byte after a line feed can need a decision, so the loop tests each byte for LF alone.
+   * Only a byte after a line feed can need a decision, so bytes are tested for LF alone; between line
+   * feeds they go two at a time, one table step per pair (half the work per byte in XS, and in V8 the
+   * two lookups no longer wait on each other).
    */
   private copyBody(bytes: Uint8Array, i: number, end: number): number {
     const buffer = this.buffer;
     const table = TABLE;
-    let byte = this.previous;
-    if (byte === LF && (bytes[i] === SLASH || bytes[i] === BANG)) return i;
+    const pairTable = PAIR_TABLE;
+    if (this.previous === LF && (bytes[i] === SLASH || bytes[i] === BANG)) return i;
+    const start = i;
     // Buffer position of bytes[i]: one index serves both arrays.
     const offset = this.length - i;
     const room = buffer.length - this.length;
     const stop = end - i < room ? end : i + room;
     let crc = this.crc;
+    let byte = 0;
+    let next = 0;
+    let pair = 0;
     while (i < stop) {
+      while (i + 1 < stop) {
+        byte = bytes[i];
+        next = bytes[i + 1];
+        if (byte === LF || next === LF) break;
+        buffer[i + offset] = byte;
+        buffer[i + offset + 1] = next;
+        pair = crc ^ byte ^ (next << 8);
+        crc = pairTable[pair & 0xff] ^ table[pair >>> 8];
+        i += 2;
+      }
+      if (i === stop) break;
       byte = bytes[i];
       buffer[i + offset] = byte;
       crc = (crc >>> 8) ^ table[(crc ^ byte) & 0xff];
@@ -113,7 +130,7 @@ export class Framer {
     }
     this.length = i + offset;
     this.crc = crc;
-    this.previous = byte;
+    if (i > start) this.previous = bytes[i - 1];
     return i;
   }
 
