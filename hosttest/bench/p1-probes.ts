@@ -14,8 +14,10 @@ import type { Pipeline } from "../xs/pipeline";
 // Cost breakdown of the P1 core: each probe repeats one sub-step on one captured telegram, so the XS
 // compute meter can tell which part of framing, parsing and encoding costs what. The parser's private
 // steps are reached through a cast (names as in modules/p1/parser.ts); a renamed step fails at set-up.
+// parse:value-lines is the one-pass path most lines take; parse:walk, obis, groups, number and units are
+// the steps of the general path (the clock line, and any line the one-pass path declines).
 
-/** The parser's line walk (lines end at LF; a CR before it belongs to the line end). */
+/** The line walk of the parser's general path (lines end at LF; a CR before it belongs to the line end). */
 function lineEnd(frame: Uint8Array, pos: number, length: number): number {
   let lf = frame.indexOf(0x0a, pos);
   if (lf < 0 || lf > length) lf = length;
@@ -28,6 +30,7 @@ function nextLine(frame: Uint8Array, end: number, length: number): number {
 }
 
 interface ParserSteps {
+  parseValueLine(frame: Uint8Array, start: number, length: number, reading: Reading): number;
   readObis(frame: Uint8Array, start: number, end: number): boolean;
   readGroups(frame: Uint8Array, pos: number, end: number): boolean;
   readNumber(frame: Uint8Array, start: number, end: number): boolean;
@@ -40,7 +43,7 @@ interface ParserSteps {
 }
 
 export const PROBES = [
-  "empty", "framer", "crc", "parse", "parse:clear", "parse:walk", "parse:obis", "parse:groups", "parse:lookup",
+  "empty", "framer", "crc", "parse", "parse:clear", "parse:value-lines", "parse:walk", "parse:obis", "parse:groups", "parse:lookup",
   "parse:number", "parse:units", "parse:time", "encode", "encode:begin",
 ] as const;
 export type ProbeName = (typeof PROBES)[number];
@@ -166,6 +169,11 @@ export class ProbePipeline implements Pipeline, FrameSink {
         };
       case "parse:clear":
         return () => this.reading.clear();
+      case "parse:value-lines":
+        // The one-pass path on every line (lines it declines cost only the check that declines them).
+        return () => {
+          for (let n = 0; n < this.lines; n++) this.steps.parseValueLine(this.frame, this.lineStart[n], this.length, this.reading);
+        };
       case "parse:walk":
         return () => {
           const s = this.steps, frame = this.frame, length = this.length;
