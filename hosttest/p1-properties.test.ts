@@ -25,7 +25,7 @@ describe("framer and parser properties", () => {
     }), { numRuns: 200 });
   });
 
-  test("any single changed byte between '/' and the CRC's end is rejected", () => {
+  test("any single changed byte between '/' and the CRC's end is rejected (a CRC digit's case aside)", () => {
     expect(realTelegrams.length).toBeGreaterThanOrEqual(30);
     fc.assert(fc.property(fc.constantFrom(...realTelegrams), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 255 }),
       ({ bytes }, where, xor) => {
@@ -35,6 +35,9 @@ describe("framer and parser properties", () => {
         const at = Math.min(crcEnd - 1, Math.floor(where * crcEnd));
         const damaged = Buffer.from(bytes);
         damaged[at] ^= xor;
+        // CRC digits are read in either case: "7EF9" and "7eF9" send the same checksum, nothing is damaged.
+        const sameDigit = (a: number, b: number) => String.fromCharCode(a).toLowerCase() === String.fromCharCode(b).toLowerCase();
+        fc.pre(!(at > bang && sameDigit(bytes[at], damaged[at])));
         const statuses = decodeStream(damaged).records.map((r) => r.status);
         expect(statuses).not.toContain("ok");
       }), { numRuns: 2000 });
