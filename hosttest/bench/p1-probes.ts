@@ -6,7 +6,7 @@ import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
 import { FrameStatus } from "../../modules/p1/status";
-import { unitMatches } from "../../modules/p1/units";
+import { unitAmong, unitKey } from "../../modules/p1/units";
 import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";
 import type { Pipeline } from "../xs/pipeline";
@@ -199,10 +199,7 @@ export class ProbePipeline implements Pipeline, FrameSink {
       case "parse:units":
         return () => {
           for (let v = 0; v < this.values; v++) {
-            const units = this.catalog.entries[this.valueSlot[v]].units;
-            for (let u = 0; u < units.length; u++) {
-              if (unitMatches(units[u], this.frame, this.unitStart[v], this.unitStop[v])) break;
-            }
+            unitAmong(this.catalog.entries[this.valueSlot[v]].units, unitKey(this.frame, this.unitStart[v], this.unitStop[v]));
           }
         };
       case "parse:time":

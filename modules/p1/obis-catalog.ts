@@ -13,12 +13,11 @@ export class ObisCatalog {
   constructor(entries: readonly ObisEntry[] = OBIS_ENTRIES) {
     this.entries = entries;
     this.size = entries.length;
-    const keyed = entries.map((e, slot) => ({ key: obisKeyOf(e.obis), slot }));
-    keyed.sort((x, y) => x.key - y.key);
-    for (let i = 1; i < keyed.length; i++) {
-      if (keyed[i].key === keyed[i - 1].key) throw new Error(`duplicate OBIS code ${entries[keyed[i].slot].obis} in catalog`);
-    }
-    for (const { key, slot } of keyed) this.slots.set(key, slot);
+    entries.forEach((entry, slot) => {
+      const key = obisKeyOf(entry.obis);
+      if (this.slots.has(key)) throw new Error(`duplicate OBIS code ${entry.obis} in catalog`);
+      this.slots.set(key, slot);
+    });
     this.clockIndex = entries.findIndex((e) => e.layout === Layout.Clock);
   }
 

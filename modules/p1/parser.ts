@@ -2,7 +2,7 @@ import { Layout } from "./catalog";
 import { readMeterTime } from "./meter-time";
 import type { ObisCatalog } from "./obis-catalog";
 import type { Reading } from "./reading";
-import { MAX_UNIT_LENGTH, NO_UNIT, UNITS, unitMatches } from "./units";
+import { MAX_UNIT_LENGTH, NO_UNIT, unitAmong, unitKey } from "./units";
 
 export interface ParserOptions {
   /** UTC offset in minutes for a meter time without W/S flag (Swedish normal time: +60). */
@@ -133,24 +133,19 @@ export class TelegramParser {
     if (digits === 0 || mantissa >= 1e15) return -1;
     const valueEnd = pos;
 
-    // Unit: up to ")", lower-cased and packed like UnitSpec.key.
+    // Unit: up to ")", packed while scanning, as unitKey() does.
     let unit = NO_UNIT;
     const units = entry.units;
     if (c === STAR) {
-      let unitKey = 1;
+      let packed = 1;
       const unitStart = ++pos;
       c = frame[pos];
       while (c !== CLOSE && pos - unitStart < MAX_UNIT_LENGTH) {
-        unitKey = unitKey * 256 + (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+        packed = packed * 256 + (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
         c = frame[++pos];
       }
       if (c !== CLOSE || pos === unitStart) return -1;
-      for (let u = 0; u < units.length; u++) {
-        if (UNITS[units[u]].key === unitKey) {
-          unit = units[u];
-          break;
-        }
-      }
+      unit = unitAmong(units, packed);
       if (unit === NO_UNIT) return -1;
     } else if (c !== CLOSE || (units.length > 0 && !entry.unitOptional)) {
       return -1;
@@ -254,12 +249,7 @@ export class TelegramParser {
         return;
       }
     } else {
-      for (let u = 0; u < units.length; u++) {
-        if (unitMatches(units[u], frame, unitStart, unitEnd)) {
-          unit = units[u];
-          break;
-        }
-      }
+      unit = unitAmong(units, unitKey(frame, unitStart, unitEnd));
       if (unit === NO_UNIT) {
         reading.counters.unitRejected++;
         return;

@@ -84,15 +84,17 @@ export class Reading {
   /** The value in its quantity's canonical unit (W, var, V, A, kWh, kvarh …) as a double, for comparisons. */
   canonicalValueOf(slot: number): number {
     const unit = this.unit[slot];
-    const shift = unit === NO_UNIT ? 0 : UNITS[unit].shift;
-    const e = this.exponent[slot] + shift;
-    const m = this.mantissa[slot];
-    return e >= 0 ? m * 10 ** e : m / 10 ** -e;
+    return this.scaled(slot, unit === NO_UNIT ? 0 : UNITS[unit].shift);
   }
 
   /** The value as a double (for display and tests; publishing uses the exact digits). */
   valueOf(slot: number): number {
-    const e = this.exponent[slot];
+    return this.scaled(slot, 0);
+  }
+
+  /** mantissa × 10^(exponent + shift); dividing by an exact power of ten rounds correctly (0.001, not 0.00100…02). */
+  private scaled(slot: number, shift: number): number {
+    const e = this.exponent[slot] + shift;
     const m = this.mantissa[slot];
     return e >= 0 ? m * 10 ** e : m / 10 ** -e;
   }

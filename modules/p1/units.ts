@@ -29,11 +29,10 @@ export function asciiLower(byte: number): number {
 export interface UnitSpec {
   /** Spelling used in output; matching is case-insensitive. */
   readonly name: string;
-  /** `name` in lower case as character codes: XS boxes a string for every charCodeAt call, an array read is free. */
-  readonly lower: readonly number[];
   /**
-   * `lower` packed into one number, a byte per character after a leading 1 (which keeps "a" and "\0a" apart),
-   * so a scan can compare a unit at once. At most 41 bits: exact in a double.
+   * `name` in lower case packed into one number, a byte per character after a leading 1 (which keeps "a" and
+   * "\0a" apart), so a unit compares at once; a number, not a string, because XS boxes a string for every
+   * charCodeAt call. At most 41 bits: exact in a double.
    */
   readonly key: number;
   /** Decimal places to shift the meter's digits to reach the quantity's canonical unit (kW→W: +3, Wh→kWh: −3). */
@@ -41,13 +40,9 @@ export interface UnitSpec {
 }
 
 function unit(name: string, shift: number): UnitSpec {
-  const lower: number[] = [];
   let key = 1;
-  for (let i = 0; i < name.length; i++) {
-    lower.push(asciiLower(name.charCodeAt(i)));
-    key = key * 256 + lower[i];
-  }
-  return { name, lower, key, shift };
+  for (let i = 0; i < name.length; i++) key = key * 256 + asciiLower(name.charCodeAt(i));
+  return { name, key, shift };
 }
 
 /** Every unit spelling the parser accepts. Index = unit id stored in a Reading. */
@@ -83,12 +78,18 @@ export const MAX_UNIT_LENGTH = 5;
 export const NO_UNIT = -1;
 
 
-/** True when bytes[start, end) spell the unit, ignoring case. */
-export function unitMatches(unit: number, bytes: Uint8Array, start: number, end: number): boolean {
-  const lower = UNITS[unit].lower;
-  if (lower.length !== end - start) return false;
-  for (let i = 0; i < lower.length; i++) {
-    if (asciiLower(bytes[start + i]) !== lower[i]) return false;
+/** The packed key (UnitSpec.key) of the unit text bytes[start, end); 0, which no unit has, when it is too long. */
+export function unitKey(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start > MAX_UNIT_LENGTH) return 0;
+  let key = 1;
+  for (let i = start; i < end; i++) key = key * 256 + asciiLower(bytes[i]);
+  return key;
+}
+
+/** The unit id among `units` whose key this is, or NO_UNIT. */
+export function unitAmong(units: readonly number[], key: number): number {
+  for (let u = 0; u < units.length; u++) {
+    if (UNITS[units[u]].key === key) return units[u];
   }
-  return true;
+  return NO_UNIT;
 }
