@@ -82,6 +82,26 @@ describe("export and import", () => {
     expect(target.store.get("password")).toBe("other-password");
   });
 
+  it("never changes a secret: passwords in an imported file are ignored and named in the reply", () => {
+    const rig = makeRig(stored);
+    rig.tester.auto = { wifi: "", mqtt: "" };
+    const secretKeys = FIELDS.filter((f) => f.secret).map((f) => f.key);
+    const values: Record<string, string> = { nodeName: "Garage" };
+    for (const key of secretKeys) values[key] = "Imported-secret-1";
+    const reply = rig.post("/api/import", { format: EXPORT_FORMAT, version: 1, values });
+    expect(reply.status).toBe(202);
+    expect(reply.json.ignored).toEqual(secretKeys);
+    expect(rig.apply.status().state).toBe("saved");
+    expect(rig.store.get("nodeName")).toBe("Garage");
+    for (const [key, secret] of Object.entries(SECRETS)) expect(rig.store.get(key)).toBe(secret);
+    // A file holding nothing but the admin password changes nothing at all.
+    const only = makeRig(stored);
+    only.tester.auto = { wifi: "", mqtt: "" };
+    const adminOnly = only.post("/api/import", { format: EXPORT_FORMAT, version: 1, values: { adminPass: "ImportedAdmin1" } });
+    expect(adminOnly.json.ignored).toEqual(["adminPass"]);
+    expect(only.store.get("adminPass")).toBe(SECRETS.adminPass);
+  });
+
   it.each([
     [{ format: "something", version: 1, values: {} }, "not a p1vscp-config file"],
     [{ format: EXPORT_FORMAT, version: 2, values: {} }, "version 2 is not supported"],

@@ -118,16 +118,27 @@ export function exportConfig(settings: Settings): object {
   return { format: EXPORT_FORMAT, version: EXPORT_VERSION, values: publicValues(settings).values };
 }
 
-/** Reads an exported file; returns its values, or errors (key "_") when it is not one. */
-export function readExport(input: unknown): { values?: Record<string, unknown>; errors: FieldErrors } {
-  if (!isPlainObject(input)) return { errors: { _: "expected the JSON object of an exported configuration" } };
+/**
+ * Reads an exported file; returns its values, or errors (key "_") when it is not one. An import never
+ * changes a secret: an export holds none, so a password in a file was put there by hand or by something
+ * else, and the device keeps its own. Such keys are left out and named in `ignored`.
+ */
+export function readExport(input: unknown): { values?: Record<string, unknown>; ignored: string[]; errors: FieldErrors } {
+  const ignored: string[] = [];
+  const refuse = (message: string) => ({ ignored, errors: { _: message } });
+  if (!isPlainObject(input)) return refuse("expected the JSON object of an exported configuration");
   for (const key of Object.keys(input)) {
-    if (key !== "format" && key !== "version" && key !== "values") return { errors: { _: `unknown entry "${key.slice(0, 32)}" in the file` } };
+    if (key !== "format" && key !== "version" && key !== "values") return refuse(`unknown entry "${key.slice(0, 32)}" in the file`);
   }
-  if (input.format !== EXPORT_FORMAT) return { errors: { _: `not a ${EXPORT_FORMAT} file (format is missing or different)` } };
-  if (input.version !== EXPORT_VERSION) return { errors: { _: `version ${String(input.version)} is not supported; expected ${EXPORT_VERSION}` } };
-  if (!isPlainObject(input.values)) return { errors: { _: "the file has no values object" } };
-  return { values: input.values, errors: {} };
+  if (input.format !== EXPORT_FORMAT) return refuse(`not a ${EXPORT_FORMAT} file (format is missing or different)`);
+  if (input.version !== EXPORT_VERSION) return refuse(`version ${String(input.version)} is not supported; expected ${EXPORT_VERSION}`);
+  if (!isPlainObject(input.values)) return refuse("the file has no values object");
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(input.values)) {
+    if (fieldByKey(key)?.secret) ignored.push(key);
+    else values[key] = input.values[key];
+  }
+  return { values, ignored, errors: {} };
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -128,10 +128,12 @@ export class SetupHandlers {
 
     let values: unknown;
     let untested = false;
+    let ignored: string[] | undefined;
     if (isImport) {
       const file = readExport(body);
       if (hasErrors(file.errors)) return invalid(file.errors);
       values = file.values;
+      ignored = file.ignored;
     } else {
       if (!isPlainObject(body)) return invalid({ _: "expected {\"values\": {...}}" });
       for (const key of Object.keys(body)) {
@@ -148,7 +150,9 @@ export class SetupHandlers {
       return jsonResponse(409, { ok: false, errors: { _: "a change is being tested or applied; wait for it to finish" } });
     }
     this.context.log(`setup: applying ${submission.changed.length ? submission.changed.join(", ") : "no changes"}${untested ? " without testing" : ""}`);
-    return jsonResponse(202, { ok: true, apply: this.context.apply.status() });
+    const reply: { ok: true; apply: object; ignored?: string[] } = { ok: true, apply: this.context.apply.status() };
+    if (ignored) reply.ignored = ignored;
+    return jsonResponse(202, reply);
   }
 
   /**

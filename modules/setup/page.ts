@@ -221,7 +221,10 @@ const SCRIPT = `
       var data;
       try { data = JSON.parse(text); } catch (e) { say("import-msg", "The file is not JSON."); return; }
       api("POST", "/api/import", data).then(function (r) {
-        if (r.status === 202) say("import-msg", "Imported: the values are being applied.", true);
+        if (r.status === 202) {
+          var kept = r.body.ignored && r.body.ignored.length ? " Passwords in the file were ignored (" + r.body.ignored.join(", ") + "): the device keeps its own." : "";
+          say("import-msg", "Imported: the values are being applied." + kept, true);
+        }
         afterSubmit(r, "import-msg");
       }, restarting);
     });
