@@ -16,7 +16,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const PHONE = { width: 390, height: 844 };
 /** `npm run screenshots:setup` keeps the pictures for the README; a normal run writes them to a temporary folder. */
-const SHOTS = process.env.SETUP_SCREENSHOTS ? fileURLToPath(new URL("./setup/screenshots/", import.meta.url)) : mkdtempSync(join(tmpdir(), "p1vscp-shots-"));
+const README_SHOTS = process.env.SETUP_SCREENSHOTS ? fileURLToPath(new URL("./setup/screenshots/", import.meta.url)) : undefined;
+let SHOTS = "";
 
 const WIFI_PASS = "correct horse battery";
 const MQTT_PASS = "broker-pass-77";
@@ -58,7 +59,8 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
+    if (README_SHOTS) mkdirSync((SHOTS = README_SHOTS), { recursive: true });
+    else dirs.push((SHOTS = mkdtempSync(join(tmpdir(), "p1vscp-shots-"))));
     broker = await startEmbeddedBroker(20000 + Math.floor(Math.random() * 20000));
     store = new MemoryStore();
     setup = new HostSetup({ store, log: (line) => logs.push(line), apply: { restartDelayMs: 1_500, mqttTimeoutMs: 8_000 }, scanMs: 100 });

@@ -7,6 +7,8 @@ import { startSetupServer, type SetupServer } from "./http-server";
 
 export interface SimSetupOptions {
   store: KeyValueStore;
+  /** The `--settings` file the store writes to; undefined when the settings live in memory only. */
+  settingsFile?: string;
   /** Port of the setup page (as on the access point); the status page (home network) is on the next one. */
   port: number;
   picture(): MeterPicture;
@@ -62,7 +64,11 @@ export async function startSimSetup(options: SimSetupOptions): Promise<SimSetup>
     store: options.store,
     status,
     log: options.log,
-    onRestart: () => options.log("setup: settings saved; restart npm start to run the bridge with them"),
+    // The bridge of this run keeps the settings it started with (a device restarts to take new ones).
+    onRestart: () => options.log(options.settingsFile
+      ? `setup: settings saved to ${options.settingsFile}; restart npm start to run the bridge with them`
+      : "setup: settings kept in memory only: the bridge of this run keeps its settings and a restart loses them " +
+        "(npm start -- --settings FILE keeps them)"),
   });
   let servers: SetupServer[] = [];
   try {

@@ -35,10 +35,11 @@ the project's Swedish telegrams every 10 s, and the bridge between them, with a 
   --serial PATH       read a real meter through a USB-serial adapter (115200 8N1, RX inverted)
   --baud N            serial speed (default 115200)
   --replay FILE       replay a capture (raw bytes or telegram text) instead of the built-in day
-  --speed N           replay N times faster than the meter's 10 s cadence
-  --once              replay the capture once, then stop
+  --speed N           replay N times faster than the meter's 10 s cadence (0.001 to 10000)
+  --once              replay the capture once, then stop (exits once its events are published)
   --mac XX:XX:XX:XX:XX:XX   MAC address for the GUID and device id (default 02:00:00:00:00:01)
-  --settings FILE     keep the settings in this JSON file (default: in memory)
+  --settings FILE     keep the settings in this JSON file, readable by you only (default: in memory,
+                      lost when npm start stops); the file's folder must exist
   --port N            first port the embedded broker tries (default 1883)
   --setup             also serve the device's setup page on http://127.0.0.1:8080/ (the status page,
                       as on the home network, on the next port)
@@ -46,6 +47,9 @@ the project's Swedish telegrams every 10 s, and the bridge between them, with a 
   -h, --help          this text`;
 
 export class UsageError extends Error {}
+
+export const MIN_SPEED = 0.001;
+export const MAX_SPEED = 10_000;
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
@@ -102,7 +106,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const v = parsed.values;
   if (v.serial && v.replay) throw new UsageError("choose either --serial or --replay, not both");
   const speed = v.speed === undefined ? 1 : Number(v.speed);
-  if (!(speed > 0 && speed <= 10_000)) throw new UsageError(`--speed must be a number above 0 (up to 10000), not "${v.speed}"`);
+  // Slower than 0.001 (one telegram in 2.8 hours) is no replay anyone waits for, and far enough from
+  // where the interval outgrows a Node timer (about 24.8 days) that every accepted speed is honoured.
+  if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) throw new UsageError(`--speed must be a number from ${MIN_SPEED} to ${MAX_SPEED}, not "${v.speed}"`);
   const mac = v.mac ?? "02:00:00:00:00:01";
   if (!MAC.test(mac)) throw new UsageError(`--mac must be six hex bytes like 24:0A:C4:12:34:56, not "${mac}"`);
   const broker = v.broker === undefined ? undefined : parseBrokerUrl(v.broker);

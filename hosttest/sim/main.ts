@@ -2,19 +2,22 @@
 import { fileURLToPath } from "node:url";
 import { relative } from "node:path";
 import type { MeterSource } from "../../modules/app/ports";
+import { loadSettings } from "../../modules/config/settings";
 import { parseOptions, USAGE, UsageError, type SimOptions } from "./cli-options";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker";
 import { JsonFileStore } from "./file-store";
 import { HostBridge } from "./host-bridge";
 import { MemoryStore } from "./memory-store";
 import { MeterTap } from "./meter-tap";
-import { ReplayMeterSource } from "./replay-source";
+import { describeReplay, ReplayMeterSource } from "./replay-source";
 import { SerialMeterSource } from "./serial-source";
 import { loadCapture } from "./telegram-file";
 import { TerminalView } from "./terminal-view";
-import { startSimSetup } from "../setup/sim-setup";
+import { startSimSetup, type SimSetup } from "../setup/sim-setup";
 
 const DEFAULT_REPLAY = fileURLToPath(new URL("../fixtures/sim/day.txt", import.meta.url));
+/** How long `--once` waits for queued messages to reach the broker before it gives up. */
+const ONCE_DRAIN_MS = 30_000;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`error: ${message}\n`);
@@ -41,7 +44,15 @@ async function main(): Promise<void> {
     return;
   }
 
-  // The meter first: a bad file or a missing port should fail before anything starts listening.
+  // The settings file first, then the meter: a bad file or a missing port fails before anything starts listening.
+  let store: MemoryStore;
+  try {
+    store = options.settings ? new JsonFileStore(options.settings) : new MemoryStore();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const acceptNoCrc = loadSettings(store).settings.noCrc;
+
   let source: MeterSource;
   let meterDescription: string;
   let serial: SerialMeterSource | undefined;
@@ -58,18 +69,16 @@ async function main(): Promise<void> {
     const path = options.replay ?? DEFAULT_REPLAY;
     let capture;
     try {
-      capture = loadCapture(path);
+      capture = loadCapture(path, { acceptNoCrc });
     } catch (error) {
       fail((error as Error).message);
     }
     source = new ReplayMeterSource(capture, {
       speed: options.speed,
       loop: !options.once,
-      onEnd: () => view?.log("replay finished (--once); Ctrl-C to quit"),
+      onEnd: () => void finishOnce(),
     });
-    const shown = relative(process.cwd(), path) || path;
-    meterDescription = `replaying ${shown} (${capture.good} telegrams${capture.rejected ? `, ${capture.rejected} damaged` : ""}), ` +
-      `every ${(10 / options.speed).toPrecision(3).replace(/\.?0+$/, "")} s${options.speed !== 1 ? ` (×${options.speed})` : ""}`;
+    meterDescription = describeReplay(relative(process.cwd(), path) || path, capture, options.speed);
   }
 
   let embedded: EmbeddedBroker | undefined;
@@ -98,10 +107,15 @@ async function main(): Promise<void> {
   const tap = new MeterTap(source, (picture) => {
     // Drawn on the next turn, after the bridge handled the same bytes.
     setImmediate(() => view?.update({ picture, eventsPublished, messagesPublished, health: bridge?.health }));
-  });
+  }, acceptNoCrc);
 
-  const store = options.settings ? new JsonFileStore(options.settings) : new MemoryStore();
+  // The setup page's broker fields show the broker this run uses, unless the settings name one.
+  store.setFallback({ broker: host, port, tls: options.broker?.tls ?? false, mqttUser: options.user ?? "" });
+  view.log(options.settings
+    ? `settings: ${relative(process.cwd(), options.settings) || options.settings} (kept across restarts)`
+    : "settings: in memory only, lost when npm start stops (--settings FILE keeps them)");
   let connectedOnce = false;
+  let lastMqttError = "";
   bridge = new HostBridge({
     meter: tap,
     broker: { host, port, tls: options.broker?.tls ?? false, ca: options.ca, username: options.user, password: options.password },
@@ -116,6 +130,7 @@ async function main(): Promise<void> {
       connectedOnce = true;
     },
     onDisconnected: (reason) => {
+      lastMqttError = reason;
       // A broker that refuses the very first connection is a wrong address or a broker that is down: stop
       // with a plain error. Later outages are the bridge's business (it queues and reconnects).
       if (!connectedOnce) {
@@ -125,32 +140,56 @@ async function main(): Promise<void> {
     },
   });
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) process.exit(130);
-    stopping = true;
+  let pages: SimSetup | undefined;
+  let stoppingSinceMs = 0;
+  const stop = async (code = 0) => {
+    // Ctrl-C reaches this process twice under npm (from the terminal and forwarded by npm): only a
+    // second request a moment later means "quit now".
+    if (stoppingSinceMs) {
+      if (Date.now() - stoppingSinceMs > 1000) process.exit(130);
+      return;
+    }
+    stoppingSinceMs = Date.now();
     bridge?.stop();
+    await pages?.close();
     await embedded?.close();
     view = undefined;
     process.stdout.write("\nstopped\n");
-    process.exit(0);
+    process.exit(code);
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
+
+  // --once: the capture has been sent; stop once the bridge has published what it queued.
+  const finishOnce = async () => {
+    const deadline = Date.now() + ONCE_DRAIN_MS;
+    while ((bridge?.health.outboxDepth ?? 0) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const left = bridge?.health.outboxDepth ?? 0;
+    // One more turn so the last publish reaches the socket before the session closes.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    view?.log(left ? `replay finished (--once); ${left} messages could not be published` : "replay finished (--once)");
+    await stop(left ? 1 : 0);
+  };
 
   bridge.start();
 
   // --setup: the device's setup and status pages, from the same handlers as the firmware.
   if (options.setupPort !== undefined) {
-    const pages = await startSimSetup({
+    pages = await startSimSetup({
       store,
+      settingsFile: options.settings,
       port: options.setupPort,
       picture: () => tap.picture,
       health: () => bridge?.health ?? {},
-      mqtt: () => ({ state: connectedOnce ? "connected" : "disconnected", broker: brokerDescription, lastError: "" }),
+      // The bridge's own health is the one source of the connection state.
+      mqtt: () => ({ state: bridge?.health.mqttConnected ? "connected" : "disconnected", broker: `${host}:${port}`, lastError: lastMqttError }),
       log: (line) => view?.log(line),
     }).catch((error: Error) => fail(`cannot serve the setup page: ${error.message}`));
-    view?.log(`setup page: ${pages.setupUrl} (the status page as on the home network: ${pages.statusUrl})`);
+    view?.log(`setup page: ${pages.setupUrl}`);
+    view?.log(loadSettings(store).settings.statusPage
+      ? `status page (as on the home network): ${pages.statusUrl}`
+      : `status page (as on the home network): ${pages.statusUrl} is off until "Status page on the home network" is on ` +
+        "and an admin password is set (setup page, Device section)");
   }
 }
 

@@ -24,7 +24,9 @@ export class MeterTap implements MeterSource {
   private readonly reading = new Reading(this.catalog);
   private readonly framer: Framer;
 
-  constructor(private readonly inner: MeterSource, private readonly onTelegram: (picture: MeterPicture) => void) {
+  /** `acceptNoCrc`: the `noCrc` setting, so frames without a CRC count as the bridge counts them. */
+  constructor(private readonly inner: MeterSource, private readonly onTelegram: (picture: MeterPicture) => void,
+    private readonly acceptNoCrc = false) {
     this.framer = new Framer({ onFrame: (frame) => this.onFrame(frame) });
   }
 
@@ -52,7 +54,7 @@ export class MeterTap implements MeterSource {
   private onFrame(frame: Framer): void {
     const picture = this.picture;
     picture.lastStatus = frame.status;
-    if (frame.status !== FrameStatus.Ok && frame.status !== FrameStatus.NoCrc) {
+    if (frame.status !== FrameStatus.Ok && !(frame.status === FrameStatus.NoCrc && this.acceptNoCrc)) {
       picture.rejected++;
       this.onTelegram(picture);
       return;

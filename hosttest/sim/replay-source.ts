@@ -14,6 +14,18 @@ export interface ReplayOptions {
   onEnd?: () => void;
 }
 
+/** The longest interval a Node timer keeps (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The replay as the simulator's header shows it: what is replayed, how many telegrams, how often. */
+export function describeReplay(shown: string, capture: TelegramCapture, speed: number, intervalMs = 10_000): string {
+  const counts = [`${capture.good} telegrams`];
+  if (capture.rejected) counts.push(`${capture.rejected} damaged`);
+  if (capture.withoutCrc) counts.push(`${capture.withoutCrc} without CRC, rejected: noCrc is off`);
+  const seconds = Number((intervalMs / speed / 1000).toPrecision(3));
+  return `replaying ${shown} (${counts.join(", ")}), every ${seconds} s${speed !== 1 ? ` (×${speed})` : ""}`;
+}
+
 /** A meter that sends the telegrams of a capture at the meter's cadence, the first one at once. */
 export class ReplayMeterSource implements MeterSource {
   readonly overruns = 0;
@@ -28,6 +40,7 @@ export class ReplayMeterSource implements MeterSource {
     const speed = options.speed ?? 1;
     if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`replay speed must be a positive number, not ${speed}`);
     this.intervalMs = (options.intervalMs ?? 10_000) / speed;
+    if (this.intervalMs > MAX_TIMER_MS) throw new RangeError(`replay speed ${speed} gives an interval beyond what a timer can wait`);
   }
 
   start(sink: MeterBytesSink): void {

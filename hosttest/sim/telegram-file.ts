@@ -7,9 +7,17 @@ export interface TelegramCapture {
   bytes: Uint8Array;
   /** Start offsets of the segments; segment i is bytes[starts[i], starts[i + 1] ?? bytes.length). */
   starts: number[];
-  /** Frames the P1 framer accepts (CRC ok or a no-CRC meter) and rejects, found when loading. */
+  /** Frames the bridge accepts (CRC ok; without a CRC too when `noCrc` is on), found when loading. */
   good: number;
+  /** Damaged frames (CRC mismatch, cut off, overflow). */
   rejected: number;
+  /** Frames without a CRC that the bridge rejects because `noCrc` is off. */
+  withoutCrc: number;
+}
+
+export interface LoadOptions {
+  /** The `noCrc` setting: frames without a CRC (DSMR 2.2/3 meters) are telegrams, not rejects. */
+  acceptNoCrc?: boolean;
 }
 
 const SLASH = 0x2f;
@@ -31,7 +39,7 @@ export function segment(capture: TelegramCapture, index: number): Uint8Array {
 }
 
 /** Reads a capture (raw bytes from a P1 port or a file of telegrams); a clear error when it holds none. */
-export function loadCapture(path: string): TelegramCapture {
+export function loadCapture(path: string, options: LoadOptions = {}): TelegramCapture {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(path));
@@ -43,9 +51,11 @@ export function loadCapture(path: string): TelegramCapture {
   }
   let good = 0;
   let rejected = 0;
+  let withoutCrc = 0;
   const framer = new Framer({
     onFrame(frame) {
-      if (frame.status === FrameStatus.Ok || frame.status === FrameStatus.NoCrc) good++;
+      if (frame.status === FrameStatus.Ok || (frame.status === FrameStatus.NoCrc && options.acceptNoCrc)) good++;
+      else if (frame.status === FrameStatus.NoCrc) withoutCrc++;
       else rejected++;
     },
   });
@@ -53,8 +63,10 @@ export function loadCapture(path: string): TelegramCapture {
   framer.end();
   const starts = telegramStarts(bytes);
   if (good === 0) {
-    const detail = rejected > 0 ? `${rejected} damaged frame(s), none with a good CRC` : "no \"/\" … \"!\" frame at all";
+    const detail = withoutCrc > 0
+      ? `${withoutCrc} frame(s) without a CRC, which the bridge rejects unless the setting noCrc is on`
+      : rejected > 0 ? `${rejected} damaged frame(s), none with a good CRC` : "no \"/\" … \"!\" frame at all";
     throw new Error(`replay file ${path} holds no P1 telegram (${bytes.length} bytes, ${detail})`);
   }
-  return { path, bytes, starts, good, rejected };
+  return { path, bytes, starts, good, rejected, withoutCrc };
 }

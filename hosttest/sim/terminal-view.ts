@@ -106,8 +106,8 @@ export class TerminalView {
     }
     const v = state.picture.values;
     const h = state.health;
-    this.stream.write(`${meterTimeText(state.picture.meterTime)}  P ${((v.get("1-0:1.7.0") ?? Number.NaN) / 1000).toFixed(3)} kW` +
-      `  export ${((v.get("1-0:2.7.0") ?? Number.NaN) / 1000).toFixed(3)} kW  events ${state.eventsPublished}` +
+    this.stream.write(`${meterTimeText(state.picture.meterTime)}  P ${show(kilo(v.get("1-0:1.7.0")), 3, "kW", 0).trim()}` +
+      `  export ${show(kilo(v.get("1-0:2.7.0")), 3, "kW", 0).trim()}  events ${state.eventsPublished}` +
       (h ? `  ok ${h.telegramsOk}  crc errors ${h.crcErrors}  outbox ${h.outboxDepth}  mqtt ${h.mqttConnected ? "up" : "down"}` : "") + "\n");
   }
 }
