@@ -1,11 +1,17 @@
 // `npm start` as a user runs it: a real process tree under npm, its signals, --once and the settings file.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
+import { startEmbeddedBroker } from "./embedded-broker";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TEN = "hosttest/fixtures/sim/ten-telegrams.txt";
+const folder = mkdtempSync(join(tmpdir(), "p1vscp-start-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** A port nobody listens on right now. */
 function freePort(): Promise<number> {
@@ -85,6 +91,69 @@ describe("npm start as a process", () => {
     } finally {
       run.child.kill("SIGKILL");
       for (const pid of processesWith([`--port ${brokerPort}`])) process.kill(pid, "SIGKILL");
+    }
+  }, 150_000);
+
+  test("--once plays the capture once, then exits by itself", async () => {
+    const brokerPort = await freePort();
+    const run = npmStart(["--port", String(brokerPort), "--replay", TEN, "--speed", "1000", "--once"]);
+    try {
+      const end = await Promise.race([run.exited, new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 90_000))]);
+      expect(end).toEqual({ code: 0, signal: null });
+      expect(run.output()).toContain("replay finished (--once)");
+      expect(run.output()).toMatch(/ok 10 /);
+      expect(await portIsFree(brokerPort)).toBe(true);
+    } finally {
+      run.child.kill("SIGKILL");
+      for (const pid of processesWith([`--port ${brokerPort}`])) process.kill(pid, "SIGKILL");
+    }
+  }, 150_000);
+
+  test.each([
+    ["invalid JSON", () => {
+      writeFileSync(join(folder, "bad.json"), "{bad");
+      return join(folder, "bad.json");
+    }, "is not valid JSON"],
+    ["a directory", () => {
+      mkdirSync(join(folder, "a-folder"), { recursive: true });
+      return join(folder, "a-folder");
+    }, "is a directory"],
+    ["a missing folder", () => join(folder, "missing", "settings.json"), "does not exist"],
+  ])("a settings file that is %s: a plain error before anything starts", async (_name, make, words) => {
+    const brokerPort = await freePort();
+    const run = npmStart(["--port", String(brokerPort), "--settings", make()]);
+    try {
+      const end = await Promise.race([run.exited, new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 60_000))]);
+      expect(end).toEqual({ code: 1, signal: null });
+      const lines = run.output().trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^error: settings file .* ${words}`));
+    } finally {
+      run.child.kill("SIGKILL");
+      for (const pid of processesWith([`--port ${brokerPort}`])) process.kill(pid, "SIGKILL");
+    }
+  }, 90_000);
+
+  test("setup page: MQTT state from the bridge, the broker in use in the form, the status page said to be off", async () => {
+    const broker = await startEmbeddedBroker(await freePort());
+    const setupPort = await freePort();
+    const run = npmStart(["--broker", `mqtt://127.0.0.1:${broker.port}`, "--setup-port", String(setupPort), "--replay", TEN, "--speed", "10"]);
+    const api = async (path: string) => (await fetch(`http://127.0.0.1:${setupPort}${path}`)).json();
+    try {
+      expect(await until(() => run.output().includes("mqtt: connected"), 90_000)).toBe(true);
+      expect(await until(() => run.output().includes("status page"), 30_000)).toBe(true);
+      expect(run.output()).toContain(`status page (as on the home network): http://127.0.0.1:${setupPort + 1}/ is off until`);
+      expect((await api("/api/status")).mqtt).toMatchObject({ state: "connected", broker: `127.0.0.1:${broker.port}` });
+      expect((await api("/api/config")).values).toMatchObject({ broker: "127.0.0.1", port: broker.port });
+
+      await broker.close();
+      let status: { mqtt: { state: string }; health: { mqttConnected: boolean } } | undefined;
+      expect(await until(async () => (status = await api("/api/status")).health.mqttConnected === false, 30_000)).toBe(true);
+      expect(status?.mqtt.state).toBe("disconnected");
+    } finally {
+      run.child.kill("SIGKILL");
+      for (const pid of processesWith([`--setup-port ${setupPort}`])) process.kill(pid, "SIGKILL");
+      await broker.close().catch(() => {});
     }
   }, 150_000);
 });
