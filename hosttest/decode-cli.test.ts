@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { FIXTURES, REPO, TELEGRAMS } from "./support/p1";
 
 function decode(...args: string[]) {
@@ -46,5 +48,31 @@ describe("decode command", () => {
     const missing = decode(join(FIXTURES, "does-not-exist.txt"));
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/cannot read/);
+  });
+
+  describe("readable output", () => {
+    const folder = mkdtempSync(join(tmpdir(), "p1vscp-decode-"));
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+    const file = (name: string, bytes: string) => {
+      writeFileSync(join(folder, name), bytes, "latin1");
+      return join(folder, name);
+    };
+    const lines = "\r\n\r\n1-0:4.8.0(00003911.640*kvarh)\r\n1-0:2.7.0(0000.000*kW)\r\n1-0:32.7.0(230.0*V)\r\n!0000\r\n";
+
+    test("keeps the meter's exact digits, trailing zeros included", () => {
+      const { out } = decode(file("digits.txt", `/ELL5\\253833635_A${lines}`));
+      expect(out).toMatch(/1-0:4\.8\.0\s+3911\.640 kvarh/);
+      expect(out).toMatch(/1-0:2\.7\.0\s+0\.000 kW/);
+      expect(out).toMatch(/1-0:32\.7\.0\s+230\.0 V/);
+    });
+
+    test("a binary header is bounded and summarised, not printed as kilobytes of escapes", () => {
+      const path = file("binary.bin", `/ABC5${"\0".repeat(1200)}\x01\xff${lines}`);
+      const first = decode(path).out.split("\n")[0];
+      expect(first.length - path.length).toBeLessThan(200);
+      expect(first).not.toContain("\\u0000");
+      expect(first).toContain(`header "ABC5${".".repeat(44)}"`);
+      expect(first).toContain('(1206 bytes, 1202 control or non-ASCII shown as ".")');
+    });
   });
 });

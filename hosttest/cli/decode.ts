@@ -46,11 +46,38 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
+/** Header characters the table shows; a longer or binary header is summarised (the JSON keeps it whole). */
+const HEADER_SHOWN = 48;
+
+/** The header as the table shows it: quoted, bounded, control and non-ASCII bytes as "." and counted. */
+function headerText(header: string): string {
+  let odd = 0;
+  let shown = "";
+  for (let i = 0; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+    const plain = code >= 0x20 && code < 0x7f;
+    if (!plain) odd++;
+    if (i < HEADER_SHOWN) shown += plain ? header[i] : ".";
+  }
+  if (odd === 0 && header.length <= HEADER_SHOWN) return JSON.stringify(header);
+  const notes = [`${header.length} bytes`];
+  if (odd) notes.push(`${odd} control or non-ASCII shown as "."`);
+  return `${JSON.stringify(shown)}${header.length > HEADER_SHOWN ? "…" : ""} (${notes.join(", ")})`;
+}
+
+/** A value as the meter wrote it, without leading zeros: "00003911.640" gives "3911.640", not 3911.64. */
+function meterDigits(value: number | string, raw: string): string {
+  if (typeof value === "string") return value;
+  const star = raw.indexOf("*");
+  const digits = /^([+-]?)0*(\d+(?:\.\d*)?)$/.exec(star < 0 ? raw : raw.slice(0, star));
+  return digits ? digits[1] + digits[2] : String(value);
+}
+
 function printTable(file: string, index: number, r: FrameRecord): void {
   const crc = r.crc.sent === null ? "none" : `${r.crc.sent} (computed ${r.crc.computed})`;
-  console.log(`${file} frame ${index + 1}: ${r.status}  header ${JSON.stringify(r.header)}  crc ${crc}`);
+  console.log(`${file} frame ${index + 1}: ${r.status}  header ${headerText(r.header)}  crc ${crc}`);
   if (r.time) console.log(`  time   ${r.time.raw}  ${r.time.utc ?? "invalid"}${r.time.valid ? "" : " (not a valid clock)"}`);
-  for (const v of r.values) console.log(`  ${v.obis.padEnd(12)} ${String(v.value).padStart(16)} ${v.unit.padEnd(6)} ${v.raw}`);
+  for (const v of r.values) console.log(`  ${v.obis.padEnd(12)} ${meterDigits(v.value, v.raw).padStart(16)} ${v.unit.padEnd(6)} ${v.raw}`);
   for (const u of r.unknown) console.log(`  unknown ${u.length > 100 ? u.slice(0, 100) + "…" : u}`);
 }
 

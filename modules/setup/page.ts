@@ -136,10 +136,16 @@ const SCRIPT = `
   function buildForm(cfg) {
     fields = cfg.fields; secretsSet = cfg.secretsSet; pins = cfg.pins; editable = cfg.editable;
     var box = $("fields"); box.textContent = "";
-    var group = "";
+    // One section per group, in the order groups first appear: a field listed later in the schema joins its group.
+    var sections = Object.create(null);
     fields.forEach(function (f) {
-      if (f.group !== group) { group = f.group; box.appendChild(el("h3", null, GROUPS[group] || group)); }
-      box.appendChild(row(f, cfg.values[f.key]));
+      var section = sections[f.group];
+      if (!section) {
+        section = sections[f.group] = el("div", { id: "group-" + f.group });
+        section.appendChild(el("h3", null, GROUPS[f.group] || f.group));
+        box.appendChild(section);
+      }
+      section.appendChild(row(f, cfg.values[f.key]));
     });
     $("form").hidden = !editable;
     $("mode").textContent = editable ? "Setup mode" : "Home network";
