@@ -6,7 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
+import { startSimSetup } from "../setup/sim-setup";
 import { startEmbeddedBroker } from "./embedded-broker";
+import { JsonFileStore } from "./file-store";
+import { MemoryStore } from "./memory-store";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TEN = "hosttest/fixtures/sim/ten-telegrams.txt";
@@ -73,7 +76,7 @@ function npmStart(args: string[]): Run {
 }
 
 describe("npm start as a process", () => {
-  test("SIGTERM to npm stops tsx and node and frees the broker and setup ports", async () => {
+  test("SIGTERM to npm stops every process of the simulator and frees the broker and setup ports", async () => {
     const brokerPort = await freePort();
     const setupPort = await freePort();
     const marker = ["--port", String(brokerPort)];
@@ -141,6 +144,7 @@ describe("npm start as a process", () => {
     const api = async (path: string) => (await fetch(`http://127.0.0.1:${setupPort}${path}`)).json();
     try {
       expect(await until(() => run.output().includes("mqtt: connected"), 90_000)).toBe(true);
+      expect(run.output()).toContain("settings: in memory only, lost when npm start stops (--settings FILE keeps them)");
       expect(await until(() => run.output().includes("status page"), 30_000)).toBe(true);
       expect(run.output()).toContain(`status page (as on the home network): http://127.0.0.1:${setupPort + 1}/ is off until`);
       expect((await api("/api/status")).mqtt).toMatchObject({ state: "connected", broker: `127.0.0.1:${broker.port}` });
@@ -156,4 +160,32 @@ describe("npm start as a process", () => {
       await broker.close().catch(() => {});
     }
   }, 150_000);
+});
+
+describe("saving on the simulator's setup page", () => {
+  test.each([
+    ["in memory", undefined, "setup: settings kept in memory only: the bridge of this run keeps its settings and a restart loses them"],
+    ["to the --settings file", "saved.json", "setup: settings saved to "],
+  ])("says where the settings went: %s", async (_name, fileName, words) => {
+    const settingsFile = fileName ? join(folder, fileName) : undefined;
+    const store = settingsFile ? new JsonFileStore(settingsFile) : new MemoryStore();
+    const logs: string[] = [];
+    const pages = await startSimSetup({
+      store, settingsFile, port: await freePort(), log: (line) => logs.push(line), health: () => ({}),
+      picture: () => ({ telegrams: 0, rejected: 0, lastStatus: -1, meterTime: "", values: new Map() }),
+      mqtt: () => ({ state: "connected", broker: "127.0.0.1:1883", lastError: "" }),
+    });
+    try {
+      const reply = await fetch(`${pages.setupUrl}api/config`, {
+        method: "POST", headers: { "content-type": "application/json", "x-p1vscp": "1" },
+        body: JSON.stringify({ values: { nodeName: "Hall" }, untested: true }),
+      });
+      expect(reply.status).toBe(202);
+      expect(await until(() => logs.some((line) => line.startsWith("setup: settings")), 30_000)).toBe(true);
+      expect(logs.find((line) => line.startsWith("setup: settings"))).toContain(words);
+      if (settingsFile) expect(JSON.parse(readFileSync(settingsFile, "utf8")).nodeName).toBe("Hall");
+    } finally {
+      await pages.close();
+    }
+  }, 60_000);
 });
