@@ -178,7 +178,8 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     await page.setInputFiles("#import", { name: "config.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(changed)) });
     await expect.poll(() => store.get("zone"), { timeout: 15_000 }).toBe(9);
     // The browser may show the reply after the device has applied it (a busy machine): wait for the text.
-    await expect.poll(() => page.textContent("#import-msg"), { timeout: 15_000 }).toContain("Passwords in the file were ignored (mqttPass)");
+    await expect.poll(() => page.textContent("#import-msg"), { timeout: 15_000 })
+      .toContain("Passwords in the file were ignored (mqttPass)");
     expect(await page.textContent("#import-msg")).toContain("Imported");
     expect(store.get("nodeName")).toBe("Imported meter");
     expect(store.get("password")).toBe(WIFI_PASS);

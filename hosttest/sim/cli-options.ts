@@ -108,7 +108,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const speed = v.speed === undefined ? 1 : Number(v.speed);
   // Slower than 0.001 (one telegram in 2.8 hours) is no replay anyone waits for, and far enough from
   // where the interval outgrows a Node timer (about 24.8 days) that every accepted speed is honoured.
-  if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) throw new UsageError(`--speed must be a number from ${MIN_SPEED} to ${MAX_SPEED}, not "${v.speed}"`);
+  if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
+    throw new UsageError(`--speed must be a number from ${MIN_SPEED} to ${MAX_SPEED}, not "${v.speed}"`);
+  }
   const mac = v.mac ?? "02:00:00:00:00:01";
   if (!MAC.test(mac)) throw new UsageError(`--mac must be six hex bytes like 24:0A:C4:12:34:56, not "${mac}"`);
   const broker = v.broker === undefined ? undefined : parseBrokerUrl(v.broker);

@@ -13,7 +13,7 @@ import { describeReplay, ReplayMeterSource } from "./replay-source";
 import { SerialMeterSource } from "./serial-source";
 import { loadCapture } from "./telegram-file";
 import { TerminalView } from "./terminal-view";
-import { startSimSetup, type SimSetup } from "../setup/sim-setup";
+import { startSimSetup } from "../setup/sim-setup";
 
 const DEFAULT_REPLAY = fileURLToPath(new URL("../fixtures/sim/day.txt", import.meta.url));
 /** How long `--once` waits for queued messages to reach the broker before it gives up. */
@@ -140,7 +140,6 @@ async function main(): Promise<void> {
     },
   });
 
-  let pages: SimSetup | undefined;
   let stoppingSinceMs = 0;
   const stop = async (code = 0) => {
     // Ctrl-C reaches this process twice under npm (from the terminal and forwarded by npm): only a
@@ -151,7 +150,6 @@ async function main(): Promise<void> {
     }
     stoppingSinceMs = Date.now();
     bridge?.stop();
-    await pages?.close();
     await embedded?.close();
     view = undefined;
     process.stdout.write("\nstopped\n");
@@ -175,14 +173,18 @@ async function main(): Promise<void> {
 
   // --setup: the device's setup and status pages, from the same handlers as the firmware.
   if (options.setupPort !== undefined) {
-    pages = await startSimSetup({
+    const pages = await startSimSetup({
       store,
       settingsFile: options.settings,
       port: options.setupPort,
       picture: () => tap.picture,
       health: () => bridge?.health ?? {},
       // The bridge's own health is the one source of the connection state.
-      mqtt: () => ({ state: bridge?.health.mqttConnected ? "connected" : "disconnected", broker: `${host}:${port}`, lastError: lastMqttError }),
+      mqtt: () => ({
+        state: bridge?.health.mqttConnected ? "connected" : "disconnected",
+        broker: `${host}:${port}`,
+        lastError: bridge?.health.mqttConnected ? "" : lastMqttError,
+      }),
       log: (line) => view?.log(line),
     }).catch((error: Error) => fail(`cannot serve the setup page: ${error.message}`));
     view?.log(`setup page: ${pages.setupUrl}`);
