@@ -20,7 +20,10 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const BANG = 0x21;
 const COLON = 0x3a;
-/** Groups remembered per line; longer lines (Belgian peak history, logs) are still scanned and counted. */
+/**
+ * Groups remembered per line. Longer lines (Belgian peak history, logs) are still scanned and counted, and their
+ * last group goes to the last place, so a layout that takes its value from the last group still finds it.
+ */
 const MAX_GROUPS = 16;
 /** 15 significant digits always fit a double exactly. */
 const MAX_SIGNIFICANT_DIGITS = 15;
@@ -145,7 +148,7 @@ export class TelegramParser {
         c = frame[++pos];
       }
       if (c !== CLOSE || pos === unitStart) return -1;
-      unit = unitAmong(units, packed);
+      unit = unitAmong(units, packed, frame, unitStart, pos);
       if (unit === NO_UNIT) return -1;
     } else if (c !== CLOSE || (units.length > 0 && !entry.unitOptional)) {
       return -1;
@@ -249,7 +252,7 @@ export class TelegramParser {
         return;
       }
     } else {
-      unit = unitAmong(units, unitKey(frame, unitStart, unitEnd));
+      unit = unitAmong(units, unitKey(frame, unitStart, unitEnd), frame, unitStart, unitEnd);
       if (unit === NO_UNIT) {
         reading.counters.unitRejected++;
         return;
@@ -313,10 +316,9 @@ export class TelegramParser {
       if (b !== OPEN) return count > 0 && this.setGroupCount(count);
       const close = frame.indexOf(CLOSE, pos + 1);
       if (close < 0 || close >= end) return false;
-      if (count < MAX_GROUPS) {
-        this.groupStart[count] = pos + 1;
-        this.groupEnd[count] = close;
-      }
+      const place = count < MAX_GROUPS ? count : MAX_GROUPS - 1;
+      this.groupStart[place] = pos + 1;
+      this.groupEnd[place] = close;
       count++;
       pos = close + 1;
     }
