@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     framerCrcParser: await xsCost("p1", stream),
     framerCrc: await xsCost("p1-framer", stream),
     pipeline: await xsCost("p1-vscp", stream),
+    pipelineWithSnapshot: await xsCost("p1-snapshot", stream),
     baseline: await xsCost("baseline", stream),
     baselineWithoutCrc: await xsCost("baseline-nocrc", stream),
     byteScan: await xsCost("byte-scan", stream),
@@ -82,7 +83,10 @@ async function main(): Promise<void> {
     xs,
     latency,
     targets: {
-      xsHeapSlotsPerTelegram: { target: TARGETS.xsHeapSlotsPerTelegram, measured: Math.max(xs.framerCrcParser.heapSlotsPerTelegram, xs.pipeline.heapSlotsPerTelegram) },
+      xsHeapSlotsPerTelegram: {
+        target: TARGETS.xsHeapSlotsPerTelegram,
+        measured: Math.max(xs.framerCrcParser.heapSlotsPerTelegram, xs.pipeline.heapSlotsPerTelegram, xs.pipelineWithSnapshot.heapSlotsPerTelegram),
+      },
       xsFramerCrcParserCompute: { target: TARGETS.xsFramerCrcParserCompute, measured: xs.framerCrcParser.computePerTelegram },
       xsPipelineCompute: { target: TARGETS.xsPipelineCompute, measured: xs.pipeline.computePerTelegram },
       nodeRatio: { target: TARGETS.nodeRatio, measured: Math.round(ratio * 10) / 10 },
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
   row("framer + CRC + parser", xs.framerCrcParser);
   row("framer + CRC only", xs.framerCrc);
   row("whole pipeline (+ encode all events)", xs.pipeline);
+  row("whole pipeline + telegram snapshot", xs.pipelineWithSnapshot);
   row("baseline line/regex/parseFloat", xs.baseline);
   row("baseline without CRC", xs.baselineWithoutCrc);
   row("byte scan (loop floor)", xs.byteScan);
