@@ -98,6 +98,7 @@ export class TelegramParser {
     const slot = this.slotsByText.get(key);
     if (slot === undefined) return -1;
     const entry = this.catalog.entries[slot];
+    if (entry.layout === Layout.Clock) return this.parseClockLine(frame, slot, pos, length, reading);
     if (entry.layout !== Layout.Value) return -1;
 
     // Value: [-]digits[.digits], as readNumber accepts it.
@@ -168,6 +169,26 @@ export class TelegramParser {
     reading.valueEnd[slot] = valueEnd;
     reading.groupStart[slot] = valueStart;
     reading.groupEnd[slot] = groupEnd;
+    return pos + 1;
+  }
+
+  /** The rest of the meter clock line from its "(" at `open`, one group and the line end; as parseValueLine. */
+  private parseClockLine(frame: Uint8Array, slot: number, open: number, length: number, reading: Reading): number {
+    const start = open + 1;
+    let pos = start;
+    let c = frame[pos];
+    while (c !== CLOSE) {
+      if (c === LF || pos >= length) return -1;
+      c = frame[++pos];
+    }
+    const end = pos;
+    if (end === start) return -1;
+    c = frame[++pos];
+    if (c === CR) c = frame[++pos];
+    if (c !== LF || pos >= length) return -1;
+    if (pos + 1 < length && frame[pos + 1] === OPEN) return -1;
+    readMeterTime(frame, start, end, reading.time, this.defaultOffset, this.minYear);
+    this.store(reading, slot, start, end, start, end, 0, 0, NO_UNIT);
     return pos + 1;
   }
 
