@@ -70,7 +70,9 @@ export class TelegramParser {
     reading.headerEnd = pos;
     while (pos < length && frame[pos] !== LF) pos++;
     pos++;
-    while (pos < length) {
+    // The closing "!" is no line to read (looking for its line end would scan the stale bytes after the frame).
+    const linesEnd = length > 1 && frame[length - 1] === BANG && frame[length - 2] === LF ? length - 1 : length;
+    while (pos < linesEnd) {
       const next = this.parseValueLine(frame, pos, length, reading);
       pos = next >= 0 ? next : this.parseAnyLine(frame, pos, length, reading);
     }
