@@ -104,6 +104,6 @@ describe("framer", () => {
       expect(chunked.records).toEqual(one.records);
       expect(whole.records).toEqual(one.records);
       expect({ ...whole.framer.counters }).toEqual({ ...one.framer.counters });
-    }), { numRuns: 1500 });
+    }), { numRuns: 800 });
   });
 });
