@@ -87,7 +87,8 @@ async function main(): Promise<void> {
     targets: {
       xsHeapSlotsPerTelegram: {
         target: TARGETS.xsHeapSlotsPerTelegram,
-        measured: Math.max(xs.framerCrcParser.heapSlotsPerTelegram, xs.pipeline.heapSlotsPerTelegram, xs.pipelineWithSnapshot.heapSlotsPerTelegram),
+        measured: Math.max(xs.framerCrcParser.heapSlotsPerTelegram, xs.pipeline.heapSlotsPerTelegram,
+          xs.pipelineWithSnapshot.heapSlotsPerTelegram),
       },
       xsFramerCrcParserCompute: { target: TARGETS.xsFramerCrcParserCompute, measured: xs.framerCrcParser.computePerTelegram },
       xsPipelineCompute: { target: TARGETS.xsPipelineCompute, measured: xs.pipeline.computePerTelegram },
@@ -143,7 +144,8 @@ async function main(): Promise<void> {
     `(touching each byte once: ${n(w.byteScanPerByte, 1)}, the plain CRC loop alone: ${n(w.plainCrcLoopPerByte, 1)})`);
   console.log(`  parsing            ${n(w.parsingPerTelegram).padStart(7)}   ${n(w.parsingPerLine, 0)} per data line ` +
     `(${n(w.valueLinesPerLine, 0)} of it in the one-pass line path)`);
-  console.log(`  chunks, hand-over  ${n(w.chunksAndHandOverPerTelegram).padStart(7)}   (feeding 1–128-byte chunks, the frame to the parser)`);
+  console.log(`  chunks, hand-over  ${n(w.chunksAndHandOverPerTelegram).padStart(7)}   ` +
+    "(feeding 1–128-byte chunks, the frame to the parser)");
   console.log("");
   console.log("XS compute by sub-step, one telegram");
   for (const [step, value] of Object.entries(xs.breakdown)) console.log(`  ${step.padEnd(16)} ${typeof value === "number" ? n(value).padStart(9) : value}`);

@@ -64,7 +64,9 @@ export class P1Pipeline implements Pipeline, FrameSink {
       this.record({
         ...dumpP1Frame(framer, parsed ? this.reading : null),
         events: encoded ? dumpEvents(this.encoder, events) : null,
-        ...(this.stage >= Stage.Snapshot ? { snapshot: snapshotLength < 0 ? null : printable(this.snapshot.buffer, 0, snapshotLength) } : {}),
+        ...(this.stage >= Stage.Snapshot
+          ? { snapshot: snapshotLength < 0 ? null : printable(this.snapshot.buffer, 0, snapshotLength) }
+          : {}),
       });
     }
   }
