@@ -4,7 +4,7 @@ import { TelegramParser } from "../modules/p1/parser";
 import { Reading } from "../modules/p1/reading";
 import { OBIS_ENTRIES } from "../modules/p1/catalog";
 import { obisKeyOf } from "../modules/p1/obis";
-import { Quantity } from "../modules/p1/units";
+import { NO_UNIT, Quantity, UNITS, unitAmong, unitKey } from "../modules/p1/units";
 import { decodeStream, readFixture } from "./support/p1";
 
 const one = (name: string) => {
@@ -139,5 +139,82 @@ describe("parser", () => {
     expect(reading.unknownLength).toBe(0);
     expect(reading.counters.unitRejected).toBe(0);
     expect(reading.time.status).toBe(0);
+  });
+});
+
+describe("units", () => {
+  const parseText = (lines: string[]) => {
+    const catalog = new ObisCatalog();
+    const reading = new Reading(catalog);
+    const frame = Buffer.from(`/TST5\r\n\r\n${lines.map((l) => `${l}\r\n`).join("")}!`, "latin1");
+    new TelegramParser(catalog).parse(frame, frame.length, reading);
+    const at = (code: string) => {
+      const slot = catalog.indexOfCode(code);
+      return reading.present[slot] ? { value: reading.valueAsSent(slot), unit: UNITS[reading.unit[slot]].name } : undefined;
+    };
+    return { reading, at };
+  };
+
+  test("a unit whose letters also spell another unit is rejected and counted, not guessed (mWh is not MWh)", () => {
+    const { reading, at } = parseText([
+      "1-0:1.8.0(00000.001*mWh)", // one-pass line
+      "0-1:24.2.1(240101000000W)(00000.002*mwh)", // general path (timestamped)
+      "1-0:2.8.0(00000.003*MWh)",
+      "1-0:3.8.0(00000.004*KVARH)",
+      "1-0:1.8.1(00000.005*KWH)",
+    ]);
+    expect(at("1-0:1.8.0")).toBeUndefined();
+    expect(at("0-1:24.2.1")).toBeUndefined();
+    expect(at("1-0:2.8.0")).toEqual({ value: 0.003, unit: "MWh" });
+    expect(at("1-0:3.8.0")).toEqual({ value: 0.004, unit: "kvarh" });
+    expect(at("1-0:1.8.1")).toEqual({ value: 0.005, unit: "kWh" });
+    expect(reading.counters.unitRejected).toBe(2);
+  });
+
+  test("every spelling of every unit in the table: any case unless another unit has the same letters", () => {
+    // Independent of units.ts: SI prefixes (m milli / M mega …) before the units a meter could name.
+    const prefixes = ["", "q", "r", "y", "z", "a", "f", "p", "n", "u", "m", "c", "d", "da", "h", "k", "M", "G", "T", "P", "E",
+      "Z", "Y", "R", "Q"];
+    const bases = ["W", "Wh", "var", "varh", "VA", "VAh", "V", "A", "Ah", "Hz", "s", "S", "J", "m3", "g", "l", "Ohm", "F", "H", "T",
+      "C", "K", "Pa", "bar", "N"];
+    const others = prefixes.flatMap((p) => bases.map((b) => p + b));
+    const spellings = (name: string): string[] => {
+      let out = [""];
+      for (const ch of name) out = out.flatMap((s) => [...new Set([s + ch.toLowerCase(), s + ch.toUpperCase()])]);
+      return out;
+    };
+    const all = UNITS.map((_, id) => id);
+    let twins = 0;
+    UNITS.forEach((spec, id) => {
+      const twin = others.some((o) => o !== spec.name && o.toLowerCase() === spec.name.toLowerCase());
+      if (twin) twins++;
+      for (const spelling of spellings(spec.name)) {
+        const bytes = Buffer.from(spelling, "latin1");
+        const matched = unitAmong(all, unitKey(bytes, 0, bytes.length), bytes, 0, bytes.length);
+        const accepted = spelling === spec.name || !twin;
+        expect(matched, `${spelling} (${spec.name})`).toBe(accepted ? id : NO_UNIT);
+      }
+    });
+    expect(twins).toBeGreaterThanOrEqual(2); // at least MWh/mWh and s/S
+    expect(UNITS.filter((u) => !u.anyCase).map((u) => u.name).sort()).toEqual(["MWh", "s"]);
+  });
+});
+
+describe("lines with more groups than the parser keeps", () => {
+  test("a timestamped line with 18 groups takes its value from the last group", () => {
+    const catalog = new ObisCatalog();
+    const reading = new Reading(catalog);
+    const groups = Array.from({ length: 16 }, (_, i) => `(${String(i).padStart(2, "0")}.001*kW)`).join("");
+    const frame = Buffer.from(`/TST5\r\n\r\n1-0:1.6.0(240101000000W)${groups}(05.123*kW)\r\n!`, "latin1");
+    new TelegramParser(catalog).parse(frame, frame.length, reading);
+    const slot = catalog.indexOfCode("1-0:1.6.0");
+    expect(reading.present[slot]).toBe(1);
+    expect(reading.valueAsSent(slot)).toBe(5.123);
+  });
+
+  test("a Reading keeps no valueOf of its own (coercion is not a silent NaN from a slot lookup)", () => {
+    const reading = new Reading(new ObisCatalog());
+    expect(Object.prototype.hasOwnProperty.call(Reading.prototype, "valueOf")).toBe(false);
+    expect(reading.valueOf()).toBe(reading);
   });
 });

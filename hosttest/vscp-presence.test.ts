@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { VscpConfigError } from "../modules/vscp/config-error";
 import { VscpMapping } from "../modules/vscp/mapping";
 import { PresenceEncoder, STATS_KEYS, STATUS_OFFLINE, STATUS_ONLINE, type HealthStats } from "../modules/vscp/presence";
+import { TelegramParser } from "../modules/p1/parser";
+import { Reading } from "../modules/p1/reading";
 import { TelegramSnapshot } from "../modules/vscp/snapshot";
+import { ByteWriter, latin1StringLength } from "../modules/vscp/writer";
+import fc from "fast-check";
 import { catalog, forEachFrame, parseLines, text } from "./fixtures/vscp/telegrams";
 
 const vscp = createRequire(import.meta.url)("node-vscp");
@@ -162,5 +166,63 @@ describe("telegram snapshot", () => {
       expect(parsed.omitted).toBeGreaterThan(0);
       expect(Object.keys(parsed.values).length + parsed.omitted).toBe(26);
     });
+  });
+
+  const parseFrame = (header: string, lines: readonly string[]): Reading => {
+    const bytes = Buffer.from(`/${header}\r\n\r\n${lines.map((l) => `${l}\r\n`).join("")}!`, "latin1");
+    const reading = new Reading(catalog);
+    new TelegramParser(catalog).parse(bytes, bytes.length, reading);
+    return reading;
+  };
+
+  it("a 647-control-character header and a 24-character clock: no RangeError, complete JSON within the buffer", () => {
+    const snapshot = new TelegramSnapshot(catalog);
+    const reading = parseFrame("\x01".repeat(647), [`0-0:1.0.0(${"\x02".repeat(24)})`, "1-0:1.7.0(0001.727*kW)"]);
+    const length = snapshot.write(reading);
+    expect(length).toBeLessThanOrEqual(snapshot.buffer.length);
+    const parsed = JSON.parse(text(snapshot.buffer, length));
+    expect(parsed.meterTime).toBe("\x02".repeat(24));
+    expect(parsed.values["1-0:1.7.0"]).toEqual({ value: 1.727, unit: "kW" });
+  });
+
+  it("never writes past its buffer, and leaves out only what really does not fit (any header, clock and lines)", () => {
+    // Mostly bytes that need escaping (6 bytes for a control byte), so the limits are reached.
+    const textChar = fc.oneof(fc.constantFrom(0x01, 0x1f, 0x22, 0x5c, 0x7f, 0xff), fc.integer({ min: 0, max: 255 }))
+      .filter((b) => b !== 0x0a && b !== 0x0d);
+    const text32 = (max: number) => fc.array(textChar, { maxLength: max }).map((a) => String.fromCharCode(...a));
+    fc.assert(fc.property(
+      text32(900), text32(40), fc.array(text32(120), { maxLength: 12 }), fc.integer({ min: 0, max: 4000 }),
+      (header, clock, extra, spare) => {
+        const lines = [`0-0:1.0.0(${clock.replace(/[()]/g, "")})`, "1-0:1.7.0(0001.727*kW)", "0-0:96.13.0(" +
+          extra.join("").replace(/[()]/g, "") + ")", ...extra.map((l, i) => `1-0:99.${i}.0(${l})`)];
+        const reading = parseFrame(header.replace(/^[/!]/, "x"), lines);
+        const capacity = 300 + spare;
+        const snapshot = new TelegramSnapshot(catalog, capacity);
+        const length = snapshot.write(reading);
+        expect(length).toBeLessThanOrEqual(capacity);
+        const parsed = JSON.parse(Buffer.from(snapshot.buffer.subarray(0, length)).toString("latin1"));
+        const headerWritten = reading.headerEnd === reading.headerStart || parsed.header !== "";
+        const values = reading.orderLength - (reading.present[catalog.clockIndex] ? 1 : 0);
+        expect((headerWritten ? 1 : 0) + Object.keys(parsed.values).length + parsed.unknown.length + parsed.omitted)
+          .toBe(1 + values + reading.unknownLength);
+        // With room for everything, nothing is left out.
+        const roomy = new TelegramSnapshot(catalog, 65536);
+        roomy.write(reading);
+        expect(roomy.omitted).toBe(0);
+      }), { numRuns: 300 });
+  });
+
+  it("latin1StringLength is exactly what latin1String writes, for every byte", () => {
+    const w = new ByteWriter(8);
+    for (let b = 0; b < 256; b++) {
+      const one = Uint8Array.of(b);
+      w.pos = 0;
+      w.latin1String(one, 0, 1);
+      expect(latin1StringLength(one, 0, 1), `byte ${b}`).toBe(w.pos);
+    }
+  });
+
+  it("refuses a buffer too small for the smallest snapshot", () => {
+    expect(() => new TelegramSnapshot(catalog, 100)).toThrow(RangeError);
   });
 });

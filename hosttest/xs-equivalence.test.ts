@@ -16,7 +16,8 @@ const files = [
 const SEEDS = [0, 1, 4242];
 /** Long recordings (a simulated day) get one chunking only, to keep the suite quick. */
 const LONG_FILE_BYTES = 64 * 1024;
-const PIPELINES: PipelineName[] = ["p1-vscp"];
+/** The longest chain: framer, parser, encoder and the telegram snapshot. */
+const PIPELINES: PipelineName[] = ["p1-snapshot"];
 
 const node = new Runner();
 let xs: XsWorker;
@@ -50,15 +51,16 @@ describe("XS and Node give the same result", () => {
   }
 
   it("finds, parses and encodes all 12 Swedish telegrams (the comparison is not vacuous)", () => {
-    const dump = JSON.parse(node.dump("p1-vscp", "stream/SE_all", 1)) as {
+    const dump = JSON.parse(node.dump("p1-snapshot", "stream/SE_all", 1)) as {
       frames: number;
-      entries: { record: { status: string; values: unknown[] }; events: { events: unknown[] } }[];
+      entries: { record: { status: string; values: unknown[] }; events: { events: unknown[] }; snapshot: string }[];
     };
     expect(dump.frames).toBe(12);
     for (const entry of dump.entries) {
       expect(entry.record.status).toBe("ok");
       expect(entry.record.values.length).toBeGreaterThanOrEqual(20);
       expect(entry.events.events.length).toBeGreaterThanOrEqual(20);
+      expect(entry.snapshot).toContain('"1-0:1.8.0":{"value":');
     }
   });
 });

@@ -10,7 +10,8 @@ import type { PipelineName } from "./xs/runner";
 
 const stream = meterStream(swedishTelegrams());
 const OPTIONS = { seed: 7, warmUp: 36, frames: 1000 };
-const HOT_PIPELINES: PipelineName[] = ["p1-framer", "p1", "p1-vscp"];
+/** The snapshot (on by default in the bridge) is written for every telegram, after its events. */
+const HOT_PIPELINES: PipelineName[] = ["p1-framer", "p1", "p1-vscp", "p1-snapshot"];
 
 describe("zero allocation per telegram inside XS", () => {
   it.each(HOT_PIPELINES.map((p) => [p]))("%s: 1,000 telegrams allocate nothing", async (pipeline) => {

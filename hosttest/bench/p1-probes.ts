@@ -199,7 +199,8 @@ export class ProbePipeline implements Pipeline, FrameSink {
       case "parse:units":
         return () => {
           for (let v = 0; v < this.values; v++) {
-            unitAmong(this.catalog.entries[this.valueSlot[v]].units, unitKey(this.frame, this.unitStart[v], this.unitStop[v]));
+            const units = this.catalog.entries[this.valueSlot[v]].units;
+            unitAmong(units, unitKey(this.frame, this.unitStart[v], this.unitStop[v]), this.frame, this.unitStart[v], this.unitStop[v]);
           }
         };
       case "parse:time":

@@ -51,17 +51,20 @@ async function main(): Promise<void> {
 
   // SES lockdown (needed by @agoric/xsnap) only after the Node timings.
   await import("@endo/init");
-  const { xsCost, xsBreakdown } = await import("./xs-bench");
+  const { xsCost, xsBreakdown, probeTelegramShape, whereTheUnitsGo } = await import("./xs-bench");
   note("XS: pipelines …");
   const xs = {
     framerCrcParser: await xsCost("p1", stream),
     framerCrc: await xsCost("p1-framer", stream),
     pipeline: await xsCost("p1-vscp", stream),
+    pipelineWithSnapshot: await xsCost("p1-snapshot", stream),
     baseline: await xsCost("baseline", stream),
     baselineWithoutCrc: await xsCost("baseline-nocrc", stream),
     byteScan: await xsCost("byte-scan", stream),
     breakdown: await xsBreakdown(stream),
   };
+  const where = whereTheUnitsGo(xs.breakdown, probeTelegramShape(stream), xs.framerCrcParser.computePerTelegram,
+    xs.byteScan.computePerTelegram, stream.length / files.length);
 
   const ratio = ours.megabytesPerSecond / peer.megabytesPerSecond;
   const result = {
@@ -79,10 +82,14 @@ async function main(): Promise<void> {
       smartmeterObis: peer,
       ratio: Math.round(ratio * 10) / 10,
     },
-    xs,
+    xs: { ...xs, where },
     latency,
     targets: {
-      xsHeapSlotsPerTelegram: { target: TARGETS.xsHeapSlotsPerTelegram, measured: Math.max(xs.framerCrcParser.heapSlotsPerTelegram, xs.pipeline.heapSlotsPerTelegram) },
+      xsHeapSlotsPerTelegram: {
+        target: TARGETS.xsHeapSlotsPerTelegram,
+        measured: Math.max(xs.framerCrcParser.heapSlotsPerTelegram, xs.pipeline.heapSlotsPerTelegram,
+          xs.pipelineWithSnapshot.heapSlotsPerTelegram),
+      },
       xsFramerCrcParserCompute: { target: TARGETS.xsFramerCrcParserCompute, measured: xs.framerCrcParser.computePerTelegram },
       xsPipelineCompute: { target: TARGETS.xsPipelineCompute, measured: xs.pipeline.computePerTelegram },
       nodeRatio: { target: TARGETS.nodeRatio, measured: Math.round(ratio * 10) / 10 },
@@ -123,12 +130,22 @@ async function main(): Promise<void> {
   row("framer + CRC + parser", xs.framerCrcParser);
   row("framer + CRC only", xs.framerCrc);
   row("whole pipeline (+ encode all events)", xs.pipeline);
+  row("whole pipeline + telegram snapshot", xs.pipelineWithSnapshot);
   row("baseline line/regex/parseFloat", xs.baseline);
   row("baseline without CRC", xs.baselineWithoutCrc);
   row("byte scan (loop floor)", xs.byteScan);
   console.log(`  targets: framer+CRC+parser ≤ ${n(TARGETS.xsFramerCrcParserCompute)} (${met(xs.framerCrcParser.computePerTelegram <= TARGETS.xsFramerCrcParserCompute)}), ` +
     `pipeline ≤ ${n(TARGETS.xsPipelineCompute)} (${met(xs.pipeline.computePerTelegram <= TARGETS.xsPipelineCompute)}), ` +
     `0 heap slots (${met(result.targets.xsHeapSlotsPerTelegram.measured === 0)})`);
+  console.log("");
+  const w = where;
+  console.log(`Where framer + CRC + parser's units go (one telegram of ${n(w.telegramBytes)} bytes and ${w.dataLines} data lines)`);
+  console.log(`  framing + CRC      ${n(w.framingPerTelegram).padStart(7)}   ${n(w.framingPerByte, 1)} per byte ` +
+    `(touching each byte once: ${n(w.byteScanPerByte, 1)}, the plain CRC loop alone: ${n(w.plainCrcLoopPerByte, 1)})`);
+  console.log(`  parsing            ${n(w.parsingPerTelegram).padStart(7)}   ${n(w.parsingPerLine, 0)} per data line ` +
+    `(${n(w.valueLinesPerLine, 0)} of it in the one-pass line path)`);
+  console.log(`  chunks, hand-over  ${n(w.chunksAndHandOverPerTelegram).padStart(7)}   ` +
+    "(feeding 1–128-byte chunks, the frame to the parser)");
   console.log("");
   console.log("XS compute by sub-step, one telegram");
   for (const [step, value] of Object.entries(xs.breakdown)) console.log(`  ${step.padEnd(16)} ${typeof value === "number" ? n(value).padStart(9) : value}`);

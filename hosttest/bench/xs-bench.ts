@@ -1,3 +1,8 @@
+import { Framer } from "../../modules/p1/framer";
+import { ObisCatalog } from "../../modules/p1/obis-catalog";
+import { TelegramParser } from "../../modules/p1/parser";
+import { Reading } from "../../modules/p1/reading";
+import { FrameStatus } from "../../modules/p1/status";
 import { PROBES, type ProbeName } from "./p1-probes";
 import { hotRun } from "../xs/hot-run";
 import type { PipelineName } from "../xs/runner";
@@ -51,4 +56,46 @@ export async function xsBreakdown(stream: Uint8Array): Promise<Record<string, nu
     await xs.close();
   }
   return out;
+}
+
+/** Size of the telegram the probes replay (the stream's first good one): raw bytes with CRC and CR LF, data lines. */
+export function probeTelegramShape(stream: Uint8Array): { bytes: number; lines: number } {
+  const catalog = new ObisCatalog();
+  const parser = new TelegramParser(catalog);
+  const reading = new Reading(catalog);
+  let shape: { bytes: number; lines: number } | null = null;
+  const framer = new Framer({
+    onFrame(f) {
+      if (shape !== null || f.status !== FrameStatus.Ok) return;
+      parser.parse(f.buffer, f.length, reading);
+      shape = { bytes: f.length + f.crcDigits + 2, lines: reading.orderLength + reading.unknownLength };
+    },
+  });
+  framer.push(stream);
+  framer.end();
+  if (shape === null) throw new Error("no good telegram in the stream");
+  return shape;
+}
+
+/**
+ * Where the units of framer + CRC + parser go, per stage and per byte or line, from the probes of one telegram and
+ * the pipeline figures: framing (copy, CRC, line feeds) per byte against touching each byte once and the plain CRC
+ * loop, parsing per data line, and what feeding the stream in chunks and handing frames over adds.
+ */
+export function whereTheUnitsGo(breakdown: Record<string, number | string>, shape: { bytes: number; lines: number },
+  framerCrcParser: number, byteScanPerTelegram: number, meanTelegramBytes: number): Record<string, number> {
+  const n = (key: string) => (typeof breakdown[key] === "number" ? (breakdown[key] as number) : NaN);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    telegramBytes: shape.bytes,
+    dataLines: shape.lines,
+    framingPerTelegram: n("framer"),
+    framingPerByte: round(n("framer") / shape.bytes),
+    byteScanPerByte: round(byteScanPerTelegram / meanTelegramBytes),
+    plainCrcLoopPerByte: round(n("crc") / shape.bytes),
+    parsingPerTelegram: n("parse"),
+    parsingPerLine: round(n("parse") / shape.lines),
+    valueLinesPerLine: round(n("parse:value-lines") / shape.lines),
+    chunksAndHandOverPerTelegram: Math.round(framerCrcParser - n("framer") - n("parse")),
+  };
 }

@@ -66,7 +66,7 @@ export function frameRecord(framer: Framer, reading: Reading | null): FrameRecor
     const text = entry.quantity === Quantity.Text;
     record.values.push({
       obis: entry.obis,
-      value: text ? latin1(frame, reading.valueStart[slot], reading.valueEnd[slot]) : reading.valueOf(slot),
+      value: text ? latin1(frame, reading.valueStart[slot], reading.valueEnd[slot]) : reading.valueAsSent(slot),
       unit: unit === NO_UNIT ? "" : latin1(frame, reading.valueEnd[slot] + 1, reading.groupEnd[slot]) || UNITS[unit].name,
       raw: latin1(frame, reading.groupStart[slot], reading.groupEnd[slot]),
     });

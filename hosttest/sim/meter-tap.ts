@@ -67,7 +67,7 @@ export class MeterTap implements MeterSource {
       const entry = this.catalog.entries[slot];
       const unit = reading.unit[slot];
       const shift = unit === NO_UNIT ? 0 : UNITS[unit].shift;
-      picture.values.set(entry.obis, reading.valueOf(slot) * 10 ** shift);
+      picture.values.set(entry.obis, reading.valueAsSent(slot) * 10 ** shift);
     }
     const t = reading.time;
     picture.meterTime = t.rawEnd > t.rawStart ? new TextDecoder().decode(frame.buffer.subarray(t.rawStart, t.rawEnd)) : "";

@@ -5,24 +5,26 @@ import { Reading } from "../../modules/p1/reading";
 import { FrameStatus } from "../../modules/p1/status";
 import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";
+import { TelegramSnapshot } from "../../modules/vscp/snapshot";
 import { frameRecord } from "../cli/frame-record";
 import { printable, stateDump } from "./dump";
 import type { Pipeline, Recorder } from "./pipeline";
 
 /** How far down the firmware's chain a pipeline goes (each stage includes the ones before). */
-export const Stage = { Frame: 0, Parse: 1, Encode: 2 } as const;
+export const Stage = { Frame: 0, Parse: 1, Encode: 2, Snapshot: 3 } as const;
 export type StageCode = (typeof Stage)[keyof typeof Stage];
 
 const MAC = "24:0A:C4:12:34:56";
 /** Device clock handed to the encoder (used only when the meter clock is not valid): fixed, so runs repeat. */
 const DEVICE_WALL_MS = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
-/** The core as the firmware chains it: bytes → Framer (CRC) → TelegramParser → Reading → EventEncoder. */
+/** The core as the firmware chains it: bytes → Framer (CRC) → TelegramParser → Reading → EventEncoder → TelegramSnapshot. */
 export class P1Pipeline implements Pipeline, FrameSink {
   frames = 0;
   readonly framer: Framer;
   readonly reading: Reading;
   readonly encoder: EventEncoder;
+  readonly snapshot: TelegramSnapshot;
   private readonly parser: TelegramParser;
 
   constructor(
@@ -33,6 +35,7 @@ export class P1Pipeline implements Pipeline, FrameSink {
     this.parser = new TelegramParser(catalog);
     this.reading = new Reading(catalog);
     this.encoder = new EventEncoder(new VscpMapping(catalog, { mac: MAC }));
+    this.snapshot = new TelegramSnapshot(catalog);
     this.framer = new Framer(this);
   }
 
@@ -55,10 +58,15 @@ export class P1Pipeline implements Pipeline, FrameSink {
       events = this.encoder.beginTelegram(this.reading, DEVICE_WALL_MS);
       if (this.record === null) for (let i = 0; i < events; i++) this.encoder.encode(i);
     }
+    // Like the bridge: a snapshot of every CRC-checked telegram.
+    const snapshotLength = this.stage >= Stage.Snapshot && framer.status === FrameStatus.Ok ? this.snapshot.write(this.reading) : -1;
     if (this.record !== null) {
       this.record({
         ...dumpP1Frame(framer, parsed ? this.reading : null),
         events: encoded ? dumpEvents(this.encoder, events) : null,
+        ...(this.stage >= Stage.Snapshot
+          ? { snapshot: snapshotLength < 0 ? null : printable(this.snapshot.buffer, 0, snapshotLength) }
+          : {}),
       });
     }
   }

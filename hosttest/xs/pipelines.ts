@@ -16,6 +16,7 @@ export const pipelines = {
   "p1-framer": (record) => new P1Pipeline(record, Stage.Frame),
   p1: (record) => new P1Pipeline(record, Stage.Parse),
   "p1-vscp": (record) => new P1Pipeline(record, Stage.Encode),
+  "p1-snapshot": (record) => new P1Pipeline(record, Stage.Snapshot),
   bridge: (record) => new BridgePipeline(record),
   baseline: (record) => new BaselineParser(record),
   "baseline-nocrc": (record) => new BaselineParser(record, false),

@@ -113,7 +113,7 @@ function values(bridge: Bridge): MeterValue[] {
   for (let i = 0; i < reading.orderLength && out.length < MAX_VALUES; i++) {
     const slot = reading.order[i];
     const unit = reading.unit[slot];
-    out.push({ code: entries[slot].obis, value: reading.valueOf(slot), unit: unit === NO_UNIT ? "" : UNITS[unit].name });
+    out.push({ code: entries[slot].obis, value: reading.valueAsSent(slot), unit: unit === NO_UNIT ? "" : UNITS[unit].name });
   }
   return out;
 }

@@ -18,16 +18,19 @@ const TABLE = buildTable();
 export const CRC16_TABLE: Uint16Array = TABLE;
 
 /**
- * Second table for folding two bytes in one step ("slicing by 2"): with x = crc ^ b0 ^ (b1 << 8),
- * the CRC after both bytes is CRC16_PAIR_TABLE[x & 0xff] ^ CRC16_TABLE[x >>> 8].
+ * Tables for folding four bytes in one step ("slicing by 4"): CRC16_TABLE_k[n] is the CRC contribution of byte n
+ * followed by k zero bytes (CRC16_TABLE is k = 0). With x = crc ^ b0 ^ (b1 << 8), the CRC after b0 … b3 is
+ * TABLE_3[x & 0xff] ^ TABLE_2[x >>> 8] ^ TABLE_1[b2] ^ TABLE[b3]. Read-only, so safe to build at module load.
  */
-function buildPairTable(): Uint16Array {
-  const pair = new Uint16Array(256);
-  for (let n = 0; n < 256; n++) pair[n] = (TABLE[n] >>> 8) ^ TABLE[TABLE[n] & 0xff];
-  return pair;
+function buildShifted(previous: Uint16Array): Uint16Array {
+  const next = new Uint16Array(256);
+  for (let n = 0; n < 256; n++) next[n] = (previous[n] >>> 8) ^ TABLE[previous[n] & 0xff];
+  return next;
 }
 
-export const CRC16_PAIR_TABLE: Uint16Array = buildPairTable();
+export const CRC16_TABLE_1: Uint16Array = buildShifted(TABLE);
+export const CRC16_TABLE_2: Uint16Array = buildShifted(CRC16_TABLE_1);
+export const CRC16_TABLE_3: Uint16Array = buildShifted(CRC16_TABLE_2);
 
 /** Folds one byte into a running CRC; start with 0. */
 export function crc16Update(crc: number, byte: number): number {

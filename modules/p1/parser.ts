@@ -1,8 +1,8 @@
 import { Layout } from "./catalog";
 import { readMeterTime } from "./meter-time";
-import type { ObisCatalog } from "./obis-catalog";
+import { MAX_TEXT_KEY_CHARS, type ObisCatalog } from "./obis-catalog";
 import type { Reading } from "./reading";
-import { MAX_UNIT_LENGTH, NO_UNIT, unitAmong, unitKey } from "./units";
+import { MAX_UNIT_LENGTH, NO_UNIT, UNITS, unitAmong, unitKey } from "./units";
 
 export interface ParserOptions {
   /** UTC offset in minutes for a meter time without W/S flag (Swedish normal time: +60). */
@@ -20,7 +20,10 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const BANG = 0x21;
 const COLON = 0x3a;
-/** Groups remembered per line; longer lines (Belgian peak history, logs) are still scanned and counted. */
+/**
+ * Groups remembered per line. Longer lines (Belgian peak history, logs) are still scanned and counted, and their
+ * last group goes to the last place, so a layout that takes its value from the last group still finds it.
+ */
 const MAX_GROUPS = 16;
 /** 15 significant digits always fit a double exactly. */
 const MAX_SIGNIFICANT_DIGITS = 15;
@@ -44,11 +47,12 @@ export class TelegramParser {
   private numberMantissa = 0;
   private numberExponent = 0;
   private numberEnd = 0;
-  /** What follows each OBIS group in a value line: "-" ":" "." "." "(". */
-  private readonly obisSeparators = [MINUS, COLON, DOT, DOT, OPEN];
+  /** The catalog's slots by the text key of their code (the one-pass path's lookup). */
+  private readonly slotsByText: ReadonlyMap<number, number>;
 
   constructor(catalog: ObisCatalog, options: ParserOptions = {}) {
     this.catalog = catalog;
+    this.slotsByText = catalog.slotsByText;
     this.defaultOffset = options.defaultUtcOffsetMinutes ?? 60;
     this.minYear = options.minYear ?? 2020;
     if (!Number.isInteger(this.defaultOffset) || Math.abs(this.defaultOffset) > 14 * 60) {
@@ -66,7 +70,9 @@ export class TelegramParser {
     reading.headerEnd = pos;
     while (pos < length && frame[pos] !== LF) pos++;
     pos++;
-    while (pos < length) {
+    // The closing "!" is no line to read (looking for its line end would scan the stale bytes after the frame).
+    const linesEnd = length > 1 && frame[length - 1] === BANG && frame[length - 2] === LF ? length - 1 : length;
+    while (pos < linesEnd) {
       const next = this.parseValueLine(frame, pos, length, reading);
       pos = next >= 0 ? next : this.parseAnyLine(frame, pos, length, reading);
     }
@@ -74,40 +80,32 @@ export class TelegramParser {
   }
 
   /**
-   * The common line, `A-B:C.D.E(value[*unit])` CR LF with a known unit, read in one pass: returns the next
-   * line's start, or −1 without having changed anything when the line is anything else (parseAnyLine then
-   * reads it with every rule). Loops stop at the first byte that does not fit, so the final check that the
-   * line feed lies inside the frame covers every byte read.
+   * The common line, `A-B:C.D.E(value[*unit])` CR LF with its code written as in the catalog and a unit of one
+   * spelling, read in one pass: returns the next line's start, or −1 without having changed anything when the
+   * line is anything else (parseAnyLine then reads it with every rule; hosttest/p1-fast-path.test.ts holds the
+   * two to the same result). Loops stop at the first byte that does not fit, so the final check that the line
+   * feed lies inside the frame covers every byte read. Every operation counts in XS (one compute unit per
+   * bytecode, some 37 per call), so the steps are written out here rather than shared with the general path.
    */
   private parseValueLine(frame: Uint8Array, start: number, length: number, reading: Reading): number {
     let pos = start;
     let c = frame[pos];
-    // OBIS code: five groups of 1–3 digits (0–255) packed into a key, separators "-" ":" "." "." then "(".
-    const separators = this.obisSeparators;
-    let key = 0;
-    let field = 0;
-    let first = 0;
-    let value = 0;
-    while (field < 5) {
-      first = pos;
-      value = 0;
-      while (c >= 0x30 && c <= 0x39) {
-        value = value * 10 + c - 0x30;
-        c = frame[++pos];
-      }
-      if (pos === first || pos - first > 3 || value > 255) return -1;
-      if (c !== separators[field]) return -1;
-      key = key * 256 + value;
+    // OBIS code: its text packed four bits a character (ObisCatalog.textKeyOf), up to "(".
+    let key = 1;
+    while (c >= MINUS && c <= COLON) {
+      key = key * 16 + (c & 15);
       c = frame[++pos];
-      field++;
     }
-    const slot = this.catalog.indexOf(key);
-    if (slot < 0) return -1;
+    if (c !== OPEN || pos - start > MAX_TEXT_KEY_CHARS) return -1;
+    const slot = this.slotsByText.get(key);
+    if (slot === undefined) return -1;
     const entry = this.catalog.entries[slot];
+    if (entry.layout === Layout.Clock) return this.parseClockLine(frame, slot, pos, length, reading);
     if (entry.layout !== Layout.Value) return -1;
 
     // Value: [-]digits[.digits], as readNumber accepts it.
-    const valueStart = pos;
+    const valueStart = ++pos;
+    c = frame[pos];
     const negative = c === MINUS;
     if (negative) c = frame[++pos];
     const integerStart = pos;
@@ -133,20 +131,24 @@ export class TelegramParser {
     if (digits === 0 || mantissa >= 1e15) return -1;
     const valueEnd = pos;
 
-    // Unit: up to ")", packed while scanning, as unitKey() does.
+    // Unit: up to ")", packed while scanning as unitKey() does; a unit with a case twin goes the general way.
     let unit = NO_UNIT;
     const units = entry.units;
     if (c === STAR) {
+      // Units are letters and digits ("0"–"z"); within that range "| 0x20" lowers exactly the capitals, and the
+      // other bytes it changes give keys that no unit has.
       let packed = 1;
       const unitStart = ++pos;
       c = frame[pos];
-      while (c !== CLOSE && pos - unitStart < MAX_UNIT_LENGTH) {
-        packed = packed * 256 + (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+      while (c >= 0x30 && c <= 0x7a) {
+        packed = packed * 256 + (c | 0x20);
         c = frame[++pos];
       }
-      if (c !== CLOSE || pos === unitStart) return -1;
-      unit = unitAmong(units, packed);
-      if (unit === NO_UNIT) return -1;
+      if (c !== CLOSE || pos === unitStart || pos - unitStart > MAX_UNIT_LENGTH) return -1;
+      let u = 0;
+      while (u < units.length && UNITS[units[u]].key !== packed) u++;
+      if (u === units.length || !UNITS[units[u]].anyCase) return -1;
+      unit = units[u];
     } else if (c !== CLOSE || (units.length > 0 && !entry.unitOptional)) {
       return -1;
     }
@@ -158,7 +160,7 @@ export class TelegramParser {
     if (c !== LF || pos >= length) return -1;
     if (pos + 1 < length && frame[pos + 1] === OPEN) return -1;
 
-    // As store(), written out: a ten-argument call costs about as much as the stores themselves in XS.
+    // As store(), written out (a ten-argument call).
     if (reading.present[slot]) reading.counters.duplicateLines++;
     else reading.order[reading.orderLength++] = slot;
     reading.present[slot] = 1;
@@ -169,6 +171,26 @@ export class TelegramParser {
     reading.valueEnd[slot] = valueEnd;
     reading.groupStart[slot] = valueStart;
     reading.groupEnd[slot] = groupEnd;
+    return pos + 1;
+  }
+
+  /** The rest of the meter clock line from its "(" at `open`, one group and the line end; as parseValueLine. */
+  private parseClockLine(frame: Uint8Array, slot: number, open: number, length: number, reading: Reading): number {
+    const start = open + 1;
+    let pos = start;
+    let c = frame[pos];
+    while (c !== CLOSE) {
+      if (c === LF || pos >= length) return -1;
+      c = frame[++pos];
+    }
+    const end = pos;
+    if (end === start) return -1;
+    c = frame[++pos];
+    if (c === CR) c = frame[++pos];
+    if (c !== LF || pos >= length) return -1;
+    if (pos + 1 < length && frame[pos + 1] === OPEN) return -1;
+    readMeterTime(frame, start, end, reading.time, this.defaultOffset, this.minYear);
+    this.store(reading, slot, start, end, start, end, 0, 0, NO_UNIT);
     return pos + 1;
   }
 
@@ -249,7 +271,7 @@ export class TelegramParser {
         return;
       }
     } else {
-      unit = unitAmong(units, unitKey(frame, unitStart, unitEnd));
+      unit = unitAmong(units, unitKey(frame, unitStart, unitEnd), frame, unitStart, unitEnd);
       if (unit === NO_UNIT) {
         reading.counters.unitRejected++;
         return;
@@ -313,10 +335,9 @@ export class TelegramParser {
       if (b !== OPEN) return count > 0 && this.setGroupCount(count);
       const close = frame.indexOf(CLOSE, pos + 1);
       if (close < 0 || close >= end) return false;
-      if (count < MAX_GROUPS) {
-        this.groupStart[count] = pos + 1;
-        this.groupEnd[count] = close;
-      }
+      const place = count < MAX_GROUPS ? count : MAX_GROUPS - 1;
+      this.groupStart[place] = pos + 1;
+      this.groupEnd[place] = close;
       count++;
       pos = close + 1;
     }

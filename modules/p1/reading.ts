@@ -87,8 +87,11 @@ export class Reading {
     return this.scaled(slot, unit === NO_UNIT ? 0 : UNITS[unit].shift);
   }
 
-  /** The value as a double (for display and tests; publishing uses the exact digits). */
-  valueOf(slot: number): number {
+  /**
+   * The value as a double in the unit it was sent in (for display and tests; publishing uses the exact digits).
+   * Not named valueOf: that would shadow Object.prototype.valueOf and make a coerced Reading silently NaN.
+   */
+  valueAsSent(slot: number): number {
     return this.scaled(slot, 0);
   }
 

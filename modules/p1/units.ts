@@ -27,7 +27,7 @@ export function asciiLower(byte: number): number {
 }
 
 export interface UnitSpec {
-  /** Spelling used in output; matching is case-insensitive. */
+  /** Spelling used in output. */
   readonly name: string;
   /**
    * `name` in lower case packed into one number, a byte per character after a leading 1 (which keeps "a" and
@@ -35,14 +35,49 @@ export interface UnitSpec {
    * charCodeAt call. At most 41 bits: exact in a double.
    */
   readonly key: number;
+  /** `name` packed as spelled (case kept). */
+  readonly exactKey: number;
+  /**
+   * Meters send units in other cases (`KWH`), so a unit matches in any case unless another unit is spelled
+   * with the same letters (`MWh` and milliwatt-hours `mWh`, `s` and siemens `S`): then only `name` itself
+   * matches, and any other case is rejected rather than guessed.
+   */
+  readonly anyCase: boolean;
   /** Decimal places to shift the meter's digits to reach the quantity's canonical unit (kW→W: +3, Wh→kWh: −3). */
   readonly shift: number;
 }
 
-function unit(name: string, shift: number): UnitSpec {
+/** SI prefixes, case significant (m milli, M mega); "u" stands in for µ, which no ASCII meter sends. */
+const SI_PREFIXES = ["q", "r", "y", "z", "a", "f", "p", "n", "u", "m", "c", "d", "da", "h", "k", "M", "G", "T", "P", "E", "Z",
+  "Y", "R", "Q"];
+/** Units a meter could name, before a prefix; the table below accepts some of them, the rest exist to be told apart. */
+const BASE_UNITS = ["W", "Wh", "var", "varh", "VA", "VAh", "V", "A", "Ah", "Hz", "s", "S", "J", "m3", "g", "l", "Ohm", "F", "H",
+  "T", "C", "K", "Pa", "bar", "N"];
+
+function pack(name: string, fold: boolean): number {
   let key = 1;
-  for (let i = 0; i < name.length; i++) key = key * 256 + asciiLower(name.charCodeAt(i));
-  return { name, key, shift };
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    key = key * 256 + (fold ? asciiLower(c) : c);
+  }
+  return key;
+}
+
+/** True when some other (prefixed) unit has the same letters as `name` in another case. */
+function hasCaseTwin(name: string): boolean {
+  const lower = name.toLowerCase();
+  for (const base of BASE_UNITS) {
+    if (base !== name && base.toLowerCase() === lower) return true;
+    for (const prefix of SI_PREFIXES) {
+      const other = prefix + base;
+      if (other !== name && other.toLowerCase() === lower) return true;
+    }
+  }
+  return false;
+}
+
+function unit(name: string, shift: number): UnitSpec {
+  return { name, key: pack(name, true), exactKey: pack(name, false), anyCase: !hasCaseTwin(name), shift };
 }
 
 /** Every unit spelling the parser accepts. Index = unit id stored in a Reading. */
@@ -86,10 +121,18 @@ export function unitKey(bytes: Uint8Array, start: number, end: number): number {
   return key;
 }
 
-/** The unit id among `units` whose key this is, or NO_UNIT. */
-export function unitAmong(units: readonly number[], key: number): number {
+/**
+ * The unit id among `units` whose key this is, or NO_UNIT; `key` is unitKey(bytes, start, end). A unit with a
+ * case twin (UnitSpec.anyCase false) also needs its exact spelling.
+ */
+export function unitAmong(units: readonly number[], key: number, bytes: Uint8Array, start: number, end: number): number {
   for (let u = 0; u < units.length; u++) {
-    if (UNITS[units[u]].key === key) return units[u];
+    const spec = UNITS[units[u]];
+    if (spec.key !== key) continue;
+    if (spec.anyCase) return units[u];
+    let exact = 1;
+    for (let i = start; i < end; i++) exact = exact * 256 + bytes[i];
+    return exact === spec.exactKey ? units[u] : NO_UNIT;
   }
   return NO_UNIT;
 }

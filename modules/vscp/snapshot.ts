@@ -4,16 +4,24 @@ import type { ObisCatalog } from "../p1/obis-catalog";
 import type { Reading } from "../p1/reading";
 import { NO_UNIT, UNITS } from "../p1/units";
 import { joinBytes } from "./bytes";
-import { writeIsoUtc } from "./utc";
-import { ByteWriter, MAX_VALUE_CHARS, decimalFits, formatDecimal } from "./writer";
+import { ISO_UTC_LENGTH, writeIsoUtc } from "./utc";
+import { ByteWriter, MAX_VALUE_CHARS, decimalFits, formatDecimal, latin1StringLength, uintLength } from "./writer";
 
-/** Room kept for the closing of the document (`],"omitted":NNNNN}`). */
-const CLOSING_RESERVE = 32;
+/** Characters of the meter's clock text kept in `meterTime` (the longest real clock text is 19). */
+const MAX_CLOCK_CHARS = 24;
+/** Digits reserved for `omitted` when checking that the smallest document fits. */
+const MAX_OMITTED_DIGITS = 10;
+
+// Indexes into `parts`.
+const OPEN = 0, METER_TIME = 1, UTC = 2, CLOCK_VALID = 3, VALUES = 4, VALUE = 5, UNIT = 6, TEXT = 7, UNKNOWN = 8,
+  OMITTED = 9, NULL = 10, TRUE = 11, FALSE = 12;
 
 /**
  * The per-telegram `telegram` JSON: every value, known and unknown, in the meter's own units, plus the meter
- * time, written into one preallocated buffer. An item that would not fit is left out and counted in
- * `omitted`, so the document is always complete JSON.
+ * time, written into one preallocated buffer. Each part's exact length is known before it is written, so the
+ * document never runs past the buffer: the header, a value or an unknown line that would not fit is left out
+ * and counted in `omitted`, and the rest (clock fields, closing) is always reserved, so the document is always
+ * complete JSON.
  */
 export class TelegramSnapshot {
   readonly buffer: Uint8Array;
@@ -30,14 +38,19 @@ export class TelegramSnapshot {
   private readonly unitNames: Uint8Array[];
 
   constructor(catalog: ObisCatalog, capacity = 4096) {
-    this.writer = new ByteWriter(capacity);
-    this.buffer = this.writer.buffer;
     this.keys = catalog.entries.map((e) => joinBytes([`"${e.obis}":{`]));
     this.unitNames = UNITS.map((u) => joinBytes([u.name]));
     this.parts = [
       "{\"header\":\"", "\",\"meterTime\":", ",\"utc\":", ",\"clockValid\":", ",\"values\":{",
       "\"value\":", ",\"unit\":\"", "\"text\":\"", "},\"unknown\":[", "],\"omitted\":", "null", "true", "false",
     ].map((s) => joinBytes([s]));
+    // The smallest document: header and every item left out, the longest clock text all escaped (6 bytes each).
+    const p = this.parts;
+    const smallest = p[OPEN].length + p[METER_TIME].length + 2 + MAX_CLOCK_CHARS * 6 + p[UTC].length + 2 + ISO_UTC_LENGTH +
+      p[CLOCK_VALID].length + p[FALSE].length + p[VALUES].length + p[UNKNOWN].length + p[OMITTED].length + MAX_OMITTED_DIGITS + 1;
+    if (!(capacity >= smallest)) throw new RangeError(`snapshot capacity ${capacity} below the ${smallest} bytes a snapshot can need`);
+    this.writer = new ByteWriter(capacity);
+    this.buffer = this.writer.buffer;
   }
 
   /** Writes the snapshot of `reading` and returns its length. */
@@ -48,42 +61,79 @@ export class TelegramSnapshot {
     const time = reading.time;
     w.pos = 0;
     this.omitted = 0;
-    w.bytes(p[0]);
-    const headerLength = reading.headerEnd - reading.headerStart;
-    if (headerLength * 6 + 200 < w.room) w.latin1String(frame, reading.headerStart, reading.headerEnd);
-    else this.omitted++;
-    w.bytes(p[1]);
-    if (time.status === TimeStatus.Absent) {
-      w.bytes(p[10]);
+    // What is always written after the last item: the two list closings and the omitted count.
+    const closing = p[UNKNOWN].length + p[OMITTED].length + uintLength(1 + reading.orderLength + reading.unknownLength) + 1;
+    const clockAbsent = time.status === TimeStatus.Absent;
+    const utcAbsent = clockAbsent || time.status === TimeStatus.Invalid;
+    const clockEnd = time.rawEnd < time.rawStart + MAX_CLOCK_CHARS ? time.rawEnd : time.rawStart + MAX_CLOCK_CHARS;
+    const clockLength = clockAbsent ? p[NULL].length : 2 + latin1StringLength(frame, time.rawStart, clockEnd);
+    const afterHeader = p[METER_TIME].length + clockLength + p[UTC].length + (utcAbsent ? p[NULL].length : 2 + ISO_UTC_LENGTH) +
+      p[CLOCK_VALID].length + (time.status === TimeStatus.Valid ? p[TRUE].length : p[FALSE].length) + p[VALUES].length + closing;
+
+    w.bytes(p[OPEN]);
+    if (latin1StringLength(frame, reading.headerStart, reading.headerEnd) + afterHeader <= w.room) {
+      w.latin1String(frame, reading.headerStart, reading.headerEnd);
+    } else {
+      this.omitted++;
+    }
+    w.bytes(p[METER_TIME]);
+    if (clockAbsent) {
+      w.bytes(p[NULL]);
     } else {
       w.byte(0x22);
-      w.latin1String(frame, time.rawStart, time.rawEnd < time.rawStart + 24 ? time.rawEnd : time.rawStart + 24);
+      w.latin1String(frame, time.rawStart, clockEnd);
       w.byte(0x22);
     }
-    w.bytes(p[2]);
-    if (time.status === TimeStatus.Absent || time.status === TimeStatus.Invalid) {
-      w.bytes(p[10]);
+    w.bytes(p[UTC]);
+    if (utcAbsent) {
+      w.bytes(p[NULL]);
     } else {
       w.byte(0x22);
       writeIsoUtc(w, time.epochSeconds, this.civil);
       w.byte(0x22);
     }
-    w.bytes(p[3]);
-    w.bytes(time.status === TimeStatus.Valid ? p[11] : p[12]);
-    w.bytes(p[4]);
-    let first = true;
+    w.bytes(p[CLOCK_VALID]);
+    w.bytes(time.status === TimeStatus.Valid ? p[TRUE] : p[FALSE]);
+    w.bytes(p[VALUES]);
+    this.writeValues(reading, closing);
+    w.bytes(p[UNKNOWN]);
+    this.writeUnknown(reading, closing - p[UNKNOWN].length);
+    w.bytes(p[OMITTED]);
+    w.uint(this.omitted);
+    w.byte(0x7d);
+    return w.pos;
+  }
+
+  /** `"A-B:C.D.E":{…}` per value, each only when it fits with `reserve` bytes left after it. */
+  private writeValues(reading: Reading, reserve: number): void {
+    const w = this.writer;
+    const p = this.parts;
+    const frame = reading.frame;
     const entries = reading.catalog.entries;
+    let first = true;
     for (let i = 0; i < reading.orderLength; i++) {
       const slot = reading.order[i];
       const layout = entries[slot].layout;
       if (layout === Layout.Clock) continue;
       const isText = layout === Layout.Text;
       const unit = reading.unit[slot];
-      let unitStart = reading.valueEnd[slot] + 1;
-      let unitEnd = reading.groupEnd[slot];
-      if (unitEnd < unitStart) unitEnd = unitStart;
-      const textLength = isText ? reading.valueEnd[slot] - reading.valueStart[slot] : unitEnd - unitStart;
-      if (w.room < this.keys[slot].length + MAX_VALUE_CHARS + textLength * 6 + 24 + CLOSING_RESERVE) {
+      const unitStart = reading.valueEnd[slot] + 1;
+      const unitEnd = reading.groupEnd[slot] > unitStart ? reading.groupEnd[slot] : unitStart;
+      let valueLength = 0;
+      let length = (first ? 0 : 1) + this.keys[slot].length + 1;
+      if (isText) {
+        length += p[TEXT].length + latin1StringLength(frame, reading.valueStart[slot], reading.valueEnd[slot]) + 1;
+      } else {
+        const m = reading.mantissa[slot], e = reading.exponent[slot];
+        valueLength = decimalFits(m, e) ? formatDecimal(m, e, this.value, this.scratch) : 0;
+        length += p[VALUE].length + (valueLength > 0 ? valueLength : p[NULL].length);
+        // A DSMR 2.2 gas unit is not next to its value: its table spelling is written instead.
+        if (unit !== NO_UNIT) {
+          length += p[UNIT].length + 1 +
+            (unitEnd > unitStart ? latin1StringLength(frame, unitStart, unitEnd) : this.unitNames[unit].length);
+        }
+      }
+      if (length + reserve > w.room) {
         this.omitted++;
         continue;
       }
@@ -91,28 +141,32 @@ export class TelegramSnapshot {
       first = false;
       w.bytes(this.keys[slot]);
       if (isText) {
-        w.bytes(p[7]);
+        w.bytes(p[TEXT]);
         w.latin1String(frame, reading.valueStart[slot], reading.valueEnd[slot]);
         w.byte(0x22);
       } else {
-        w.bytes(p[5]);
-        const m = reading.mantissa[slot], e = reading.exponent[slot];
-        if (decimalFits(m, e)) w.bytes(this.value, 0, formatDecimal(m, e, this.value, this.scratch));
-        else w.bytes(p[10]);
+        w.bytes(p[VALUE]);
+        if (valueLength > 0) w.bytes(this.value, 0, valueLength);
+        else w.bytes(p[NULL]);
         if (unit !== NO_UNIT) {
-          w.bytes(p[6]);
+          w.bytes(p[UNIT]);
           if (unitEnd > unitStart) w.latin1String(frame, unitStart, unitEnd);
-          else w.bytes(this.unitNames[unit]); // DSMR 2.2 gas: the unit is not next to the value
+          else w.bytes(this.unitNames[unit]);
           w.byte(0x22);
         }
       }
       w.byte(0x7d);
     }
-    w.bytes(p[8]);
-    first = true;
+  }
+
+  /** Each unknown line as a JSON string, only when it fits with `reserve` bytes left after it. */
+  private writeUnknown(reading: Reading, reserve: number): void {
+    const w = this.writer;
+    const frame = reading.frame;
+    let first = true;
     for (let i = 0; i < reading.unknownLength; i++) {
       const start = reading.unknownStart[i], end = reading.unknownEnd[i];
-      if (w.room < (end - start) * 6 + 4 + CLOSING_RESERVE) {
+      if ((first ? 0 : 1) + 2 + latin1StringLength(frame, start, end) + reserve > w.room) {
         this.omitted++;
         continue;
       }
@@ -122,9 +176,5 @@ export class TelegramSnapshot {
       w.latin1String(frame, start, end);
       w.byte(0x22);
     }
-    w.bytes(p[9]);
-    w.uint(this.omitted);
-    w.byte(0x7d);
-    return w.pos;
   }
 }

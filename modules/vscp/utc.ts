@@ -18,7 +18,10 @@ function civilFromDays(days: number, out: Int32Array): void {
 /** Seconds 0 .. 9999-12-31T23:59:59Z, the range a 4-digit year can show. */
 export const MAX_EPOCH_SECONDS = 253402300799;
 
-/** Writes `YYYY-MM-DDTHH:MM:SSZ` (20 bytes). Seconds outside 0..MAX_EPOCH_SECONDS are clamped. */
+/** Bytes writeIsoUtc writes. */
+export const ISO_UTC_LENGTH = 20;
+
+/** Writes `YYYY-MM-DDTHH:MM:SSZ` (ISO_UTC_LENGTH bytes). Seconds outside 0..MAX_EPOCH_SECONDS are clamped. */
 export function writeIsoUtc(writer: ByteWriter, epochSeconds: number, scratch: Int32Array): void {
   let s = Math.floor(epochSeconds);
   if (!(s >= 0)) s = 0;

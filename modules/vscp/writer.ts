@@ -104,6 +104,24 @@ export class ByteWriter {
   }
 }
 
+/** Exactly the number of bytes latin1String writes for source[start, end) (kept in step with it; a test checks every byte). */
+export function latin1StringLength(source: Uint8Array, start: number, end: number): number {
+  let length = end - start;
+  for (let i = start; i < end; i++) {
+    const b = source[i];
+    if (b === 0x22 || b === 0x5c) length += 1;
+    else if (b < 0x20 || b >= 0x7f) length += 5;
+  }
+  return length;
+}
+
+/** Digits ByteWriter.uint writes for an unsigned integer. */
+export function uintLength(value: number): number {
+  let length = 1;
+  for (let limit = 10; limit <= value; limit *= 10) length++;
+  return length;
+}
+
 function hexDigit(n: number): number {
   return n < 10 ? 0x30 + n : 0x37 + n;
 }
