@@ -255,10 +255,10 @@ describe("the page and the status view", () => {
     expect(SETUP_PAGE.length).toBeLessThan(24_000);
   });
 
-  it("sends status with plain values only: non-numeric health entries dropped, unknown RSSI as null", () => {
+  it("sends status with plain values only: nested health entries dropped, texts bounded, unknown RSSI as null", () => {
     const status = sampleStatus(0)();
-    const view = statusView({ ...status, health: { ok: 1, up: true, name: "x", nested: { a: 1 }, bad: NaN } }) as any;
-    expect(view.health).toEqual({ ok: 1, up: true, bad: null });
+    const view = statusView({ ...status, health: { ok: 1, up: true, name: "x".repeat(500), nested: { a: 1 }, bad: NaN, none: null } }) as any;
+    expect(view.health).toEqual({ ok: 1, up: true, name: "x".repeat(200), bad: null, none: null });
     expect(view.wifi.rssi).toBeNull();
   });
 

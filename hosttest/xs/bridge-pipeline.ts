@@ -199,8 +199,8 @@ export class BridgePipeline implements Pipeline {
     if (this.record !== null) {
       const h = this.bridge.refreshHealth();
       this.record({
-        frame: frames, published: this.link.published, checksum: this.link.checksum, queued: h.outboxDepth, outboxBytes: h.outboxBytes,
-        dropped: h.outboxDroppedEvents, eventsQueued: h.eventsQueued, telegramsOk: h.telegramsOk,
+        frame: frames, published: this.link.published, checksum: this.link.checksum, queued: h.queueDepth, outboxBytes: h.queueBytes,
+        dropped: h.queueDrops, eventsQueued: h.eventsQueued, telegramsOk: h.telegramsOk,
       });
     }
   }
@@ -212,7 +212,7 @@ export class BridgePipeline implements Pipeline {
     if (this.record !== null) {
       const h = this.bridge.refreshHealth();
       this.record({
-        end: true, published: this.link.published, checksum: this.link.checksum, queued: h.outboxDepth, dropped: h.outboxDroppedEvents,
+        end: true, published: this.link.published, checksum: this.link.checksum, queued: h.queueDepth, dropped: h.queueDrops,
         eventsQueued: h.eventsQueued, eventsPublished: h.eventsPublished, telegramsOk: h.telegramsOk,
       });
     }

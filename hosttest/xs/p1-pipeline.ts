@@ -75,7 +75,7 @@ export function dumpP1Frame(framer: Framer, reading: Reading | null): Record<str
   };
 }
 
-/** Every event of the telegram: topic and payload bytes, plus the encoder's time choice and counters. */
+/** Every event of the telegram: topic and payload bytes, plus the encoder's time choice and skipped values. */
 export function dumpEvents(encoder: EventEncoder, count: number): unknown {
   const events: unknown[] = [];
   for (let i = 0; i < count; i++) {
@@ -86,7 +86,7 @@ export function dumpEvents(encoder: EventEncoder, count: number): unknown {
     epochSeconds: encoder.epochSeconds,
     timestampMicros: encoder.timestampMicros,
     timeSource: encoder.timeSource,
-    counters: stateDump(encoder.counters),
+    valuesSkipped: encoder.valuesSkipped,
     events,
   };
 }

@@ -1,4 +1,5 @@
 import type { Bridge } from "../app/bridge";
+import { healthView } from "../app/health";
 import type { Clock, MqttConnectOptions, MqttLink, MqttLinkEvents } from "../app/ports";
 import type { Settings } from "../config/schema";
 import { TimeStatus } from "../p1/meter-time";
@@ -61,8 +62,8 @@ export class StatusReport {
   read(mode: "setup" | "normal"): DeviceStatus {
     const { settings, clock } = this.source;
     const bridge = this.bridge;
-    const health = bridge ? bridge.refreshHealth() : {};
-    const age = bridge ? bridge.health.lastTelegramAgeS : -1;
+    const health = bridge ? healthView(bridge.refreshHealth()) : {};
+    const age = bridge ? bridge.health.lastTelegramAge : -1;
     const rssi = this.network ? this.network.rssi() : NaN;
     const connected = bridge ? bridge.health.mqttConnected : false;
     return {
