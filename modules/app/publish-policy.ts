@@ -73,9 +73,4 @@ export class PublishGate {
     }
     return pass;
   }
-
-  /** Forgets the references: the next value of every slot goes out. */
-  reset(): void {
-    this.seen.fill(0);
-  }
 }

@@ -9,6 +9,7 @@ import { SETUP_PAGE } from "./page";
 import type { SafeApply } from "./safe-apply";
 import type { ScanList } from "./scan";
 import { statusView, type DeviceStatus } from "./status";
+import { errorMessage } from "../config/error-message";
 
 export interface SetupContext {
   store: KeyValueStore;
@@ -49,7 +50,7 @@ export class SetupHandlers {
     try {
       response = this.route(request, settings);
     } catch (error) {
-      this.context.log(`setup: ${request.method} ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.context.log(`setup: ${request.method} ${request.path} failed: ${errorMessage(error)}`);
       response = errorResponse(500, "internal error");
     }
     return this.withoutSecrets(response, settings);
