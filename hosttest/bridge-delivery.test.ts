@@ -1,6 +1,6 @@
 // End to end through the bridge core with fake ports and the real VSCP encoder: every event exactly once, in order.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_OUTBOX_BYTES } from "../modules/app/defaults";
+import { DEFAULT_OUTBOX_BYTES } from "../modules/app/outbox-sizing";
 import { EVENT_HEADER_BYTES, RECORD_HEADER_BYTES } from "../modules/app/outbox";
 import { expectedEvents, makeRig, seeded } from "./fakes/rig";
 import { corrupt, stamp, swedishTelegrams, T0, telegramSeries } from "./fakes/telegrams";

@@ -6,7 +6,7 @@ import { AdminGate, basicAuthPassword, sameSecret } from "../modules/setup/admin
 import { EXPORT_FORMAT, EXPORT_VERSION } from "../modules/setup/form";
 import { MAX_BODY_BYTES, asciiJson, networkOf } from "../modules/setup/http";
 import { SETUP_PAGE } from "../modules/setup/page";
-import { statusView } from "../modules/setup/status";
+import { statusView } from "../modules/setup/status-view";
 import { sampleStatus } from "./setup/host-setup";
 import { mcconfigArgs } from "./setup/mcconfig-args";
 import { makeRig, type Rig } from "./setup/rig";

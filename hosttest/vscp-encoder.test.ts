@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { EventEncoder, TimeSource } from "../modules/vscp/encoder";
 import { VscpMapping } from "../modules/vscp/mapping";
 import { formatDecimal } from "../modules/vscp/writer";
-import { catalog, forEachFrame, parseLines, shiftDecimal, shiftOfUnit, telegramNames, text } from "./fixtures/vscp/telegrams";
+import { catalog, forEachFrame, parseLines, shiftDecimal, shiftOfUnit, telegramNames, text } from "./support/vscp-telegrams";
 
 // node-vscp is the VSCP author's own decoder: an independent reading of what we publish.
 const vscp = createRequire(import.meta.url)("node-vscp");

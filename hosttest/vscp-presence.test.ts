@@ -4,7 +4,7 @@ import { VscpConfigError } from "../modules/vscp/config-error";
 import { VscpMapping } from "../modules/vscp/mapping";
 import { PresenceEncoder, STATUS_OFFLINE, STATUS_ONLINE } from "../modules/vscp/presence";
 import { TelegramSnapshot } from "../modules/vscp/snapshot";
-import { catalog, forEachFrame, parseLines, text } from "./fixtures/vscp/telegrams";
+import { catalog, forEachFrame, parseLines, text } from "./support/vscp-telegrams";
 
 const vscp = createRequire(import.meta.url)("node-vscp");
 const MAC = "24:0A:C4:12:34:56";

@@ -9,7 +9,7 @@ import type { AfterResponse, SetupRequest, SetupResponse } from "../../modules/s
 import type { SafeApply, SafeApplyOptions } from "../../modules/setup/safe-apply";
 import type { ScannedNetwork, WifiScanner } from "../../modules/setup/scan";
 import { startSetupMode, type RunningSetup, type WifiJoinTester } from "../../modules/setup/setup-mode";
-import type { DeviceStatus } from "../../modules/setup/status";
+import type { DeviceStatus } from "../../modules/setup/status-view";
 import { MqttJsLink } from "../sim/mqtt-link";
 import { RealClock, RealScheduler } from "../sim/real-clock";
 

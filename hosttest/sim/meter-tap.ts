@@ -3,7 +3,7 @@ import { Framer } from "../../modules/p1/framer";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
-import { FrameStatus } from "../../modules/p1/status";
+import { FrameStatus } from "../../modules/p1/frame-status";
 import { NO_UNIT, UNITS } from "../../modules/p1/units";
 
 /** What the terminal view shows of the latest telegram, in the meter's own units. */

@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Framer } from "../../modules/p1/framer";
-import { FrameStatus } from "../../modules/p1/status";
+import { FrameStatus } from "../../modules/p1/frame-status";
 import { parseOptions, UsageError } from "./cli-options";
 import { dayOfTelegrams } from "./day-profile";
 import { startEmbeddedBroker } from "./embedded-broker";

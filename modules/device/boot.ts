@@ -1,9 +1,9 @@
 import type { Bridge } from "../app/bridge";
 import type { KeyValueStore, NetworkLinkEvents } from "../app/ports";
 import { decideBootMode, requestSetup, StationWatch, takeSetupRequest, type SetupReason } from "../setup/boot-mode";
-import type { DeviceStatus } from "../setup/status";
+import type { DeviceStatus } from "../setup/status-view";
 import type { Device } from "./assemble";
-import { MqttErrorTap, StatusReport } from "./device-status";
+import { MqttErrorTap, StatusReport } from "./status-report";
 import { startBridge } from "./startup";
 import type { Station } from "./wifi-link";
 import { errorMessage } from "../config/error-message";

@@ -1,5 +1,5 @@
 import { CRC16_PAIR_TABLE as PAIR_TABLE, CRC16_TABLE as TABLE, crc16Update } from "./crc16";
-import { FrameStatus } from "./status";
+import { FrameStatus } from "./frame-status";
 
 /** Receives every frame the framer completes or abandons, synchronously; the buffer is reused afterwards. */
 export interface FrameSink {

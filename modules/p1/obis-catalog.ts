@@ -1,5 +1,5 @@
-import { OBIS_ENTRIES, Layout, type ObisEntry } from "./catalog";
-import { obisKeyOf } from "./obis";
+import { OBIS_ENTRIES, Layout, type ObisEntry } from "./obis-table";
+import { obisKeyOf } from "./obis-key";
 
 /** Looks up catalog entries by packed OBIS key without allocating. */
 export class ObisCatalog {

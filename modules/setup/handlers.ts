@@ -8,7 +8,7 @@ import { MAX_BODY_BYTES, REQUEST_MARKER, asciiJson, errorResponse, htmlResponse,
 import { SETUP_PAGE } from "./page";
 import type { SafeApply } from "./safe-apply";
 import type { ScanList } from "./scan";
-import { statusView, type DeviceStatus } from "./status";
+import { statusView, type DeviceStatus } from "./status-view";
 import { errorMessage } from "../config/error-message";
 
 export interface SetupContext {

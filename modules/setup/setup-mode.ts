@@ -9,7 +9,7 @@ import { SetupHandlers } from "./handlers";
 import { networkOf, type AfterResponse, type Network, type SetupRequest, type SetupResponse } from "./http";
 import { SafeApply, type SafeApplyOptions, type SettingsTester } from "./safe-apply";
 import { ScanList, type WifiScanner } from "./scan";
-import type { DeviceStatus } from "./status";
+import type { DeviceStatus } from "./status-view";
 
 /** What an HTTP server in front of the setup handlers calls. */
 export interface SetupEndpoint {

@@ -4,7 +4,7 @@ import type { Clock, MqttConnectOptions, MqttLink, MqttLinkEvents } from "../app
 import type { Settings } from "../config/schema";
 import { TimeStatus } from "../p1/meter-time";
 import { NO_UNIT, UNITS } from "../p1/units";
-import type { DeviceStatus, MeterValue } from "../setup/status";
+import type { DeviceStatus, MeterValue } from "../setup/status-view";
 import type { Station } from "./wifi-link";
 
 /** Passes an MQTT link through and keeps the reason of the last failed or ended session for the status page. */
