@@ -1,6 +1,7 @@
 // The setup page on the host: the device's setup mode (startSetupMode: handlers, page, safe apply, idle exit,
 // restart after a save), with the radio simulated and the broker test done by a real MQTT connection.
 import { randomInt } from "node:crypto";
+import { createHealthCounters, healthView } from "../../modules/app/health";
 import type { KeyValueStore } from "../../modules/app/ports";
 import type { Settings } from "../../modules/config/schema";
 import type { PinChoices } from "../../modules/setup/form";
@@ -68,7 +69,8 @@ export function sampleStatus(startMs = Date.now(), store?: KeyValueStore): () =>
       },
       wifi: ssid ? { ssid, rssi: -58, address: "192.168.1.50" } : { ssid: "", rssi: NaN, address: "192.168.4.1" },
       mqtt: broker ? { state: "connected", broker: `${broker}:${port}`, lastError: "" } : { state: "not configured", broker: "", lastError: "" },
-      health: { telegramsOk: 1024, crcErrors: 2, eventsPublished: 20480, mqttReconnects: 1, wifiReconnects: 0 },
+      health: { ...healthView(createHealthCounters()), uptime: 3600, telegramsOk: 1024, crcErrors: 2, eventsPublished: 20480,
+        mqttReconnects: 1, mqttConnected: Boolean(broker), networkUp: Boolean(ssid) },
     };
   };
 }

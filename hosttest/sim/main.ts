@@ -13,6 +13,7 @@ import { SerialMeterSource } from "./serial-source";
 import { loadCapture } from "./telegram-file";
 import { TerminalView } from "./terminal-view";
 import { startSimSetup } from "../setup/sim-setup";
+import { healthView } from "../../modules/app/health";
 
 const DEFAULT_REPLAY = fileURLToPath(new URL("../fixtures/sim/day.txt", import.meta.url));
 
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
       store,
       port: options.setupPort,
       picture: () => tap.picture,
-      health: () => bridge?.health ?? {},
+      health: () => (bridge ? healthView(bridge.health) : {}),
       mqtt: () => ({ state: connectedOnce ? "connected" : "disconnected", broker: brokerDescription, lastError: "" }),
       log: (line) => view?.log(line),
     }).catch((error: Error) => fail(`cannot serve the setup page: ${error.message}`));
