@@ -9,7 +9,7 @@ import { ByteWriter } from "../vscp/writer";
  * JSON); "flag" a boolean (0/1 in the JSON); "text" a short string, "" while none (null in the JSON).
  * `stats: false` rows are only shown on the status page (while the stats message flows they are always 1).
  */
-export const HEALTH_FIELDS = [
+export const HEALTH_FIELDS = frozenRows([
   { key: "uptime", kind: "count", about: "seconds since start" },
   { key: "telegramsOk", kind: "count", about: "telegrams accepted (CRC verified, or without CRC when `noCrc` allows it)" },
   { key: "crcErrors", kind: "count", about: "frames whose CRC did not match" },
@@ -55,9 +55,15 @@ export const HEALTH_FIELDS = [
   { key: "lastInternalError", kind: "text", about: "where the last internal error happened and its message (≤ 120 characters, secrets masked)" },
   { key: "mqttConnected", kind: "flag", stats: false, about: "an MQTT session is up" },
   { key: "networkUp", kind: "flag", stats: false, about: "the network is up" },
-] as const;
+] as const);
 
 type Field = (typeof HEALTH_FIELDS)[number];
+
+/** Frozen, so the preloaded table stays in flash. */
+function frozenRows<T extends readonly object[]>(rows: T): T {
+  for (const row of rows) Object.freeze(row);
+  return Object.freeze(rows);
+}
 type ValueOf<F extends Field> = F["kind"] extends "flag" ? boolean : F["kind"] extends "text" ? string : number;
 export type HealthKey = Field["key"];
 
@@ -73,7 +79,7 @@ export function createHealthCounters(): HealthCounters {
 }
 
 /** The rows the stats message carries, in order. */
-export const STATS_FIELDS: readonly Field[] = HEALTH_FIELDS.filter((field) => !("stats" in field));
+export const STATS_FIELDS: readonly Field[] = Object.freeze(HEALTH_FIELDS.filter((field) => !("stats" in field)));
 
 /** Longest `lastInternalError` kept. */
 export const ERROR_TEXT_MAX = 120;
