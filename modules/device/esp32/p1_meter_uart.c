@@ -236,7 +236,8 @@ void xs_p1uart_constructor(xsMachine *the)
 	uart->obj = xsThis;
 	uart->the = the;
 	uart->onReadable = onReadable;
-	if (pdPASS != xTaskCreate(eventTask, "p1uart", kTaskStackBytes, uart, tskIDLE_PRIORITY + 1, &uart->task)) {
+	/* On the JavaScript task's core: when close() deletes it, it cannot be running on the other core. */
+	if (pdPASS != xTaskCreatePinnedToCore(eventTask, "p1uart", kTaskStackBytes, uart, tskIDLE_PRIORITY + 1, &uart->task, xPortGetCoreID())) {
 		uart->task = NULL;
 		xsUnknownError("no memory for the UART task");	/* the destructor releases the driver */
 	}
