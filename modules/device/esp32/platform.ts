@@ -1,7 +1,6 @@
 import Digital from "embedded:io/digital";
 import WiFi from "embedded:network/interface/wifi";
 import type * as Platform from "../platform";
-import type { MeterUartCallbacks } from "../meter-source";
 import type { MeterUartOptions } from "../uart-options";
 // Value imports use the module's manifest name: this file is installed as modules/device/platform,
 // so a relative path would resolve from there on the device, not from this folder.
