@@ -73,7 +73,7 @@ describe("composeBridge", () => {
     const interval = publishPolicies(settings({ publish: "interval", pubInterval: 120 }), catalog);
     expect(interval["1-0:32.7.0"]).toEqual({ mode: "interval", intervalS: 120 });
     const deadband = publishPolicies(settings({ publish: "deadband", pubDeadband: 25 }), catalog);
-    expect(deadband["1-0:21.7.0"]).toEqual({ mode: "deadband", deadband: 25, refreshS: 300 });
+    expect(deadband["1-0:21.7.0"]).toEqual({ mode: "deadband", deadband: 25 });
     expect(deadband["1-0:23.7.0"]).toMatchObject({ mode: "deadband" });
     expect(deadband["1-0:1.8.0"]).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_OUTBOX_BYTES, outboxBytesFor, telegramRecordBytes } from "../modules/app/defaults";
+import { DEFAULT_OUTBOX_BYTES, outboxBytesFor, telegramRecordBytes } from "../modules/app/outbox-sizing";
 import { EVENT_HEADER_BYTES, Outbox, RECORD_HEADER_BYTES } from "../modules/app/outbox";
 
 /** Value bytes of event `index` of telegram `telegram`: identify themselves and carry a checkable pattern. */

@@ -1,6 +1,6 @@
 // End to end through the bridge core with fake ports and the real VSCP encoder: every event exactly once, in order.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_OUTBOX_BYTES } from "../modules/app/defaults";
+import { DEFAULT_OUTBOX_BYTES } from "../modules/app/outbox-sizing";
 import { EVENT_HEADER_BYTES, RECORD_HEADER_BYTES } from "../modules/app/outbox";
 import { expectedEvents, makeRig, seeded } from "./fakes/rig";
 import { corrupt, stamp, swedishTelegrams, T0, telegramSeries } from "./fakes/telegrams";
@@ -33,7 +33,7 @@ describe("bridge delivery", () => {
     const { options } = rig.mqtt.connects[0];
     expect(options).toMatchObject({ clientId: "p1vscp-240ac4123456", username: "meter", password: "s3cret-pass" });
     expect(options.will).toEqual({ topic: rig.presence.statusTopic, payload: "offline", retain: true });
-    expect(rig.bridge.refreshHealth()).toMatchObject({ telegramsOk: 1, eventsQueued: 26, eventsPublished: 26, outboxDepth: 0 });
+    expect(rig.bridge.refreshHealth()).toMatchObject({ telegramsOk: 1, eventsQueued: 26, eventsPublished: 26, queueDepth: 0 });
   });
 
   it("publishes nothing of a telegram whose CRC does not verify, and counts it", () => {
@@ -78,8 +78,8 @@ describe("bridge delivery", () => {
     expect(got).toEqual(want);
     expect(new Set(got.map((e) => e.payload)).size).toBe(got.length);
     expect(rig.bridge.refreshHealth()).toMatchObject({
-      telegramsOk: 42, eventsQueued: 42 * 26, eventsPublished: 42 * 26, outboxDepth: 0,
-      outboxDroppedEvents: 0, outboxDroppedTelegrams: 0, mqttReconnects: 1, mqttDisconnects: 1,
+      telegramsOk: 42, eventsQueued: 42 * 26, eventsPublished: 42 * 26, queueDepth: 0,
+      queueDrops: 0, queueDroppedTelegrams: 0, mqttReconnects: 1, mqttDisconnects: 1,
     });
     // Presence again on the reconnect.
     expect(rig.mqtt.on(rig.presence.newNodeOnlineTopic).length).toBe(2);
@@ -123,8 +123,8 @@ describe("bridge delivery", () => {
     const all = [...before, ...during, ...after];
     expect(rig.events()).toEqual(expectedEvents(all));
     expect(rig.bridge.refreshHealth()).toMatchObject({
-      telegramsOk: 100, eventsQueued: 100 * 26, eventsPublished: 100 * 26, outboxDepth: 0, outboxBytes: 0,
-      outboxDroppedEvents: 0, outboxDroppedTelegrams: 0, mqttDisconnects: 1,
+      telegramsOk: 100, eventsQueued: 100 * 26, eventsPublished: 100 * 26, queueDepth: 0, queueBytes: 0,
+      queueDrops: 0, queueDroppedTelegrams: 0, mqttDisconnects: 1,
     });
   });
 
@@ -147,7 +147,7 @@ describe("bridge delivery", () => {
     expect(kept).toBeLessThanOrEqual(4);
     expect(got).toEqual(perTelegram.slice(12 - kept).flat());
     expect(rig.bridge.refreshHealth()).toMatchObject({
-      outboxDroppedTelegrams: 12 - kept, outboxDroppedEvents: (12 - kept) * 26, eventsPublished: kept * 26, outboxDepth: 0,
+      queueDroppedTelegrams: 12 - kept, queueDrops: (12 - kept) * 26, eventsPublished: kept * 26, queueDepth: 0,
     });
   });
 
@@ -165,7 +165,7 @@ describe("bridge delivery", () => {
       rig.clock.advance(30_000);
       expect(rig.events()).toEqual(expectedEvents(series));
       const h = rig.bridge.refreshHealth();
-      expect(h.outboxDepth).toBe(0);
+      expect(h.queueDepth).toBe(0);
       if (refusal === "busy") expect(h.publishRetries).toBeGreaterThan(100);
       else expect(h.portErrors).toBeGreaterThan(100);
       expect(rig.mqtt.on(rig.presence.statusTopic).length).toBe(2);

@@ -91,7 +91,7 @@ describe("meter watchdog", () => {
     rig.clock.advance(60_000);
     const stats = rig.mqtt.on(rig.presence.statsTopic);
     expect(rig.bridge.refreshHealth()).toMatchObject({ meterSilent: true, meterSilences: 1 });
-    expect(rig.bridge.health.lastTelegramAgeS).toBeGreaterThanOrEqual(120);
+    expect(rig.bridge.health.lastTelegramAge).toBeGreaterThanOrEqual(120);
     expect(JSON.parse(stats[stats.length - 1].payload).lastTelegramAge).toBeGreaterThanOrEqual(60);
     rig.telegram(series[2]);
     expect(rig.bridge.health.meterSilent).toBe(false);

@@ -1,9 +1,10 @@
 import "@endo/init";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { meterStream, swedishTelegrams } from "./xs/corpus";
 import { hotRun } from "./xs/hot-run";
 import { Runner } from "./xs/runner";
-import { XsWorker } from "./xs/xs-worker";
+import { useXsWorker } from "./xs/worker-hooks";
+import type { XsWorker } from "./xs/xs-worker";
 
 // The whole bridge core inside XS (hosttest/xs/bridge-pipeline.ts): telegrams are queued in the outbox while
 // the link refuses, then rendered and published. The same bytes as under Node, and nothing allocated per telegram.
@@ -23,13 +24,7 @@ interface Entry {
 
 describe("bridge core inside XS", () => {
   let xs: XsWorker;
-  beforeAll(async () => {
-    xs = await XsWorker.start();
-    await xs.load("se", stream);
-  });
-  afterAll(async () => {
-    await xs?.close();
-  });
+  useXsWorker(() => ({ se: stream }), (worker) => (xs = worker));
 
   it("publishes the same payloads as under Node, queued through the outbox, dropped whole when full, drained", async () => {
     const node = new Runner();

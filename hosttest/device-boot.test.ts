@@ -9,7 +9,7 @@ import { bootDevice, SETUP_REASON_KEY, STATION_CHECK_MS, type SetupServers } fro
 import { meterPinChoices, selectBoard } from "../modules/device/board";
 import type { Station } from "../modules/device/wifi-link";
 import { requestSetup, SETUP_REQUEST_KEY, type SetupReason } from "../modules/setup/boot-mode";
-import type { DeviceStatus } from "../modules/setup/status";
+import type { DeviceStatus } from "../modules/setup/status-view";
 import { FakeClock } from "./fakes/fake-clock";
 import { FakeMeter, FakeSystem } from "./fakes/fake-meter";
 import { FakeMqttLink } from "./fakes/fake-mqtt";

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { OBIS_ENTRIES } from "../modules/p1/catalog";
+import { OBIS_ENTRIES } from "../modules/p1/obis-table";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
 import { TelegramParser } from "../modules/p1/parser";
 import { Reading } from "../modules/p1/reading";

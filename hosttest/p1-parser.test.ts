@@ -2,8 +2,8 @@ import { describe, expect, test } from "vitest";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
 import { TelegramParser } from "../modules/p1/parser";
 import { Reading } from "../modules/p1/reading";
-import { OBIS_ENTRIES } from "../modules/p1/catalog";
-import { obisKeyOf } from "../modules/p1/obis";
+import { OBIS_ENTRIES } from "../modules/p1/obis-table";
+import { obisKeyOf } from "../modules/p1/obis-key";
 import { NO_UNIT, Quantity, UNITS, unitAmong, unitKey } from "../modules/p1/units";
 import { decodeStream, readFixture } from "./support/p1";
 

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { HEALTH_FIELDS } from "../modules/app/health";
 import { FIELDS } from "../modules/config/schema";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
 import { VscpMapping } from "../modules/vscp/mapping";
@@ -26,5 +27,13 @@ describe("README", () => {
       const obis = mapping.catalog.entries[slot].obis;
       expect(readme, obis).toContain(`| ${mapping.sensorIndex[slot]} | ${obis} |`);
     }
+  });
+
+  it("lists every health figure of the stats message and status page, in the table's order, with its meaning", () => {
+    const section = readme.slice(readme.indexOf("### Stats JSON"), readme.indexOf("### Telegram snapshot"));
+    const rows = section.split("\n").filter((line) => line.startsWith("| `"));
+    const kindText = (field: (typeof HEALTH_FIELDS)[number]) => ("stats" in field ? "status page only"
+      : field.kind === "flag" ? "0 or 1" : field.kind === "text" ? "text or null" : field.kind === "gauge" ? "integer or null" : "integer");
+    expect(rows).toEqual(HEALTH_FIELDS.map((field) => `| \`${field.key}\` | ${kindText(field)} | ${field.about} |`));
   });
 });

@@ -6,7 +6,7 @@ import { AdminGate, basicAuthPassword, sameSecret } from "../modules/setup/admin
 import { EXPORT_FORMAT, EXPORT_VERSION } from "../modules/setup/form";
 import { MAX_BODY_BYTES, asciiJson, networkOf } from "../modules/setup/http";
 import { SETUP_PAGE } from "../modules/setup/page";
-import { statusView } from "../modules/setup/status";
+import { statusView } from "../modules/setup/status-view";
 import { sampleStatus } from "./setup/host-setup";
 import { mcconfigArgs } from "./setup/mcconfig-args";
 import { makeRig, type Rig } from "./setup/rig";
@@ -275,10 +275,10 @@ describe("the page and the status view", () => {
     expect(SETUP_PAGE.length).toBeLessThan(24_000);
   });
 
-  it("sends status with plain values only: non-numeric health entries dropped, unknown RSSI as null", () => {
+  it("sends status with plain values only: nested health entries dropped, texts bounded, unknown RSSI as null", () => {
     const status = sampleStatus(0)();
-    const view = statusView({ ...status, health: { ok: 1, up: true, name: "x", nested: { a: 1 }, bad: NaN } }) as any;
-    expect(view.health).toEqual({ ok: 1, up: true, bad: null });
+    const view = statusView({ ...status, health: { ok: 1, up: true, name: "x".repeat(500), nested: { a: 1 }, bad: NaN, none: null } }) as any;
+    expect(view.health).toEqual({ ok: 1, up: true, name: "x".repeat(200), bad: null, none: null });
     expect(view.wifi.rssi).toBeNull();
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { EventEncoder, TimeSource } from "../modules/vscp/encoder";
 import { VscpMapping } from "../modules/vscp/mapping";
 import { formatDecimal } from "../modules/vscp/writer";
-import { catalog, forEachFrame, parseLines, shiftDecimal, shiftOfUnit, telegramNames, text } from "./fixtures/vscp/telegrams";
+import { catalog, forEachFrame, parseLines, shiftDecimal, shiftOfUnit, telegramNames, text } from "./support/vscp-telegrams";
 
 // node-vscp is the VSCP author's own decoder: an independent reading of what we publish.
 const vscp = createRequire(import.meta.url)("node-vscp");
@@ -273,7 +273,7 @@ describe("event time (profile §2)", () => {
     const p = firstPayload(encoder, ["0-0:1.0.0(240701120000)", "1-0:1.7.0(1.0*kW)"], device, 180);
     expect(p.vscpDateTime).toBe("2024-07-01T09:00:00Z");
     expect(p.vscpTimeStamp).toBe(0);
-    expect(encoder.counters.meterTime).toBe(3);
+    expect(encoder.timeSource).toBe(TimeSource.Meter);
   });
 
   it("falls back to the device clock (µs within the second) when the meter clock is missing or a placeholder", () => {
@@ -284,8 +284,6 @@ describe("event time (profile §2)", () => {
       expect(p.vscpTimeStamp, clock).toBe(456000);
       expect(encoder.timeSource).toBe(TimeSource.Device);
     }
-    expect(encoder.counters.deviceTime).toBe(4);
-    expect(encoder.counters.noValidTime).toBe(0);
   });
 
   it("still sends with the device's best clock when neither clock is valid, and counts it", () => {
@@ -295,7 +293,6 @@ describe("event time (profile §2)", () => {
     expect(p.vscpDateTime).toBe("1970-01-01T00:00:05Z");
     expect(p.vscpTimeStamp).toBe(250000);
     expect(encoder.timeSource).toBe(TimeSource.None);
-    expect(encoder.counters.noValidTime).toBe(2);
   });
 });
 
@@ -340,12 +337,14 @@ describe("what a telegram yields", () => {
   it("writes every payload into the same buffer", () => {
     const encoder = encoderFor();
     const buffer = encoder.buffer;
+    let events = 0;
     forEachFrame("SE_kaifa_MA304H4E_KFM5_7D16.txt", (reading) => {
       const count = encoder.beginTelegram(reading, NaN);
+      events += count;
       for (let i = 0; i < count; i++) expect(encoder.encode(i)).toBeLessThanOrEqual(buffer.length);
     });
     expect(encoder.buffer).toBe(buffer);
-    expect(encoder.counters.events).toBe(26);
+    expect(events).toBe(26);
   });
 });
 

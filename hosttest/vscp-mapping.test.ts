@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { VscpConfigError } from "../modules/vscp/config-error";
 import { VscpMapping, type VscpMappingConfig } from "../modules/vscp/mapping";
 import { TopicTemplate } from "../modules/vscp/topic";
-import { catalog } from "./fixtures/vscp/telegrams";
+import { catalog } from "./support/vscp-telegrams";
 
 const MAC = "24:0A:C4:12:34:56";
 

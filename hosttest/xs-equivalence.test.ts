@@ -1,8 +1,9 @@
 import "@endo/init";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { meterStream, projectFixtures, sharedTelegrams, swedishTelegrams, telegramFiles } from "./xs/corpus";
 import { Runner, type PipelineName } from "./xs/runner";
-import { XsWorker } from "./xs/xs-worker";
+import { useXsWorker } from "./xs/worker-hooks";
+import type { XsWorker } from "./xs/xs-worker";
 
 // Every telegram file, fed in the same chunks to the same code in both engines, must dump identically:
 // frame bytes, status, CRCs, every Reading slot and span, and the decode record.
@@ -21,17 +22,8 @@ const PIPELINES: PipelineName[] = ["p1-snapshot"];
 
 const node = new Runner();
 let xs: XsWorker;
-
-beforeAll(async () => {
-  xs = await XsWorker.start();
-  for (const file of files) {
-    node.load(file.name, file.bytes);
-    await xs.load(file.name, file.bytes);
-  }
-});
-afterAll(async () => {
-  await xs?.close();
-});
+for (const file of files) node.load(file.name, file.bytes);
+useXsWorker(() => Object.fromEntries(files.map((file) => [file.name, file.bytes])), (worker) => (xs = worker));
 
 describe("XS and Node give the same result", () => {
   it("reads the corpus", () => {

@@ -1,22 +1,16 @@
 import "@endo/init";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { meterStream, swedishTelegrams } from "./xs/corpus";
 import { Runner } from "./xs/runner";
-import { XsWorker } from "./xs/xs-worker";
+import { useXsWorker } from "./xs/worker-hooks";
+import type { XsWorker } from "./xs/xs-worker";
 
 // Self-test of the XS harness on stand-in pipelines: it must see allocations when there are some,
 // none when there are none, count compute deterministically, and dump identically in both engines.
 
 const stream = meterStream(swedishTelegrams());
 let xs: XsWorker;
-
-beforeAll(async () => {
-  xs = await XsWorker.start();
-  await xs.load("se", stream);
-});
-afterAll(async () => {
-  await xs?.close();
-});
+useXsWorker(() => ({ se: stream }), (worker) => (xs = worker));
 
 async function cost(pipeline: Parameters<XsWorker["prepare"]>[0], frames: number) {
   await xs.prepare(pipeline, "se", 7);

@@ -1,11 +1,11 @@
 import { crc16 } from "../../modules/p1/crc16";
-import { Layout } from "../../modules/p1/catalog";
+import { Layout } from "../../modules/p1/obis-table";
 import { Framer, type FrameSink } from "../../modules/p1/framer";
 import { readMeterTime } from "../../modules/p1/meter-time";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
-import { FrameStatus } from "../../modules/p1/status";
+import { FrameStatus } from "../../modules/p1/frame-status";
 import { unitAmong, unitKey } from "../../modules/p1/units";
 import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";

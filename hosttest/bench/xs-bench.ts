@@ -2,7 +2,7 @@ import { Framer } from "../../modules/p1/framer";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
-import { FrameStatus } from "../../modules/p1/status";
+import { FrameStatus } from "../../modules/p1/frame-status";
 import { PROBES, type ProbeName } from "./p1-probes";
 import { hotRun } from "../xs/hot-run";
 import type { PipelineName } from "../xs/runner";

@@ -5,7 +5,7 @@ import { Framer, type FrameSink } from "../../modules/p1/framer";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
-import { FrameStatus } from "../../modules/p1/status";
+import { FrameStatus } from "../../modules/p1/frame-status";
 import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";
 import { frameRecord, type FrameRecord } from "./frame-record";

@@ -1,7 +1,7 @@
 // Turns a framed and parsed telegram into the plain record the decode command prints. No Node imports:
 // the XS equivalence tests run this same code inside the XS engine.
 import type { Framer } from "../../modules/p1/framer";
-import { FRAME_STATUS_NAMES, FrameStatus } from "../../modules/p1/status";
+import { FRAME_STATUS_NAMES, FrameStatus } from "../../modules/p1/frame-status";
 import type { Reading } from "../../modules/p1/reading";
 import { TimeStatus } from "../../modules/p1/meter-time";
 import { NO_UNIT, Quantity, UNITS } from "../../modules/p1/units";

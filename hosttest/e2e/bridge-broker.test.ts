@@ -126,7 +126,7 @@ describe(`bridge against a real broker`, () => {
       b.meter.feed(telegram);
       await sleep(50);
     }
-    expect(b.host.health.outboxDepth).toBe(4 * 26);
+    expect(b.host.health.queueDepth).toBe(4 * 26);
     await sleep(1000); // the broker stays away while the bridge keeps retrying
     expect(b.host.health.mqttConnectFailures).toBeGreaterThan(0);
     await broker.start();

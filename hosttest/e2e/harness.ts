@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { BridgeOptions } from "../../modules/app";
+import type { BridgeOptions } from "../../modules/app/bridge";
 import { HostBridge } from "../sim/host-bridge";
 import { ScriptedMeterSource } from "../sim/scripted-source";
 import type { TestBroker } from "./broker";

@@ -4,7 +4,7 @@ import { Framer } from "../../modules/p1/framer";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
-import { FrameStatus } from "../../modules/p1/status";
+import { FrameStatus } from "../../modules/p1/frame-status";
 import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";
 import { PresenceEncoder } from "../../modules/vscp/presence";

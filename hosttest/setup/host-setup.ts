@@ -1,13 +1,16 @@
-// The setup page on the host: the same handlers, page and safe-apply logic as the device, with the
-// radio simulated and the broker test done by a real MQTT connection.
+// The setup page on the host: the device's setup mode (startSetupMode: handlers, page, safe apply, idle exit,
+// restart after a save), with the radio simulated and the broker test done by a real MQTT connection.
+import { randomInt } from "node:crypto";
+import { createHealthCounters, healthView } from "../../modules/app/health";
 import type { KeyValueStore } from "../../modules/app/ports";
 import type { Settings } from "../../modules/config/schema";
-import { BrokerProbe } from "../../modules/setup/broker-probe";
 import type { PinChoices } from "../../modules/setup/form";
-import { SetupHandlers } from "../../modules/setup/handlers";
-import { SafeApply, type SafeApplyOptions, type SettingsTester } from "../../modules/setup/safe-apply";
-import { ScanList, type ScannedNetwork, type WifiScanner } from "../../modules/setup/scan";
-import type { DeviceStatus } from "../../modules/setup/status";
+import type { SetupHandlers } from "../../modules/setup/handlers";
+import type { AfterResponse, SetupRequest, SetupResponse } from "../../modules/setup/http";
+import type { SafeApply, SafeApplyOptions } from "../../modules/setup/safe-apply";
+import type { ScannedNetwork, WifiScanner } from "../../modules/setup/scan";
+import { startSetupMode, type RunningSetup, type WifiJoinTester } from "../../modules/setup/setup-mode";
+import type { DeviceStatus } from "../../modules/setup/status-view";
 import { MqttJsLink } from "../sim/mqtt-link";
 import { RealClock, RealScheduler } from "../sim/real-clock";
 
@@ -26,8 +29,8 @@ export interface HostSetupOptions {
   /** Called after the simulated restart (the device would reboot and read its settings again). */
   onRestart?: (reason: string) => void;
   apply?: SafeApplyOptions;
-  /** Station MAC for the device id of the broker test's client id. */
-  deviceId?: string;
+  /** Station MAC: the access point's name and the broker test's client id. */
+  mac?: string;
   /** Simulated scan duration. */
   scanMs?: number;
 }
@@ -66,7 +69,8 @@ export function sampleStatus(startMs = Date.now(), store?: KeyValueStore): () =>
       },
       wifi: ssid ? { ssid, rssi: -58, address: "192.168.1.50" } : { ssid: "", rssi: NaN, address: "192.168.4.1" },
       mqtt: broker ? { state: "connected", broker: `${broker}:${port}`, lastError: "" } : { state: "not configured", broker: "", lastError: "" },
-      health: { telegramsOk: 1024, crcErrors: 2, eventsPublished: 20480, mqttReconnects: 1, wifiReconnects: 0 },
+      health: { ...healthView(createHealthCounters()), uptime: 3600, telegramsOk: 1024, crcErrors: 2, eventsPublished: 20480,
+        mqttReconnects: 1, mqttConnected: Boolean(broker), networkUp: Boolean(ssid) },
     };
   };
 }
@@ -79,16 +83,13 @@ class FixedScanner implements WifiScanner {
   }
 }
 
-/** Joins simulated networks; reaches the broker with a real MQTT session through the `mqtt` package. */
-class HostTester implements SettingsTester {
+/** Joins simulated networks. */
+class SimulatedJoin implements WifiJoinTester {
   private joining: ReturnType<typeof setTimeout> | undefined;
-  private readonly probe: BrokerProbe;
 
-  constructor(private readonly networks: readonly SimulatedNetwork[], deviceId: string) {
-    this.probe = new BrokerProbe(() => new MqttJsLink({ connectTimeoutMs: 5_000 }), deviceId);
-  }
+  constructor(private readonly networks: readonly SimulatedNetwork[]) {}
 
-  joinWifi(settings: Settings, done: (error: string) => void): void {
+  join(settings: Settings, done: (error: string) => void): void {
     this.joining = setTimeout(() => {
       const network = this.networks.find((n) => n.ssid === settings.ssid);
       if (!network) done(`the network "${settings.ssid}" was not found`);
@@ -97,13 +98,8 @@ class HostTester implements SettingsTester {
     }, 150);
   }
 
-  reachBroker(settings: Settings, done: (error: string) => void): void {
-    this.probe.reach(settings, done);
-  }
-
   cancel(): void {
     clearTimeout(this.joining);
-    this.probe.cancel();
   }
 }
 
@@ -112,9 +108,8 @@ class HostTester implements SettingsTester {
  * the admin lockout and the scan list start afresh; the store keeps what was saved.
  */
 export class HostSetup {
-  handlers!: SetupHandlers;
-  apply!: SafeApply;
   restarts = 0;
+  private running!: RunningSetup;
   private readonly scheduler = new RealScheduler();
   private readonly clock = new RealClock();
   private readonly options: HostSetupOptions;
@@ -126,26 +121,52 @@ export class HostSetup {
     this.boot();
   }
 
+  get handlers(): SetupHandlers {
+    return this.running.handlers;
+  }
+
+  get apply(): SafeApply {
+    return this.running.apply;
+  }
+
+  /** Hands a request to setup mode (the HTTP server sets the network by the port it came in on). */
+  handle(request: SetupRequest): SetupResponse {
+    return this.running.endpoint.handle(request);
+  }
+
+  /** After the response went out: what the device does then (a restart after a save, a request from the page). */
+  after(action: AfterResponse): void {
+    this.running.endpoint.after(action);
+  }
+
   private boot(): void {
     const o = this.options;
     const networks = o.networks ?? DEFAULT_NETWORKS;
-    const tester = new HostTester(networks, o.deviceId ?? "020000000001");
-    this.apply = new SafeApply(o.store, tester, this.scheduler, (reason) => this.restart(reason), o.apply);
-    this.handlers = new SetupHandlers({
+    // A setup page with nothing to go back to: it stays until a save, as on a device's first start.
+    this.running = startSetupMode({
       store: o.store,
-      apply: this.apply,
-      scan: new ScanList(new FixedScanner(networks, o.scanMs ?? 300), this.clock),
-      pins: o.pins ?? DEFAULT_PINS,
       clock: this.clock,
+      scheduler: this.scheduler,
+      mac: o.mac ?? "02:00:00:00:00:01",
+      pins: o.pins ?? DEFAULT_PINS,
       status: o.status ?? sampleStatus(Date.now(), o.store),
-      portalUrl: "/",
+      makeMqttLink: () => new MqttJsLink({ connectTimeoutMs: 5_000 }),
+      restart: (reason) => this.restart(reason),
       log: this.log,
-    });
+      random: () => randomInt(0x100000000), // unused: no access point on a PC
+      apply: o.apply,
+      adapters: {
+        wifi: new SimulatedJoin(networks),
+        scanner: new FixedScanner(networks, o.scanMs ?? 300),
+        serve: () => ({ close() {} }), // the node:http servers are started beside it and call handle()
+      },
+    }, "no-wifi");
   }
 
   restart(reason: string): void {
     this.restarts++;
     this.log(`restart: ${reason}`);
+    this.running.close();
     this.scheduler.cancelAll();
     this.boot();
     this.options.onRestart?.(reason);
@@ -153,6 +174,7 @@ export class HostSetup {
 
   /** Stops pending timers (an apply in progress, a scheduled restart). */
   close(): void {
+    this.running.close();
     this.scheduler.cancelAll();
   }
 }

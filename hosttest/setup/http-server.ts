@@ -66,9 +66,10 @@ async function serve(setup: HostSetup, network: Network, req: IncomingMessage, r
   const body = await readBody(req, Math.max(declared, 0));
   const url = new URL(req.url ?? "/", "http://device");
   const request: SetupRequest = { method: req.method ?? "GET", path: url.pathname, headers, body, network };
-  const response = setup.handlers.handle(request);
+  const response = setup.handle(request);
   send(res, response);
-  if (response.after === "restart") res.once("finish", () => setTimeout(() => setup.restart("requested from the page"), 50));
+  const after = response.after;
+  if (after) res.once("finish", () => setup.after(after));
 }
 
 function readBody(req: IncomingMessage, length: number): Promise<string> {

@@ -1,6 +1,6 @@
 // `npm start -- --setup`: the simulator serves the setup page from the same handlers as the device.
 import type { KeyValueStore } from "../../modules/app/ports";
-import type { DeviceStatus, MeterValue } from "../../modules/setup/status";
+import type { DeviceStatus, MeterValue } from "../../modules/setup/status-view";
 import type { MeterPicture } from "../sim/meter-tap";
 import { HostSetup } from "./host-setup";
 import { startSetupServer, type SetupServer } from "./http-server";

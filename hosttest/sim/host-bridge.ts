@@ -1,9 +1,10 @@
-import { type Bridge, type BridgeOptions } from "../../modules/app";
+import type { Bridge, BridgeOptions } from "../../modules/app/bridge";
 import { composeBridge } from "../../modules/app/compose";
 import type { KeyValueStore, MeterSource, MqttLink } from "../../modules/app/ports";
 import { loadSettings } from "../../modules/config/settings";
 import type { Settings } from "../../modules/config/schema";
-import type { PresenceEncoder, VscpMapping } from "../../modules/vscp";
+import type { VscpMapping } from "../../modules/vscp/mapping";
+import type { PresenceEncoder } from "../../modules/vscp/presence";
 import { AlwaysUpNetwork } from "./always-up-network";
 import { HostSystem } from "./host-system";
 import { MemoryStore } from "./memory-store";

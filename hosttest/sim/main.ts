@@ -14,6 +14,7 @@ import { SerialMeterSource } from "./serial-source";
 import { loadCapture } from "./telegram-file";
 import { TerminalView } from "./terminal-view";
 import { startSimSetup } from "../setup/sim-setup";
+import { healthView } from "../../modules/app/health";
 
 const DEFAULT_REPLAY = fileURLToPath(new URL("../fixtures/sim/day.txt", import.meta.url));
 /** How long `--once` waits for queued messages to reach the broker before it gives up. */
@@ -161,8 +162,8 @@ async function main(): Promise<void> {
   // --once: the capture has been sent; stop once the bridge has published what it queued.
   const finishOnce = async () => {
     const deadline = Date.now() + ONCE_DRAIN_MS;
-    while ((bridge?.health.outboxDepth ?? 0) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    const left = bridge?.health.outboxDepth ?? 0;
+    while ((bridge?.health.queueDepth ?? 0) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const left = bridge?.health.queueDepth ?? 0;
     // One more turn so the last publish reaches the socket before the session closes.
     await new Promise((resolve) => setTimeout(resolve, 200));
     view?.log(left ? `replay finished (--once); ${left} messages could not be published` : "replay finished (--once)");
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
       settingsFile: options.settings,
       port: options.setupPort,
       picture: () => tap.picture,
-      health: () => bridge?.health ?? {},
+      health: () => (bridge ? healthView(bridge.health) : {}),
       // The bridge's own health is the one source of the connection state.
       mqtt: () => ({
         state: bridge?.health.mqttConnected ? "connected" : "disconnected",

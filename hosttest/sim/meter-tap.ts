@@ -1,5 +1,10 @@
 import type { MeterBytesSink, MeterSource } from "../../modules/app/ports";
-import { Framer, FrameStatus, NO_UNIT, ObisCatalog, Reading, TelegramParser, UNITS } from "../../modules/p1";
+import { Framer } from "../../modules/p1/framer";
+import { ObisCatalog } from "../../modules/p1/obis-catalog";
+import { TelegramParser } from "../../modules/p1/parser";
+import { Reading } from "../../modules/p1/reading";
+import { FrameStatus } from "../../modules/p1/frame-status";
+import { NO_UNIT, UNITS } from "../../modules/p1/units";
 
 /** What the terminal view shows of the latest telegram, in the meter's own units. */
 export interface MeterPicture {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { Framer, FrameStatus } from "../../modules/p1";
+import { Framer } from "../../modules/p1/framer";
+import { FrameStatus } from "../../modules/p1/frame-status";
 
 /** A capture split where each telegram begins: the bytes exactly as read, one segment per telegram. */
 export interface TelegramCapture {

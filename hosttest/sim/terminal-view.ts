@@ -64,9 +64,9 @@ export function renderView(context: ViewContext, state: ViewState, logLines: rea
   out.push(`VSCP events published ${state.eventsPublished}   MQTT messages ${state.messagesPublished}`);
   if (h) {
     out.push(`Health    telegrams ok ${count(h.telegramsOk)}  CRC errors ${count(h.crcErrors)}  truncated ${count(h.truncated)}` +
-      `  overflow ${count(h.overflow)}  unknown lines ${count(h.unknownLines)}  bytes ${count(h.bytes)}`);
+      `  overflow ${count(h.overflows)}  unknown lines ${count(h.unknownLines)}  bytes ${count(h.bytesReceived)}`);
     out.push(`          meter silent ${count(h.meterSilent)}  MQTT connected ${count(h.mqttConnected)}  reconnects ${count(h.mqttReconnects)}` +
-      `  outbox ${count(h.outboxDepth)}  dropped ${count(h.outboxDroppedEvents)}  internal errors ${count(h.internalErrors)}`);
+      `  outbox ${count(h.queueDepth)}  dropped ${count(h.queueDrops)}  internal errors ${count(h.internalErrors)}`);
   }
   if (logLines.length) {
     out.push("");
@@ -108,6 +108,6 @@ export class TerminalView {
     const h = state.health;
     this.stream.write(`${meterTimeText(state.picture.meterTime)}  P ${show(kilo(v.get("1-0:1.7.0")), 3, "kW", 0).trim()}` +
       `  export ${show(kilo(v.get("1-0:2.7.0")), 3, "kW", 0).trim()}  events ${state.eventsPublished}` +
-      (h ? `  ok ${h.telegramsOk}  crc errors ${h.crcErrors}  outbox ${h.outboxDepth}  mqtt ${h.mqttConnected ? "up" : "down"}` : "") + "\n");
+      (h ? `  ok ${h.telegramsOk}  crc errors ${h.crcErrors}  outbox ${h.queueDepth}  mqtt ${h.mqttConnected ? "up" : "down"}` : "") + "\n");
   }
 }

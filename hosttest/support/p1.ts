@@ -6,7 +6,7 @@ import { Framer } from "../../modules/p1/framer";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser, type ParserOptions } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
-import { FrameStatus } from "../../modules/p1/status";
+import { FrameStatus } from "../../modules/p1/frame-status";
 import { frameRecord, type FrameRecord } from "../cli/frame-record";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -21,8 +21,8 @@ const REFUSING_TELEGRAMS = 25;
 /** Room for about 20 telegrams: every cycle also drops the oldest whole telegrams. */
 const OUTBOX_BYTES = 3072;
 /**
- * Stats are off here: PresenceEncoder.stats allocates string/buffer space in XS (seen with the chunk check, once
- * per stats message, not per telegram). Heartbeats stay on.
+ * Stats are off here: the stats message goes out once a minute, not per telegram, and this run measures the
+ * per-telegram path. Heartbeats stay on.
  */
 const STATS_S = 1e9;
 
@@ -199,8 +199,8 @@ export class BridgePipeline implements Pipeline {
     if (this.record !== null) {
       const h = this.bridge.refreshHealth();
       this.record({
-        frame: frames, published: this.link.published, checksum: this.link.checksum, queued: h.outboxDepth, outboxBytes: h.outboxBytes,
-        dropped: h.outboxDroppedEvents, eventsQueued: h.eventsQueued, telegramsOk: h.telegramsOk,
+        frame: frames, published: this.link.published, checksum: this.link.checksum, queued: h.queueDepth, outboxBytes: h.queueBytes,
+        dropped: h.queueDrops, eventsQueued: h.eventsQueued, telegramsOk: h.telegramsOk,
       });
     }
   }
@@ -212,7 +212,7 @@ export class BridgePipeline implements Pipeline {
     if (this.record !== null) {
       const h = this.bridge.refreshHealth();
       this.record({
-        end: true, published: this.link.published, checksum: this.link.checksum, queued: h.outboxDepth, dropped: h.outboxDroppedEvents,
+        end: true, published: this.link.published, checksum: this.link.checksum, queued: h.queueDepth, dropped: h.queueDrops,
         eventsQueued: h.eventsQueued, eventsPublished: h.eventsPublished, telegramsOk: h.telegramsOk,
       });
     }

@@ -2,7 +2,7 @@ import { Framer, type FrameSink } from "../../modules/p1/framer";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
-import { FrameStatus } from "../../modules/p1/status";
+import { FrameStatus } from "../../modules/p1/frame-status";
 import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";
 import { TelegramSnapshot } from "../../modules/vscp/snapshot";
@@ -83,7 +83,7 @@ export function dumpP1Frame(framer: Framer, reading: Reading | null): Record<str
   };
 }
 
-/** Every event of the telegram: topic and payload bytes, plus the encoder's time choice and counters. */
+/** Every event of the telegram: topic and payload bytes, plus the encoder's time choice and skipped values. */
 export function dumpEvents(encoder: EventEncoder, count: number): unknown {
   const events: unknown[] = [];
   for (let i = 0; i < count; i++) {
@@ -94,7 +94,7 @@ export function dumpEvents(encoder: EventEncoder, count: number): unknown {
     epochSeconds: encoder.epochSeconds,
     timestampMicros: encoder.timestampMicros,
     timeSource: encoder.timeSource,
-    counters: stateDump(encoder.counters),
+    valuesSkipped: encoder.valuesSkipped,
     events,
   };
 }

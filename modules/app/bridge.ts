@@ -2,12 +2,13 @@ import { Framer, type FrameSink } from "../p1/framer";
 import { ObisCatalog } from "../p1/obis-catalog";
 import { TelegramParser, type ParserOptions } from "../p1/parser";
 import { Reading } from "../p1/reading";
-import { FrameStatus } from "../p1/status";
-import { TimeStatus } from "../p1/meter-time";
+import { FrameStatus } from "../p1/frame-status";
+import { TimeSource } from "../vscp/encoder";
+import { STATUS_OFFLINE, STATUS_ONLINE } from "../vscp/presence";
 import type { BackoffOptions } from "./backoff";
-import { DEFAULT_OUTBOX_BYTES } from "./defaults";
-import type { PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoders";
-import { HealthCounters, emptyStats, fillStats, type BridgeStats } from "./health";
+import { DEFAULT_OUTBOX_BYTES } from "./outbox-sizing";
+import type { PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoder-ports";
+import { StatsWriter, createHealthCounters, recordInternalError, type HealthCounters } from "./health";
 import { MqttSession, type SessionListener } from "./mqtt-session";
 import { NetworkWatch, type NetworkListener } from "./network-watch";
 import { Outbox } from "./outbox";
@@ -68,18 +69,30 @@ export interface BridgeOptions {
   publishPolicies?: Readonly<Record<string, PublishPolicy>>;
   /** Source of randomness for backoff jitter (tests pass a seeded one). */
   random?: () => number;
+  /** Texts masked in `lastInternalError` (the configured passwords); the MQTT password is always added. */
+  secrets?: readonly string[];
 }
 
 const SENT = 0;
 const BUSY = 1;
 const FAILED = 2;
 
-const STATUS_ONLINE = "online";
-const STATUS_OFFLINE = "offline";
+/**
+ * Where an internal error happened (shown in the stats). Constants: a string literal in a timer callback would be
+ * evaluated, and in XS copied, on every call.
+ */
+const AT_DRAIN = "drain";
+const AT_WATCHDOG = "watchdog";
+const AT_HEARTBEAT = "heartbeat";
+const AT_STATS = "stats";
+const AT_METER_START = "meter start";
+const AT_NETWORK_START = "network start";
+const AT_FRAMER = "framer";
+const AT_TELEGRAM = "telegram";
+const AT_SEND_EVENT = "send event";
+
 /** Retained status while the session is up but no valid telegram came for the configured time. */
 export const STATUS_METER_SILENT = "meter-silent";
-/** A device clock before 2020 is not set yet. */
-const MIN_DEVICE_MS = 1_577_836_800_000;
 
 function ascii(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
@@ -92,7 +105,7 @@ function ascii(text: string): Uint8Array {
  * through ports, so every failure can be replayed in a test; no exception leaves it.
  */
 export class Bridge implements MeterBytesSink, FrameSink, SessionListener, NetworkListener {
-  readonly health = new HealthCounters();
+  readonly health: HealthCounters = createHealthCounters();
   readonly catalog: ObisCatalog;
   readonly framer: Framer;
   readonly reading: Reading;
@@ -104,7 +117,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private readonly events: StoredEventEncoder;
   private readonly presence: PresenceMessages;
   private readonly snapshot: SnapshotWriter | undefined;
-  private readonly stats: BridgeStats = emptyStats();
+  private readonly statsWriter = new StatsWriter();
+  private readonly secrets: readonly string[];
   private readonly parser: TelegramParser;
   private readonly gate: PublishGate;
   private readonly acceptNoCrc: boolean;
@@ -166,7 +180,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.publishStallMs = positive(options.publishStallS ?? 30, "publishStallS") * 1000;
     this.drainBatch = positive(options.drainBatch ?? 64, "drainBatch");
     this.topics = new Array<string>(this.catalog.size).fill("");
-    this.health.outboxCapacity = this.outbox.capacity;
+    this.health.queueCapacity = this.outbox.capacity;
+    this.secrets = [...(options.secrets ?? []), options.mqtt.password ?? ""].filter((secret) => secret.length > 0);
 
     const will = { topic: this.presence.statusTopic, payload: STATUS_OFFLINE, retain: true };
     const connectOptions: MqttConnectOptions = { ...options.mqtt, will };
@@ -177,14 +192,14 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
 
     this.drainCallback = () => {
       this.drainTimer = undefined;
-      this.guard(this.drain);
+      this.guard(this.drain, AT_DRAIN);
     };
-    this.watchdogCallback = () => this.guard(this.watchdog);
-    this.heartbeatCallback = () => this.guard(this.heartbeatDue);
-    this.statsCallback = () => this.guard(this.statsDue);
+    this.watchdogCallback = () => this.guard(this.watchdog, AT_WATCHDOG);
+    this.heartbeatCallback = () => this.guard(this.heartbeatDue, AT_HEARTBEAT);
+    this.statsCallback = () => this.guard(this.statsDue, AT_STATS);
     this.meterRetryCallback = () => {
       this.meterRetryTimer = undefined;
-      this.guard(this.startMeter);
+      this.guard(this.startMeter, AT_METER_START);
     };
   }
 
@@ -203,7 +218,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.repeat(this.watchdogCallback, 1000);
     this.repeat(this.heartbeatCallback, this.heartbeatMs);
     this.repeat(this.statsCallback, this.statsMs);
-    this.guard(this.startNetwork);
+    this.guard(this.startNetwork, AT_NETWORK_START);
   }
 
   /** Stops everything; sends a retained `offline` first when connected. Queued events are kept. */
@@ -238,19 +253,20 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     const h = this.health;
     const f = this.framer.counters;
     const now = this.now();
-    h.bytes = f.bytes;
+    h.bytesReceived = f.bytes;
     h.garbageBytes = f.garbageBytes;
     h.crcErrors = f.crcMismatch;
     h.noCrcTelegrams = f.noCrc;
     h.truncated = f.truncated;
-    h.overflow = f.overflow;
+    h.overflows = f.overflow;
     h.hdlcFrames = f.hdlc;
-    h.outboxDepth = this.outbox.messages;
-    h.outboxBytes = this.outbox.usedBytes;
-    h.outboxDroppedTelegrams = this.outbox.droppedTelegrams;
-    h.outboxDroppedEvents = this.outbox.droppedMessages;
-    h.uptimeS = Math.floor((now - this.startedMs) / 1000);
-    h.lastTelegramAgeS = this.everTelegram ? Math.floor((now - this.lastTelegramMs) / 1000) : -1;
+    h.queueDepth = this.outbox.messages;
+    h.queueBytes = this.outbox.usedBytes;
+    h.queueDroppedTelegrams = this.outbox.droppedTelegrams;
+    h.queueDrops = this.outbox.droppedMessages;
+    h.valuesUnencodable = this.events.valuesSkipped;
+    h.uptime = Math.floor((now - this.startedMs) / 1000);
+    h.lastTelegramAge = this.everTelegram ? Math.floor((now - this.lastTelegramMs) / 1000) : Number.NaN;
     try {
       h.uartOverruns = this.ports.meter.overruns;
       h.uartFramingErrors = this.ports.meter.framingErrors;
@@ -275,8 +291,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     if (!this.running) return;
     try {
       this.framer.push(bytes, start, end);
-    } catch {
-      this.health.internalErrors++;
+    } catch (error) {
+      this.internalError(AT_FRAMER, error);
     }
   }
 
@@ -290,9 +306,9 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
         else this.health.noCrcRejected++;
       }
       // The framer counts the other outcomes itself.
-    } catch {
+    } catch (error) {
       this.outbox.abortTelegram();
-      this.health.internalErrors++;
+      this.internalError(AT_TELEGRAM, error);
     }
   }
 
@@ -324,10 +340,6 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     h.valueRejected += c.valueRejected;
     h.duplicateLines += c.duplicateLines;
     const wall = this.ports.clock.wallMs();
-    if (reading.time.status !== TimeStatus.Valid) {
-      if (wall >= MIN_DEVICE_MS) h.timeFromDevice++;
-      else h.timeUnknown++;
-    }
     h.telegramsOk++;
     const now = this.now();
     this.lastTelegramMs = now;
@@ -351,6 +363,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     const events = this.events;
     const outbox = this.outbox;
     const count = events.beginTelegram(reading, wall);
+    if (events.timeSource === TimeSource.Device) this.health.timeFromDevice++;
+    else if (events.timeSource === TimeSource.None) this.health.timeUnknown++;
     if (!outbox.beginTelegram(events.epochSeconds, events.timestampMicros)) return; // no room at all: dropped, counted
     let queued = 0;
     for (let i = 0; i < count; i++) {
@@ -403,8 +417,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       this.heartbeatNext = -1;
     }
     if (this.statsPending) {
-      const length = presence.stats(fillStats(this.refreshHealth(), this.stats));
-      if (!this.sent(this.publish(presence.statsTopic, presence.buffer, 0, length, false, 0))) return;
+      const length = this.statsWriter.write(this.refreshHealth());
+      if (!this.sent(this.publish(presence.statsTopic, this.statsWriter.buffer, 0, length, false, 0))) return;
       this.statsPending = false;
     }
     const outbox = this.outbox;
@@ -415,9 +429,9 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       let length: number;
       try {
         length = events.encodeStored(slot, outbox.bytes, outbox.digitsOffset, outbox.digitsLength, outbox.epochSeconds, outbox.micros);
-      } catch {
+      } catch (error) {
         // A bug, not a link problem: retrying would stop the queue for good, so this event is given up.
-        this.health.internalErrors++;
+        this.internalError(AT_SEND_EVENT, error);
         outbox.shift();
         continue;
       }
@@ -544,11 +558,19 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   }
 
   /** Runs a callback from a timer or port so that nothing thrown reaches the caller. */
-  private guard(step: () => void): void {
+  private guard(step: () => void, where: string): void {
     try {
       step.call(this);
+    } catch (error) {
+      this.internalError(where, error);
+    }
+  }
+
+  private internalError(where: string, error: unknown): void {
+    try {
+      recordInternalError(this.health, where, error, this.secrets);
     } catch {
-      this.health.internalErrors++;
+      this.health.internalErrors++; // even the record failed (no memory): at least the count stays true
     }
   }
 }

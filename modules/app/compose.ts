@@ -47,7 +47,7 @@ export function publishPolicies(settings: Settings, catalog: ObisCatalog): Recor
     if (settings.publish === "interval") {
       policies[entry.obis] = { mode: "interval", intervalS: settings.pubInterval };
     } else if (entry.quantity === Quantity.ActivePower || entry.quantity === Quantity.ReactivePower) {
-      policies[entry.obis] = { mode: "deadband", deadband: settings.pubDeadband, refreshS: 300 };
+      policies[entry.obis] = { mode: "deadband", deadband: settings.pubDeadband };
     }
   }
   return policies;
@@ -138,6 +138,7 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       restartAfterNoNetworkMin: restartAfterMinutes(settings, options.report),
       outboxBytes: settings.outboxKiB > 0 ? settings.outboxKiB * 1024 : options.defaultOutboxBytes,
       publishPolicies: publishPolicies(settings, catalog),
+      secrets: FIELDS.filter((field) => field.secret).map((field) => String(settings[field.key])),
       ...options.bridge,
     },
   );

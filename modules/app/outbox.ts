@@ -196,17 +196,6 @@ export class Outbox {
     if (this.headTaken === this.readU16(h + 2)) this.freeHead();
   }
 
-  /** Empties the queue without counting drops (shutdown). */
-  clear(): void {
-    this.head = this.tail = this.used = 0;
-    this.headTaken = 0;
-    this.headCursor = RECORD_HEADER_BYTES;
-    this.building = false;
-    this.buildStart = this.buildBytes = this.buildEvents = 0;
-    this.wrapped = false;
-    this.messages = this.telegrams = 0;
-  }
-
   /**
    * Makes room for `extra` more bytes of the record being built, right after it: moves it to offset 0 when
    * the end of the ring is too close, drops the oldest whole telegrams when there is no room. False: no room.

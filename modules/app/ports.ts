@@ -85,13 +85,8 @@ export interface NetworkLink {
   rssi(): number;
 }
 
-/** Key/value persistence: Moddable Preferences on the device, a map or JSON file on the host. */
-export interface KeyValueStore {
-  get(key: string): string | number | boolean | undefined;
-  set(key: string, value: string | number | boolean): void;
-  delete(key: string): void;
-  keys(): string[];
-}
+/** Key/value persistence: defined with the settings that are stored through it (config sits below app). */
+export type { KeyValueStore } from "../config/key-value-store";
 
 /** Facts and actions of the running system. */
 export interface SystemPort {

@@ -18,6 +18,7 @@ const DEADBAND = 2;
 
 /** Telegrams arrive every 10 s give or take a little: an interval is met this much early. */
 const SLACK_MS = 500;
+/** A deadband value is sent at least this often (seconds) even when it does not move. */
 const DEFAULT_REFRESH_S = 300;
 
 /** Decides, per catalog slot, whether this telegram's value goes out. Preallocated; no allocation per call. */
@@ -71,10 +72,5 @@ export class PublishGate {
       this.lastValue[slot] = value;
     }
     return pass;
-  }
-
-  /** Forgets the references: the next value of every slot goes out. */
-  reset(): void {
-    this.seen.fill(0);
   }
 }

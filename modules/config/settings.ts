@@ -1,6 +1,7 @@
-import type { KeyValueStore } from "../app/ports";
+import type { KeyValueStore } from "./key-value-store";
 import { FIELDS, defaultSettings, type Field, type Settings } from "./schema";
 import { checkValue, type RawValue } from "./validate";
+import { errorMessage } from "./error-message";
 
 /** One rejected value. `message` names the key and never contains a secret value. */
 export interface ConfigProblem {
@@ -28,7 +29,7 @@ export function loadSettings(store: KeyValueStore): LoadedSettings {
     try {
       raw = store.get(field.key);
     } catch (error) {
-      problems.push({ key: field.key, message: `${field.key}: cannot be read (${errorText(error)}); ${keptText(field)}` });
+      problems.push({ key: field.key, message: `${field.key}: cannot be read (${errorMessage(error)}); ${keptText(field)}` });
       continue;
     }
     if (raw === undefined) continue;
@@ -81,13 +82,13 @@ export function seedStore(store: KeyValueStore, build: Readonly<Record<string, u
       store.set(field.key, check.value);
       written.push(field.key);
     } catch (error) {
-      problems.push({ key: field.key, message: `${field.key}: cannot be stored (${errorText(error)})` });
+      problems.push({ key: field.key, message: `${field.key}: cannot be stored (${errorMessage(error)})` });
     }
   }
   try {
     store.set(SEED_KEY, fingerprint);
   } catch (error) {
-    problems.push({ key: SEED_KEY, message: `${SEED_KEY}: cannot be stored (${errorText(error)})` });
+    problems.push({ key: SEED_KEY, message: `${SEED_KEY}: cannot be stored (${errorMessage(error)})` });
   }
   return { written, problems };
 }
@@ -105,8 +106,4 @@ export function buildFingerprint(fields: readonly Field[], build: Readonly<Recor
 function keptText(field: Field): string {
   if (field.secret) return "default kept";
   return `default ${JSON.stringify(field.default)} kept`;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -13,6 +13,7 @@ import { PreferenceStore, type Preferences } from "./preference-store";
 import { DeviceSystem } from "./system";
 import { meterUartOptions } from "./uart-options";
 import { UnavailableNetworkLink, type Station, type StationOptions } from "./wifi-link";
+import { errorMessage } from "../config/error-message";
 
 /** The Moddable modules main.ts imports, handed over so this file holds the decisions and tests can fake them. */
 export interface DeviceModules<TimerHandle> {
@@ -126,7 +127,7 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
       try {
         return modules.platform.readInputPin(button.pin, button.activeLow) === true;
       } catch (error) {
-        report(`button: ${message(error)}`);
+        report(`button: ${errorMessage(error)}`);
         return false;
       }
     },
@@ -135,7 +136,7 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
       try {
         network = modules.platform.openStation({ ssid: settings.ssid, password: settings.password, hostname: settings.hostname }, scheduler);
       } catch (error) {
-        const reason = `Wi-Fi unavailable: ${message(error)}`;
+        const reason = `Wi-Fi unavailable: ${errorMessage(error)}`;
         report(reason);
         network = new UnavailableNetworkLink(scheduler, reason);
       }
@@ -145,12 +146,12 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
         try {
           meter = new UartMeterSource(modules.platform.openMeterUart, meterUartOptions(board, settings));
         } catch (error) {
-          report(`meter: ${message(error)}`);
+          report(`meter: ${errorMessage(error)}`);
         }
         try {
           dataRequest = openDataRequestLine(board.rts, modules.platform.openOutputPin);
         } catch (error) {
-          report(`rts: ${message(error)}`);
+          report(`rts: ${errorMessage(error)}`);
         }
       }
       return { network, mqtt: new ModdableMqttLink(modules.MqttClient, modules.SecureSocket), meter, dataRequest };
@@ -158,8 +159,4 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
     makeMqttLink: () => new ModdableMqttLink(modules.MqttClient, modules.SecureSocket),
     syncClock: (done) => syncClock(modules.SNTP, (seconds) => modules.time.set(seconds), settings.sntp, done),
   };
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

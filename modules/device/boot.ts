@@ -1,11 +1,12 @@
 import type { Bridge } from "../app/bridge";
 import type { KeyValueStore, NetworkLinkEvents } from "../app/ports";
 import { decideBootMode, requestSetup, StationWatch, takeSetupRequest, type SetupReason } from "../setup/boot-mode";
-import type { DeviceStatus } from "../setup/status";
+import type { DeviceStatus } from "../setup/status-view";
 import type { Device } from "./assemble";
-import { MqttErrorTap, StatusReport } from "./device-status";
+import { MqttErrorTap, StatusReport } from "./status-report";
 import { startBridge } from "./startup";
 import type { Station } from "./wifi-link";
+import { errorMessage } from "../config/error-message";
 
 /** What the platform can serve; each is absent where the platform cannot (no access point on lin). */
 export interface SetupServers {
@@ -102,7 +103,7 @@ export function bootDevice(device: Device, servers: SetupServers, log: (line: st
         return { mode: "setup", reason, statusServer: false, status: () => report.read("setup") };
       } catch (error) {
         // Never a boot loop: the bridge runs, and the station watch tries setup mode again later.
-        log(`problem: setup mode did not start (${error instanceof Error ? error.message : String(error)}); starting the bridge`);
+        log(`problem: setup mode did not start (${errorMessage(error)}); starting the bridge`);
       }
     } else {
       log(`boot: setup mode (${reason}) is not available on this platform (no access point); starting the bridge`);
@@ -130,7 +131,7 @@ export function bootDevice(device: Device, servers: SetupServers, log: (line: st
         requestSetup(device.store);
         device.store.set(SETUP_REASON_KEY, "station-failed");
       } catch (error) {
-        log(`problem: setup request not stored (${error instanceof Error ? error.message : String(error)})`);
+        log(`problem: setup request not stored (${errorMessage(error)})`);
       }
       device.system.restart("station failed; restarting into setup mode");
     }, STATION_CHECK_MS);
@@ -145,7 +146,7 @@ export function bootDevice(device: Device, servers: SetupServers, log: (line: st
         statusServer = true;
         log("boot: status page on the home network");
       } catch (error) {
-        log(`problem: status page not started (${error instanceof Error ? error.message : String(error)})`);
+        log(`problem: status page not started (${errorMessage(error)})`);
       }
     }
   }

@@ -1,7 +1,5 @@
 import type { Clock, MqttConnectOptions, MqttLink, MqttLinkEvents } from "../app/ports";
-
-/** 2020-01-01: a wall clock before this was never set (the ESP32 starts near 1970). */
-const EARLIEST_VALID_MS = 1_577_836_800_000;
+import { DEVICE_CLOCK_VALID_FROM_MS } from "../vscp/utc";
 
 /**
  * Sets the clock by SNTP before connecting: TLS checks certificate dates against it, and events fall
@@ -18,7 +16,7 @@ export class ClockGatedMqttLink implements MqttLink {
   ) {}
 
   connect(options: MqttConnectOptions, events: MqttLinkEvents): void {
-    if (this.synced || this.clock.wallMs() >= EARLIEST_VALID_MS) {
+    if (this.synced || this.clock.wallMs() >= DEVICE_CLOCK_VALID_FROM_MS) {
       this.synced = true;
       this.link.connect(options, events);
       return;

@@ -1,3 +1,4 @@
+import { errorMessage } from "../config/error-message";
 /** What this adapter uses of the SDK's `sntp` module. */
 export type SntpClass = new (options: { host: string }, callback: (message: number, value?: number) => void) => object;
 
@@ -25,6 +26,6 @@ export function syncClock(SNTP: SntpClass, setSeconds: (seconds: number) => void
       }
     });
   } catch (error) {
-    finish(false, `SNTP failed: ${error instanceof Error ? error.message : String(error)}`);
+    finish(false, `SNTP failed: ${errorMessage(error)}`);
   }
 }

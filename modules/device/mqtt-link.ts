@@ -1,5 +1,6 @@
 import type { MqttConnectOptions, MqttLink, MqttLinkEvents } from "../app/ports";
 import { pemToDer } from "./pem";
+import { errorMessage } from "../config/error-message";
 
 /** What this adapter uses of the SDK's classic `mqtt` Client (typings/mqtt.d.ts). */
 export interface MqttClient {
@@ -45,7 +46,7 @@ export class ModdableMqttLink implements MqttLink {
     try {
       client = new this.Client(this.clientOptions(options));
     } catch (error) {
-      events.onMqttDisconnected(`cannot open MQTT session: ${describe(error)}`);
+      events.onMqttDisconnected(`cannot open MQTT session: ${errorMessage(error)}`);
       return;
     }
     this.client = client;
@@ -108,8 +109,4 @@ export class ModdableMqttLink implements MqttLink {
     }
     return result;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { Server } from "http";
 import { MAX_BODY_BYTES, type AfterResponse, type Network, type SetupRequest, type SetupResponse } from "../setup/http";
+import type { SetupEndpoint } from "../setup/setup-mode";
 
 /** The pieces of a request the SDK's server hands over one callback at a time. */
 interface PendingRequest {
@@ -19,13 +20,8 @@ interface Connection {
   setup?: PendingRequest;
 }
 
-export interface SetupHttpOptions {
+export interface SetupHttpOptions extends SetupEndpoint {
   port?: number;
-  handle(request: SetupRequest): SetupResponse;
-  /** Tells the access point from the home network by the client's address. */
-  networkOf(remoteAddress: string | undefined): Network;
-  /** Runs once the response has gone out (a restart must not cut the answer off). */
-  after(action: AfterResponse): void;
 }
 
 /** Headers kept per request; the rest are dropped, so a flood of headers cannot fill the heap. */

@@ -1,7 +1,8 @@
 import type { Device } from "./assemble";
 import type { SetupServers } from "./boot";
-import { startRadio } from "./setup-access-point";
-import { startSetupMode, startStatusServer } from "./setup-mode";
+import { startSetupMode, startStatusServer, type SetupAdapters } from "../setup/setup-mode";
+import { SetupHttpServer } from "./setup-http";
+import { RadioScanner, WifiJoinTest, openAccessPoint, startRadio } from "./setup-radio";
 import { normalizeMac } from "./wifi-link";
 
 /** The platform facts setup mode needs. */
@@ -12,6 +13,9 @@ export interface SetupPlatform {
   random(): number;
 }
 
+const serve: SetupAdapters["serve"] = (endpoint, port) =>
+  new SetupHttpServer({ port, handle: endpoint.handle, networkOf: endpoint.networkOf, after: endpoint.after });
+
 /** The setup and status servers on the SDK's classic Wi-Fi, DNS and HTTP modules, for this device. */
 export function setupServers(device: Device, platform: SetupPlatform, log: (line: string) => void): SetupServers {
   const restart = (reason: string) => device.system.restart(reason);
@@ -19,13 +23,15 @@ export function setupServers(device: Device, platform: SetupPlatform, log: (line
     setupMode: platform.ACCESS_POINT
       ? (reason, status) => {
           const mac = normalizeMac(startRadio());
+          const adapters: SetupAdapters = { openAccessPoint, wifi: new WifiJoinTest(), scanner: new RadioScanner(), serve };
           return startSetupMode({
             store: device.store, clock: device.clock, scheduler: device.scheduler, mac, pins: device.pins, status,
-            makeMqttLink: device.makeMqttLink, restart, log, random: platform.random,
+            makeMqttLink: device.makeMqttLink, restart, log, random: platform.random, adapters,
           }, reason);
         }
       : undefined,
     statusServer: (status) =>
-      startStatusServer({ store: device.store, clock: device.clock, scheduler: device.scheduler, pins: device.pins, status, restart, log, port: platform.STATUS_PORT }),
+      startStatusServer({ store: device.store, clock: device.clock, scheduler: device.scheduler, pins: device.pins, status, restart, log,
+        serve, port: platform.STATUS_PORT }),
   };
 }

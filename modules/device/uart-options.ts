@@ -1,20 +1,16 @@
 /**
- * Maps the configuration and the board to the meter UART's options. Pure, so the mapping is tested
- * on the host; the native module receives plain integers.
+ * Maps the configuration and the board to the meter UART's options: an options object read by name, in the
+ * shape of the SDK's ECMA-419 serial (`port`, `receive`, `baud`) plus the frame format, RX inversion and the
+ * ring buffer size. Pure, so the mapping is tested on the host.
  */
 import type { Board } from "./board";
 
-/** ESP-IDF `uart_parity_t`. */
-export const Parity = Object.freeze({ None: 0, Even: 2, Odd: 3 } as const);
-export type ParityCode = (typeof Parity)[keyof typeof Parity];
-
-/** ESP-IDF `UART_SIGNAL_RXD_INV` (hal/uart_types.h): the bit for `uart_set_line_inverse`. */
-export const RXD_INVERT_MASK = 1 << 2;
+export type Parity = "none" | "even" | "odd";
 
 /** The P1 frame formats: 8N1 (DSMR 4/5, Swedish meters) and 7E1 (DSMR 2.2/3 at 9600 baud). */
-export const FRAME_FORMATS: Readonly<Record<string, Readonly<{ dataBits: 7 | 8; parity: ParityCode; stopBits: 1 }>>> = Object.freeze({
-  "8N1": Object.freeze({ dataBits: 8, parity: Parity.None, stopBits: 1 }),
-  "7E1": Object.freeze({ dataBits: 7, parity: Parity.Even, stopBits: 1 }),
+export const FRAME_FORMATS: Readonly<Record<string, Readonly<{ dataBits: 7 | 8; parity: Parity; stopBits: 1 }>>> = Object.freeze({
+  "8N1": Object.freeze({ dataBits: 8, parity: "none", stopBits: 1 }),
+  "7E1": Object.freeze({ dataBits: 7, parity: "even", stopBits: 1 }),
 });
 
 /** Smallest RX ring buffer: about 350 ms of 115200 baud, longer than a TLS handshake stalls JavaScript. */
@@ -27,13 +23,11 @@ export interface MeterUartOptions {
   device: string;
   baud: number;
   dataBits: 7 | 8;
-  parity: ParityCode;
+  parity: Parity;
   stopBits: 1;
-  /** Mask for `uart_set_line_inverse`: RXD_INVERT_MASK or 0. */
-  inverseMask: number;
+  /** Inverts the RX line in the UART (a meter's open-collector output wired directly). */
+  invertReceive: boolean;
   rxBufferSize: number;
-  /** How often the driver's ring buffer is drained, in ms. */
-  pollMs: number;
 }
 
 export interface MeterLineSettings {
@@ -57,17 +51,7 @@ export function meterUartOptions(board: Board, line: MeterLineSettings, rxBuffer
     dataBits: frame.dataBits,
     parity: frame.parity,
     stopBits: frame.stopBits,
-    inverseMask: line.invertRx ? RXD_INVERT_MASK : 0,
+    invertReceive: line.invertRx,
     rxBufferSize,
-    // Drain at least four times per buffer fill so the ring buffer never reaches half full.
-    pollMs: pollInterval(line.baud, rxBufferSize),
   };
-}
-
-/** Milliseconds between drains: an eighth of the time the ring buffer takes to fill, 10..100 ms. */
-export function pollInterval(baud: number, rxBufferSize: number): number {
-  const bytesPerSecond = baud / 10;
-  const fillMs = (rxBufferSize / bytesPerSecond) * 1000;
-  const ms = Math.floor(fillMs / 8);
-  return ms < 10 ? 10 : ms > 100 ? 100 : ms;
 }

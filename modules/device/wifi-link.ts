@@ -1,4 +1,5 @@
 import type { NetworkLink, NetworkLinkEvents, Scheduler } from "../app/ports";
+import { errorMessage } from "../config/error-message";
 
 /** What this adapter uses of the ECMA-419 `embedded:network/interface/wifi` station. */
 export interface WiFiStation {
@@ -63,7 +64,7 @@ export class WiFiStationLink implements Station {
     try {
       this.wifi.connect(this.options.password ? { SSID: this.options.ssid, password: this.options.password } : { SSID: this.options.ssid });
     } catch (error) {
-      events.onNetworkDown(`connect failed: ${error instanceof Error ? error.message : String(error)}`);
+      events.onNetworkDown(`connect failed: ${errorMessage(error)}`);
       return;
     }
     this.scheduler.cancel(this.attempt);

@@ -1,5 +1,5 @@
 import { CRC16_TABLE as TABLE, CRC16_TABLE_1 as TABLE_1, CRC16_TABLE_2 as TABLE_2, CRC16_TABLE_3 as TABLE_3, crc16Update } from "./crc16";
-import { FrameStatus } from "./status";
+import { FrameStatus } from "./frame-status";
 
 /** Receives every frame the framer completes or abandons, synchronously; the buffer is reused afterwards. */
 export interface FrameSink {

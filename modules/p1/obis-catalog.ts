@@ -1,5 +1,5 @@
-import { OBIS_ENTRIES, Layout, type ObisEntry } from "./catalog";
-import { obisKeyOf } from "./obis";
+import { OBIS_ENTRIES, Layout, type ObisEntry } from "./obis-table";
+import { obisKeyOf } from "./obis-key";
 
 /** Longest code text a text key holds exactly (4 bits a character after a leading 1: 53 bits). */
 export const MAX_TEXT_KEY_CHARS = 13;

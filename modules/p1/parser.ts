@@ -1,4 +1,4 @@
-import { Layout } from "./catalog";
+import { Layout } from "./obis-table";
 import { readMeterTime } from "./meter-time";
 import { MAX_TEXT_KEY_CHARS, type ObisCatalog } from "./obis-catalog";
 import type { Reading } from "./reading";

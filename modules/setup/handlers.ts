@@ -8,7 +8,8 @@ import { MAX_BODY_BYTES, REQUEST_MARKER, asciiJson, errorResponse, htmlResponse,
 import { SETUP_PAGE } from "./page";
 import type { SafeApply } from "./safe-apply";
 import type { ScanList } from "./scan";
-import { statusView, type DeviceStatus } from "./status";
+import { statusView, type DeviceStatus } from "./status-view";
+import { errorMessage } from "../config/error-message";
 
 export interface SetupContext {
   store: KeyValueStore;
@@ -49,7 +50,7 @@ export class SetupHandlers {
     try {
       response = this.route(request, settings);
     } catch (error) {
-      this.context.log(`setup: ${request.method} ${request.path} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.context.log(`setup: ${request.method} ${request.path} failed: ${errorMessage(error)}`);
       response = errorResponse(500, "internal error");
     }
     return this.withoutSecrets(response, settings);

@@ -1,5 +1,6 @@
 import type { KeyValueStore, Scheduler } from "../app/ports";
 import { fieldByKey, type Settings } from "../config/schema";
+import { errorMessage } from "../config/error-message";
 
 export type ApplyStep = "wifi" | "mqtt";
 
@@ -128,7 +129,7 @@ export class SafeApply {
       if (step === "wifi") this.tester.joinWifi(settings, done);
       else this.tester.reachBroker(settings, done);
     } catch (error) {
-      this.finished(attempt, error instanceof Error ? error.message : String(error));
+      this.finished(attempt, errorMessage(error));
     }
   }
 
@@ -162,7 +163,7 @@ export class SafeApply {
     try {
       for (const key of this.changed) if (fieldByKey(key)) this.store.set(key, settings[key]);
     } catch (error) {
-      this.current = { state: "failed", message: `The settings could not be stored (${error instanceof Error ? error.message : String(error)}).`, notes: this.current.notes, restarting: false };
+      this.current = { state: "failed", message: `The settings could not be stored (${errorMessage(error)}).`, notes: this.current.notes, restarting: false };
       return;
     }
     const restarting = this.changed.length > 0;

@@ -4,7 +4,7 @@ import { NO_UNIT, UNITS } from "../p1/units";
 import { joinBytes, jsonStringBytes } from "./bytes";
 import { VscpClass, type VscpMapping } from "./mapping";
 import { ByteWriter, MAX_VALUE_CHARS, decimalFits, formatDecimal } from "./writer";
-import { writeIsoUtc } from "./utc";
+import { DEVICE_CLOCK_VALID_FROM_MS, writeIsoUtc } from "./utc";
 
 /** 0x8060: dumb node, normal priority. */
 export const VSCP_HEAD = 32864;
@@ -19,23 +19,6 @@ export const TimeSource = {
   None: 2,
 } as const;
 
-export interface EncoderOptions {
-  /** A device clock before this year is not set yet (default 2020). */
-  minValidYear?: number;
-}
-
-/** Cumulative counts for the health stats. */
-export class EncoderCounters {
-  telegrams = 0;
-  events = 0;
-  /** Telegrams timed by the meter clock, by the device clock, and by neither valid clock. */
-  meterTime = 0;
-  deviceTime = 0;
-  noValidTime = 0;
-  /** Values left out because their digits do not fit the encoder's limits (never seen from real meters). */
-  valuesSkipped = 0;
-}
-
 const HEAD = "{\"vscpHead\":" + VSCP_HEAD + ",\"vscpObId\":0,\"vscpDateTime\":\"";
 const TIMESTAMP = "\",\"vscpTimeStamp\":";
 
@@ -48,7 +31,8 @@ export class EventEncoder {
   readonly mapping: VscpMapping;
   /** Holds the payload of the last `encode` call. */
   readonly buffer: Uint8Array;
-  readonly counters = new EncoderCounters();
+  /** Values left out because their digits do not fit an event (never seen from real meters); cumulative. */
+  valuesSkipped = 0;
   /** Time of the current telegram's events: UTC seconds, µs within the second, and its source. */
   epochSeconds = 0;
   timestampMicros = 0;
@@ -70,14 +54,11 @@ export class EventEncoder {
   /** The date of `encodeStored`, kept while the stored events' seconds stay the same (NaN: none yet). */
   private readonly storedDate = new ByteWriter(20);
   private storedSeconds = Number.NaN;
-  private readonly minDeviceMs: number;
   private reading: Reading | null = null;
   private count = 0;
 
-  constructor(mapping: VscpMapping, options: EncoderOptions = {}) {
+  constructor(mapping: VscpMapping) {
     this.mapping = mapping;
-    const minYear = options.minValidYear ?? 2020;
-    this.minDeviceMs = Date.UTC(minYear, 0, 1);
     this.head = joinBytes([HEAD]);
     this.timestampKey = joinBytes([TIMESTAMP]);
     this.unitShift = Int8Array.from(UNITS.map((u) => u.shift));
@@ -124,14 +105,12 @@ export class EventEncoder {
       const slot = order[i];
       if (!reading.present[slot]) continue;
       if (!decimalFits(reading.mantissa[slot], reading.exponent[slot] + this.shiftOf(reading.unit[slot]))) {
-        this.counters.valuesSkipped++;
+        this.valuesSkipped++;
         continue;
       }
       this.slots[count++] = slot;
     }
     this.count = count;
-    this.counters.telegrams++;
-    this.counters.events += count;
     return count;
   }
 
@@ -208,10 +187,9 @@ export class EventEncoder {
       this.epochSeconds = reading.time.epochSeconds;
       this.timestampMicros = 0;
       this.timeSource = TimeSource.Meter;
-      this.counters.meterTime++;
       return;
     }
-    const deviceValid = deviceWallMs >= this.minDeviceMs;
+    const deviceValid = deviceWallMs >= DEVICE_CLOCK_VALID_FROM_MS;
     const ms = deviceWallMs >= 0 ? deviceWallMs : 0; // also NaN → 0
     const seconds = Math.floor(ms / 1000);
     let micros = Math.floor((ms - seconds * 1000) * 1000);
@@ -220,10 +198,8 @@ export class EventEncoder {
     this.timestampMicros = micros;
     if (deviceValid) {
       this.timeSource = TimeSource.Device;
-      this.counters.deviceTime++;
     } else {
       this.timeSource = TimeSource.None;
-      this.counters.noValidTime++;
     }
   }
 }

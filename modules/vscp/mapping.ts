@@ -95,13 +95,10 @@ export class VscpMapping {
   readonly type: Uint8Array;
   readonly unitCode: Uint8Array;
   readonly sensorIndex: Uint8Array;
-  /** Default sensor index of each publishable slot (−1 elsewhere), before overrides. */
-  readonly defaultSensorIndex: Int16Array;
   readonly zoneOf: Uint8Array;
   readonly subzoneOf: Uint8Array;
-  /** Per slot: the note label, GUID and topic ("" / empty where not publishable). */
+  /** Per slot: the note label, GUID text and topic ("" where not publishable). */
   readonly label: readonly string[];
-  readonly guid: readonly (readonly number[])[];
   readonly guidText: readonly string[];
   readonly topic: readonly string[];
   /** Published slots sorted by sensor index. */
@@ -128,7 +125,6 @@ export class VscpMapping {
     this.type = new Uint8Array(n);
     this.unitCode = new Uint8Array(n);
     this.sensorIndex = new Uint8Array(n);
-    this.defaultSensorIndex = new Int16Array(n).fill(-1);
     this.zoneOf = new Uint8Array(n);
     this.subzoneOf = new Uint8Array(n);
     let next = 0;
@@ -140,7 +136,6 @@ export class VscpMapping {
       this.published[slot] = 1;
       this.type[slot] = vscp.type;
       this.unitCode[slot] = vscp.unit;
-      this.defaultSensorIndex[slot] = next;
       this.sensorIndex[slot] = next++;
       this.zoneOf[slot] = this.zone;
       this.subzoneOf[slot] = this.subzone;
@@ -148,21 +143,18 @@ export class VscpMapping {
     this.applyOverrides(config.entries ?? []);
 
     const label: string[] = [];
-    const guid: number[][] = [];
     const guidTexts: string[] = [];
     const topic: string[] = [];
     const order: number[] = [];
     for (let slot = 0; slot < n; slot++) {
       if (!this.publishable[slot]) {
         label.push("");
-        guid.push([]);
         guidTexts.push("");
         topic.push("");
         continue;
       }
       const g = sensorGuid(this.nodeGuid, this.sensorIndex[slot]);
       label.push(catalog.entries[slot].label);
-      guid.push(g);
       guidTexts.push(guidText(g));
       topic.push(this.topicTemplate.render({
         guid: guidText(g), class: VscpClass.MeasurementString, type: this.type[slot], nickname: nicknameOf(g),
@@ -172,7 +164,6 @@ export class VscpMapping {
     }
     order.sort((a, b) => this.sensorIndex[a] - this.sensorIndex[b]);
     this.label = label;
-    this.guid = guid;
     this.guidText = guidTexts;
     this.topic = topic;
     this.publishOrder = Int16Array.from(order);

@@ -18,75 +18,6 @@ export const PresenceType = {
 export const STATUS_ONLINE = "online";
 export const STATUS_OFFLINE = "offline";
 
-/**
- * Health counters the bridge hands to `stats()`. Written in this order; a value that is NaN or missing is
- * written as null (e.g. rssi on the host, lastTelegramAge before the first telegram); fractions are rounded down.
- */
-export interface HealthStats {
-  /** Seconds since start. */
-  uptime: number;
-  /** Telegrams accepted (CRC verified, or no-CRC meters when allowed). */
-  telegramsOk: number;
-  /** Frames whose CRC did not match. */
-  crcErrors: number;
-  /** Frames longer than the frame buffer. */
-  overflows: number;
-  /** Frames cut short by the start of the next one. */
-  truncated: number;
-  /** DLMS/HDLC (binary) frames seen: a meter this firmware cannot read. */
-  hdlcFrames: number;
-  /** Lines with an OBIS code outside the catalog. */
-  unknownLines: number;
-  /** Bytes received from the meter. */
-  bytesReceived: number;
-  /** UART receive overruns. */
-  uartOverruns: number;
-  /** MQTT sessions opened after the first one. */
-  mqttReconnects: number;
-  /** Messages waiting to be published, and messages dropped because the queue was full. */
-  queueDepth: number;
-  queueDrops: number;
-  /** VSCP events published. */
-  eventsPublished: number;
-  /** Telegrams timed by the device clock (meter clock missing or a placeholder). */
-  timeFromDevice: number;
-  /** Telegrams with neither a valid meter clock nor a set device clock. */
-  timeUnknown: number;
-  /** Free heap in bytes. */
-  freeMemory: number;
-  /** Wi-Fi signal in dBm. */
-  rssi: number;
-  /** Seconds since the last accepted telegram. */
-  lastTelegramAge: number;
-  /** 1 while no valid telegram arrived for the configured time, and how often that began. */
-  meterSilent: number;
-  meterSilences: number;
-  /** Frames without CRC refused because no-CRC meters are not enabled. */
-  noCrcRejected: number;
-  /** Whole telegrams dropped from a full queue (their events are in queueDrops). */
-  queueDroppedTelegrams: number;
-  /** Events held back by a publish policy (interval or deadband). */
-  eventsSkipped: number;
-  /** Publishes the link could not take at once (retried, not lost). */
-  publishRetries: number;
-  mqttConnectFailures: number;
-  networkDrops: number;
-  /** Restarts requested after a long network outage. */
-  restartRequests: number;
-  /** Port calls that threw (caught, counted, retried) and faults inside the core. */
-  portErrors: number;
-  internalErrors: number;
-}
-
-/** The stats keys in the order they are written. */
-export const STATS_KEYS: readonly (keyof HealthStats)[] = [
-  "uptime", "telegramsOk", "crcErrors", "overflows", "truncated", "hdlcFrames", "unknownLines", "bytesReceived",
-  "uartOverruns", "mqttReconnects", "queueDepth", "queueDrops", "eventsPublished", "timeFromDevice", "timeUnknown",
-  "freeMemory", "rssi", "lastTelegramAge", "meterSilent", "meterSilences", "noCrcRejected", "queueDroppedTelegrams",
-  "eventsSkipped", "publishRetries", "mqttConnectFailures", "networkDrops", "restartRequests", "portErrors",
-  "internalErrors",
-];
-
 export interface PresenceOptions {
   /** Node name for the level-II heartbeat (UTF-8, cut to 64 bytes at a character boundary). */
   nodeName?: string;
@@ -116,7 +47,7 @@ function cutUtf8(bytes: Uint8Array, max: number): Uint8Array {
 }
 
 /**
- * The node's own messages: new node online, the two heartbeats, the status words and the stats JSON.
+ * The node's own messages: new node online and the two heartbeats; the topics of status, stats and snapshot.
  * Each call writes one payload into `buffer` and returns its length.
  */
 export class PresenceEncoder {
@@ -137,7 +68,6 @@ export class PresenceEncoder {
   private readonly newNodeOnlineRest: Uint8Array;
   private readonly heartbeatRest: Uint8Array;
   private readonly level2HeartbeatRest: Uint8Array;
-  private readonly statsKeys: Uint8Array[];
 
   constructor(mapping: VscpMapping, options: PresenceOptions = {}) {
     const prefix = checkSegment(options.prefix ?? "p1vscp", "prefix");
@@ -170,11 +100,9 @@ export class PresenceEncoder {
     this.newNodeOnlineRest = rest(VscpClass.Protocol, PresenceType.NewNodeOnline, guid, "New node online");
     this.heartbeatRest = rest(VscpClass.Information, PresenceType.NodeHeartbeat, [0, mapping.zone, mapping.subzone], "Node heartbeat");
     this.level2HeartbeatRest = rest(VscpClass.Level2Information, PresenceType.Level2Heartbeat, this.nodeNameBytes, "Node heartbeat");
-    this.statsKeys = STATS_KEYS.map((key, i) => joinBytes([i === 0 ? "{" : ",", `"${key}":`]));
 
     const longest = Math.max(this.newNodeOnlineRest.length, this.heartbeatRest.length, this.level2HeartbeatRest.length);
-    const statsSize = this.statsKeys.reduce((sum, k) => sum + k.length + 17, 1);
-    this.writer = new ByteWriter(Math.max(this.head.length + 20 + this.timestampKey.length + 6 + longest, statsSize));
+    this.writer = new ByteWriter(this.head.length + 20 + this.timestampKey.length + 6 + longest);
     this.buffer = this.writer.buffer;
   }
 
@@ -191,23 +119,6 @@ export class PresenceEncoder {
   /** CLASS2.INFORMATION / 2 heartbeat, data = node name. */
   level2Heartbeat(wallMs: number): number {
     return this.event(wallMs, this.level2HeartbeatRest);
-  }
-
-  /** The stats JSON (schema: HealthStats, keys in STATS_KEYS order). */
-  stats(stats: Readonly<HealthStats>): number {
-    const w = this.writer;
-    w.pos = 0;
-    for (let i = 0; i < STATS_KEYS.length; i++) {
-      w.bytes(this.statsKeys[i]);
-      const value = stats[STATS_KEYS[i]];
-      if (typeof value !== "number" || !Number.isFinite(value) || Math.abs(value) > 9007199254740991) {
-        w.byte(0x6e); w.byte(0x75); w.byte(0x6c); w.byte(0x6c); // null
-      } else {
-        w.int(Math.floor(value));
-      }
-    }
-    w.byte(0x7d);
-    return w.pos;
   }
 
   private event(wallMs: number, rest: Uint8Array): number {

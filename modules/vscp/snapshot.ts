@@ -1,4 +1,4 @@
-import { Layout } from "../p1/catalog";
+import { Layout } from "../p1/obis-table";
 import { TimeStatus } from "../p1/meter-time";
 import type { ObisCatalog } from "../p1/obis-catalog";
 import type { Reading } from "../p1/reading";

@@ -15,6 +15,9 @@ function civilFromDays(days: number, out: Int32Array): void {
   out[2] = day;
 }
 
+/** 2020-01-01T00:00:00Z: a device clock (ms) before this was never set (the ESP32 starts near 1970). */
+export const DEVICE_CLOCK_VALID_FROM_MS = 1_577_836_800_000;
+
 /** Seconds 0 .. 9999-12-31T23:59:59Z, the range a 4-digit year can show. */
 export const MAX_EPOCH_SECONDS = 253402300799;
 

@@ -1,22 +1,24 @@
 import Digital from "embedded:io/digital";
 import WiFi from "embedded:network/interface/wifi";
-import Timer from "timer";
 import type * as Platform from "../platform";
-import type { MeterUartCallbacks } from "../meter-source";
 import type { MeterUartOptions } from "../uart-options";
 // Value imports use the module's manifest name: this file is installed as modules/device/platform,
 // so a relative path would resolve from there on the device, not from this folder.
 import { WiFiStationLink } from "modules/device/wifi-link";
 
-/** The native driver in p1_meter_uart.c. */
+/** The native options: MeterUartOptions read by name, plus the ECMA-419 callback. */
+interface NativeMeterUartOptions extends MeterUartOptions {
+  onReadable(this: NativeMeterUart, count: number): void;
+}
+
+/**
+ * The native driver in p1_meter_uart.c, shaped like the SDK's ECMA-419 serial: an options object, `onReadable`
+ * called from the driver's event queue when bytes arrive, and `read(buffer)` into the caller's buffer.
+ */
 class NativeMeterUart extends Native("xs_p1uart_destructor") {
-  constructor(port: number, receive: number, baud: number, dataBits: number, parity: number, stopBits: number, inverseMask: number, rxBufferSize: number) {
+  constructor(options: NativeMeterUartOptions) {
     super();
-    native("xs_p1uart_open").call(this, port, receive, baud, dataBits, parity, stopBits, inverseMask, rxBufferSize);
-  }
-  /** Counts pending error events; returns the bytes waiting in the ring buffer. */
-  poll(): number {
-    return native("xs_p1uart_poll").call(this);
+    native("xs_p1uart_constructor").call(this, options);
   }
   read(buffer: Uint8Array): number {
     return native("xs_p1uart_read").call(this, buffer);
@@ -32,49 +34,10 @@ class NativeMeterUart extends Native("xs_p1uart_destructor") {
   }
 }
 
-/** Polls the driver's ring buffer (>= 4 KiB, filled by its interrupt) and reports readable bytes. */
-class PolledMeterUart {
-  private uart: NativeMeterUart | undefined;
-  private timer: Timer | undefined;
-  private lastOverruns = 0;
-  private lastFramingErrors = 0;
-
-  constructor(options: MeterUartOptions, callbacks: MeterUartCallbacks) {
-    const uart = new NativeMeterUart(options.port, options.receive, options.baud, options.dataBits, options.parity, options.stopBits, options.inverseMask, options.rxBufferSize);
-    this.uart = uart;
-    this.timer = Timer.repeat(() => {
-      const waiting = uart.poll();
-      if (waiting > 0) callbacks.onReadable(waiting);
-    }, options.pollMs);
-  }
-
-  read(buffer: Uint8Array): number {
-    return this.uart ? this.uart.read(buffer) : 0;
-  }
-
-  get overruns(): number {
-    return this.uart ? this.uart.overruns : this.lastOverruns;
-  }
-
-  get framingErrors(): number {
-    return this.uart ? this.uart.framingErrors : this.lastFramingErrors;
-  }
-
-  close(): void {
-    Timer.clear(this.timer);
-    this.timer = undefined;
-    const uart = this.uart;
-    if (!uart) return;
-    this.lastOverruns = uart.overruns;
-    this.lastFramingErrors = uart.framingErrors;
-    this.uart = undefined;
-    uart.close();
-  }
-}
-
 export const PLATFORM: typeof Platform.PLATFORM = "esp32";
 
-export const openMeterUart: typeof Platform.openMeterUart = (options, callbacks) => new PolledMeterUart(options, callbacks);
+export const openMeterUart: typeof Platform.openMeterUart = (options, callbacks) =>
+  new NativeMeterUart({ ...options, onReadable: (count: number) => callbacks.onReadable(count) });
 
 export const openOutputPin: typeof Platform.openOutputPin = (pin, initialValue) => {
   // Not a literal at the call: older typings lack initialValue, which the SDK's Digital supports.

@@ -4,7 +4,6 @@ import type { MeterUartCallbacks } from "../meter-source";
 import type { MeterUartOptions } from "../uart-options";
 // Value imports use the module's manifest name: this file is installed as modules/device/platform,
 // so a relative path would resolve from there on the device, not from this folder.
-import { Parity } from "modules/device/uart-options";
 import { HostNetworkLink } from "modules/device/wifi-link";
 import { ChunkQueue } from "modules/device/chunk-queue";
 
@@ -28,8 +27,8 @@ class TtyMeterUart {
   private errors = 0;
 
   constructor(options: MeterUartOptions, callbacks: MeterUartCallbacks) {
-    if (options.inverseMask) trace("meter: RX inversion is not available on a tty; use an adapter that inverts\n");
-    this.queue = new ChunkQueue(options.dataBits === 7 && options.parity !== Parity.None ? 0x7f : 0xff);
+    if (options.invertReceive) trace("meter: RX inversion is not available on a tty; use an adapter that inverts\n");
+    this.queue = new ChunkQueue(options.dataBits === 7 && options.parity !== "none" ? 0x7f : 0xff);
     const queue = this.queue;
     const SerialClass = Serial as unknown as TtySerialClass;
     this.serial = new SerialClass({

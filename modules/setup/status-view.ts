@@ -22,18 +22,22 @@ export interface DeviceStatus {
   };
   wifi: { ssid: string; rssi: number; address: string };
   mqtt: { state: "connected" | "disconnected" | "not configured"; broker: string; lastError: string };
-  /** The bridge's HealthCounters; only number and boolean entries are shown. */
+  /** The bridge's health figures (healthView: the stats names, in their order); numbers, booleans, texts and nulls are shown. */
   health: object;
 }
 
-/** A copy holding only plain values: nothing the health object might carry beyond counters leaks out. */
+/** Longest health text shown (the last internal error is bounded where it is kept; this is a second fence). */
+const MAX_HEALTH_TEXT = 200;
+
+/** A copy holding only plain values: nothing the health object might carry beyond its figures leaks out. */
 export function statusView(status: DeviceStatus): object {
-  const health: Record<string, number | boolean | null> = {};
+  const health: Record<string, number | boolean | string | null> = {};
   const source = status.health as Record<string, unknown>;
   for (const key of Object.keys(source)) {
     const value = source[key];
-    if (typeof value === "boolean") health[key] = value;
+    if (typeof value === "boolean" || value === null) health[key] = value;
     else if (typeof value === "number") health[key] = Number.isFinite(value) ? value : null;
+    else if (typeof value === "string") health[key] = value.slice(0, MAX_HEALTH_TEXT);
   }
   const values: MeterValue[] = [];
   for (const v of status.meter.values) values.push({ code: String(v.code), value: Number(v.value), unit: String(v.unit) });

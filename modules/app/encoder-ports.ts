@@ -1,5 +1,5 @@
 import type { Reading } from "../p1/reading";
-import type { HealthStats } from "../vscp/presence";
+import type { PresenceEncoder } from "../vscp/presence";
 
 /**
  * Turns one parsed telegram into its VSCP events, one at a time, into a reused buffer. The VSCP module's
@@ -26,6 +26,10 @@ export interface StoredEventEncoder extends TelegramEncoder {
   /** Time `beginTelegram` picked for the current telegram's events: UTC seconds and µs within the second. */
   readonly epochSeconds: number;
   readonly timestampMicros: number;
+  /** Where that time came from (TimeSource: meter, device clock, neither valid). */
+  readonly timeSource: number;
+  /** Values left out because their digits do not fit an event; cumulative. */
+  readonly valuesSkipped: number;
   /** Holds the digits of the last `digitsOf`. */
   readonly valueDigits: Uint8Array;
   /** Writes event i's value digits (as its payload shows them) into `valueDigits`; returns their length. */
@@ -34,23 +38,9 @@ export interface StoredEventEncoder extends TelegramEncoder {
   encodeStored(slot: number, digits: Uint8Array, digitsStart: number, digitsLength: number, epochSeconds: number, micros: number): number;
 }
 
-/** The presence and health messages (VSCP profile §7); the VSCP module's PresenceEncoder has this shape. */
-export interface PresenceMessages {
-  /** Holds the last built message; overwritten by the next call. */
-  readonly buffer: Uint8Array;
-  /** `{prefix}/{deviceId}/status`, `…/stats`, `…/telegram`. */
-  readonly statusTopic: string;
-  readonly statsTopic: string;
-  readonly telegramTopic: string;
-  readonly newNodeOnlineTopic: string;
-  readonly heartbeatTopic: string;
-  readonly level2HeartbeatTopic: string;
-  /** Each writes one payload into `buffer` and returns its length; `wallMs` is NaN while the clock is unset. */
-  newNodeOnline(wallMs: number): number;
-  heartbeat(wallMs: number): number;
-  level2Heartbeat(wallMs: number): number;
-  stats(stats: Readonly<HealthStats>): number;
-}
+/** The presence messages and the status, stats and snapshot topics (VSCP profile §7): the VSCP module's PresenceEncoder. */
+export type PresenceMessages = Pick<PresenceEncoder, "buffer" | "statusTopic" | "statsTopic" | "telegramTopic" | "newNodeOnlineTopic"
+  | "heartbeatTopic" | "level2HeartbeatTopic" | "newNodeOnline" | "heartbeat" | "level2Heartbeat">;
 
 /** The per-telegram JSON snapshot (the VSCP module's TelegramSnapshot has this shape). */
 export interface SnapshotWriter {
@@ -58,5 +48,3 @@ export interface SnapshotWriter {
   readonly buffer: Uint8Array;
   write(reading: Reading): number;
 }
-
-export type { HealthStats };

@@ -1,9 +1,10 @@
 import type { Bridge } from "../app/bridge";
+import { healthView } from "../app/health";
 import type { Clock, MqttConnectOptions, MqttLink, MqttLinkEvents } from "../app/ports";
 import type { Settings } from "../config/schema";
 import { TimeStatus } from "../p1/meter-time";
 import { NO_UNIT, UNITS } from "../p1/units";
-import type { DeviceStatus, MeterValue } from "../setup/status";
+import type { DeviceStatus, MeterValue } from "../setup/status-view";
 import type { Station } from "./wifi-link";
 
 /** Passes an MQTT link through and keeps the reason of the last failed or ended session for the status page. */
@@ -61,8 +62,8 @@ export class StatusReport {
   read(mode: "setup" | "normal"): DeviceStatus {
     const { settings, clock } = this.source;
     const bridge = this.bridge;
-    const health = bridge ? bridge.refreshHealth() : {};
-    const age = bridge ? bridge.health.lastTelegramAgeS : -1;
+    const health = bridge ? healthView(bridge.refreshHealth()) : {};
+    const age = bridge ? bridge.health.lastTelegramAge : -1;
     const rssi = this.network ? this.network.rssi() : NaN;
     const connected = bridge ? bridge.health.mqttConnected : false;
     return {

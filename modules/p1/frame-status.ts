@@ -8,7 +8,5 @@ export const FrameStatus = {
   Hdlc: 5,
 } as const;
 
-export type FrameStatusCode = (typeof FrameStatus)[keyof typeof FrameStatus];
-
 /** Names as they appear in the decode output, stats and logs, indexed by status code. */
 export const FRAME_STATUS_NAMES: readonly string[] = ["ok", "crc-mismatch", "no-crc", "truncated", "overflow", "hdlc"];
