@@ -31,3 +31,12 @@ export function outboxBytesFor(minutes: number, periodS = SWEDISH_TELEGRAM_PERIO
 }
 
 export const DEFAULT_OUTBOX_BYTES = outboxBytesFor(OUTBOX_HOLD_MINUTES);
+
+/**
+ * QoS 1 events sent and not yet acknowledged, at most, and their payload bytes (about 330 per event,
+ * plus a topic of about 70 in the packet). The bytes sit in the TCP send buffer until the broker has them: 4 KiB is half of the 8 KiB lwIP send
+ * buffer of the SDK's ESP32 build (CONFIG_LWIP_TCP_SND_BUF_DEFAULT), so presence messages still fit beside a full
+ * window, and no PSRAM is needed. About 10 events per round trip drain a 10-minute backlog in seconds.
+ */
+export const DEFAULT_INFLIGHT_EVENTS = 16;
+export const DEFAULT_INFLIGHT_BYTES = 4096;

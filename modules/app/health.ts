@@ -54,6 +54,8 @@ export class HealthCounters {
   outboxDroppedEvents = 0;
   /** Publishes the link refused for now (send buffer full); the message was kept and retried. */
   publishRetries = 0;
+  /** QoS 1 events sent again after a drop because no acknowledgement had come (possible duplicates). */
+  redelivered = 0;
 
   // MQTT and network.
   mqttConnected = false;
@@ -89,7 +91,7 @@ export function emptyStats(): BridgeStats {
     uptime: 0, telegramsOk: 0, crcErrors: 0, overflows: 0, truncated: 0, hdlcFrames: 0, unknownLines: 0, bytesReceived: 0,
     uartOverruns: 0, mqttReconnects: 0, queueDepth: 0, queueDrops: 0, eventsPublished: 0, timeFromDevice: 0, timeUnknown: 0,
     freeMemory: 0, rssi: 0, lastTelegramAge: 0, meterSilent: 0, meterSilences: 0, noCrcRejected: 0, queueDroppedTelegrams: 0,
-    eventsSkipped: 0, publishRetries: 0, mqttConnectFailures: 0, networkDrops: 0, restartRequests: 0, portErrors: 0,
+    eventsSkipped: 0, publishRetries: 0, redelivered: 0, mqttConnectFailures: 0, networkDrops: 0, restartRequests: 0, portErrors: 0,
     internalErrors: 0,
   };
 }
@@ -120,6 +122,7 @@ export function fillStats(h: HealthCounters, s: BridgeStats): BridgeStats {
   s.queueDroppedTelegrams = h.outboxDroppedTelegrams;
   s.eventsSkipped = h.eventsSkipped;
   s.publishRetries = h.publishRetries;
+  s.redelivered = h.redelivered;
   s.mqttConnectFailures = h.mqttConnectFailures;
   s.networkDrops = h.networkDrops;
   s.restartRequests = h.restartRequests;

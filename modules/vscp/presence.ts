@@ -69,6 +69,8 @@ export interface HealthStats {
   eventsSkipped: number;
   /** Publishes the link could not take at once (retried, not lost). */
   publishRetries: number;
+  /** QoS 1 events sent again after a drop because no acknowledgement had come (possible duplicates). */
+  redelivered: number;
   mqttConnectFailures: number;
   networkDrops: number;
   /** Restarts requested after a long network outage. */
@@ -83,7 +85,7 @@ export const STATS_KEYS: readonly (keyof HealthStats)[] = [
   "uptime", "telegramsOk", "crcErrors", "overflows", "truncated", "hdlcFrames", "unknownLines", "bytesReceived",
   "uartOverruns", "mqttReconnects", "queueDepth", "queueDrops", "eventsPublished", "timeFromDevice", "timeUnknown",
   "freeMemory", "rssi", "lastTelegramAge", "meterSilent", "meterSilences", "noCrcRejected", "queueDroppedTelegrams",
-  "eventsSkipped", "publishRetries", "mqttConnectFailures", "networkDrops", "restartRequests", "portErrors",
+  "eventsSkipped", "publishRetries", "redelivered", "mqttConnectFailures", "networkDrops", "restartRequests", "portErrors",
   "internalErrors",
 ];
 
