@@ -94,7 +94,7 @@ describe("status, stats and telegram topics", () => {
       uptime: 3600.9, telegramsOk: 360, crcErrors: 2, overflows: 0, truncated: 1, hdlcFrames: 0, unknownLines: 5,
       bytesReceived: 256000, uartOverruns: 0, mqttReconnects: 1, queueDepth: 3, queueDrops: 0, eventsPublished: 9360,
       timeFromDevice: 4, timeUnknown: 0, freeMemory: 81234, rssi: -67, lastTelegramAge: NaN, meterSilent: 0,
-      meterSilences: 1, noCrcRejected: 0, queueDroppedTelegrams: 0, eventsSkipped: 12, publishRetries: 3,
+      meterSilences: 1, noCrcRejected: 0, queueDroppedTelegrams: 0, eventsSkipped: 12, publishRetries: 3, redelivered: 7,
       mqttConnectFailures: 2, networkDrops: 1, restartRequests: 0, portErrors: 0, internalErrors: 0,
     };
     const p = presence();
@@ -102,7 +102,7 @@ describe("status, stats and telegram topics", () => {
       '{"uptime":3600,"telegramsOk":360,"crcErrors":2,"overflows":0,"truncated":1,"hdlcFrames":0,"unknownLines":5,' +
       '"bytesReceived":256000,"uartOverruns":0,"mqttReconnects":1,"queueDepth":3,"queueDrops":0,"eventsPublished":9360,' +
       '"timeFromDevice":4,"timeUnknown":0,"freeMemory":81234,"rssi":-67,"lastTelegramAge":null,"meterSilent":0,' +
-      '"meterSilences":1,"noCrcRejected":0,"queueDroppedTelegrams":0,"eventsSkipped":12,"publishRetries":3,' +
+      '"meterSilences":1,"noCrcRejected":0,"queueDroppedTelegrams":0,"eventsSkipped":12,"publishRetries":3,"redelivered":7,' +
       '"mqttConnectFailures":2,"networkDrops":1,"restartRequests":0,"portErrors":0,"internalErrors":0}');
     expect(Object.keys(JSON.parse(text(p.buffer, p.stats(stats))))).toEqual(STATS_KEYS);
     expect(JSON.parse(text(p.buffer, p.stats({} as HealthStats))).telegramsOk).toBeNull();
