@@ -167,6 +167,23 @@ describe("at-least-once delivery (QoS 1)", () => {
     expect(rig.bridge.refreshHealth()).toMatchObject({ redelivered: resent.length, outboxDepth: 0, mqttDisconnects: 1 });
   });
 
+  it("stop with events in flight, start again: they go out again first, with DUP", () => {
+    const rig = makeRig();
+    rig.mqtt.ackTiming = () => "never";
+    startConnected(rig);
+    const [t] = telegramSeries(1);
+    rig.telegram(t, 0);
+    const first = eventMessages(rig);
+    rig.bridge.stop();
+    rig.mqtt.ackTiming = () => 0;
+    startConnected(rig);
+    rig.clock.advance(5_000);
+    const again = eventMessages(rig).slice(first.length);
+    expect(again.slice(0, first.length).map((m) => [m.payload, m.duplicate])).toEqual(first.map((m) => [m.payload, true]));
+    expect(unique(eventMessages(rig))).toEqual(expectedEvents([t]));
+    expect(rig.bridge.outbox.messages).toBe(0);
+  });
+
   it("a link that swallows everything silently is dropped within 1.5 × keep-alive; nothing is lost", () => {
     const rig = makeRig({ mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-test", keepAliveSeconds: 30 } });
     startConnected(rig);

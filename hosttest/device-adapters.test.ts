@@ -128,8 +128,9 @@ describe("ModdableMqttLink (ECMA-419 MQTT client)", () => {
       }
       // What the client does on the wire, as callbacks.
       connack() {
-        this.options.onWritable.call(this, this.room);
+        // As the SDK client does: CONNACK to onControl, then the socket's room to onWritable.
         this.options.onControl.call(this, { operation: 2, id: 0, returnCode: 0 });
+        this.options.onWritable.call(this, this.room);
       }
       puback(id: number) {
         this.options.onControl.call(this, { operation: 4, id });
@@ -195,13 +196,16 @@ describe("ModdableMqttLink (ECMA-419 MQTT client)", () => {
     expect(got).toEqual(["broker.lan=10.0.0.9", "error"]);
   });
 
-  it("connected on CONNACK; PUBACKs report their packet id, every control packet says the link is heard", () => {
+  it("connected on CONNACK and the room that follows it; PUBACKs report their packet id, every control packet is heard", () => {
     const { mqtt, created } = link();
     const { seen, events } = recorder();
     mqtt.connect(connectOptions, events);
     expect(() => mqtt.publish("t", new Uint8Array(4), 0, 4, false, 1, 1, false)).toThrow(/closed/);
     const client = created[0].client;
-    client.connack();
+    client.options.onControl.call(client, { operation: 2, id: 0, returnCode: 0 });
+    expect(seen).toEqual(["heard"]); // no room reported yet: not ready to publish
+    client.options.onWritable.call(client, 4096);
+    expect(seen).toEqual(["heard", "up"]);
     client.puback(7);
     client.pingresp();
     expect(seen).toEqual(["heard", "up", "heard", "ack 7", "heard"]);

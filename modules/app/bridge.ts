@@ -250,6 +250,10 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     }
     this.session.stop();
     this.network.stop();
+    // A later start sends what is in flight again first.
+    this.releaseSettled();
+    this.inFlight.rewind();
+    this.outbox.rewind();
     this.health.mqttConnected = false;
     this.health.networkUp = false;
   }

@@ -116,6 +116,7 @@ export class ModdableMqttLink implements MqttLink {
     const session = {};
     this.session = session;
     let reported = false;
+    let accepted = false;
     const down = (reason: string) => {
       if (reported || this.session !== session) return;
       reported = true;
@@ -127,13 +128,16 @@ export class ModdableMqttLink implements MqttLink {
         if (this.session !== session) return;
         events.onMqttHeard();
         if (message.operation === PUBACK) events.onMqttAcknowledged(message.id ?? 0);
-        else if (message.operation === CONNACK && !message.returnCode && !this.ready) {
+        else if (message.operation === CONNACK && !message.returnCode) accepted = true;
+      },
+      onWritable: (count: number) => {
+        if (this.session !== session) return;
+        this.writable = count;
+        // The client reports the socket's room right after CONNACK: only then can the core publish.
+        if (accepted && !this.ready) {
           this.ready = true;
           events.onMqttConnected();
         }
-      },
-      onWritable: (count: number) => {
-        if (this.session === session) this.writable = count;
       },
       onReadable: () => {}, // nothing is subscribed
       // The client closes itself after reporting; it says no more (a refused CONNACK looks the same as a reset).
