@@ -58,6 +58,44 @@ describe("publish policy", () => {
     const gate = new PublishGate(catalog, { [POWER]: { mode: "interval", intervalS: 30 } });
     const slot = catalog.indexOfCode(POWER);
     const times = [0, 10_020, 19_990, 29_700, 39_900, 50_100, 59_650];
-    expect(times.map((t) => gate.admit(slot, 1, t))).toEqual([true, false, false, true, false, false, true]);
+    const admit = (t: number) => {
+      const pass = gate.admit(slot, 1, t);
+      gate.confirm(); // the outbox took every telegram
+      return pass;
+    };
+    expect(times.map(admit)).toEqual([true, false, false, true, false, false, true]);
+  });
+
+  it("PublishGate: a value becomes the reference only once the outbox took its telegram", () => {
+    const catalog = new ObisCatalog();
+    const gate = new PublishGate(catalog, { [POWER]: { mode: "deadband", deadband: 100, refreshS: 300 } });
+    const slot = catalog.indexOfCode(POWER);
+    expect(gate.admit(slot, 1000, 0)).toBe(true);
+    gate.confirm();
+    expect(gate.admit(slot, 1500, 10_000)).toBe(true);
+    gate.discard(); // that telegram was dropped: 1000 stays the reference
+    expect(gate.admit(slot, 1050, 20_000)).toBe(false);
+    expect(gate.admit(slot, 1500, 30_000)).toBe(true);
+    gate.confirm();
+    expect(gate.admit(slot, 1550, 40_000)).toBe(false);
+  });
+
+  it("a telegram the outbox refuses sets no reference: the next value is compared with the last queued one", () => {
+    const rig = makeRig({ publishPolicies: { [POWER]: { mode: "deadband", deadband: 100, refreshS: 300 } } });
+    rig.bridge.start();
+    const kw = ["1.000", "2.000", "1.050"];
+    const series = telegramSeries(kw.length).map((t, i) => withValue(t, POWER, `000${kw[i]}*kW`.slice(-11)));
+    const outbox = rig.bridge.outbox;
+    const append = outbox.append.bind(outbox);
+    let refuse = false;
+    outbox.append = (...args) => (refuse ? false : append(...args));
+    rig.telegram(series[0]);
+    refuse = true; // the second telegram cannot be queued (as when it does not fit)
+    rig.telegram(series[1]);
+    refuse = false;
+    rig.telegram(series[2]);
+    // Had 2000 W become the reference, 1050 W (950 W away from it) would have gone out as a change.
+    expect(published(rig, 4)).toEqual([{ time: "19:00:00", value: 1000 }]);
+    expect(rig.bridge.health.eventsSkipped).toBe(1);
   });
 });

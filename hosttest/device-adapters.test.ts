@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { NetworkLinkEvents, Scheduler } from "../modules/app/ports";
+import type { MqttLinkEvents, NetworkLinkEvents, Scheduler } from "../modules/app/ports";
 import { assembleDevice, type DeviceModules } from "../modules/device/assemble";
 import { FixedDataRequestLine, openDataRequestLine } from "../modules/device/data-request";
-import { ModdableMqttLink, type MqttClient, type MqttClientOptions } from "../modules/device/mqtt-link";
+import { ModdableMqttLink, NetResolver, type MqttClient419, type MqttClient419Options, type MqttWriteOptions } from "../modules/device/mqtt-link";
 import { pemToDer } from "../modules/device/pem";
 import { PreferenceStore } from "../modules/device/preference-store";
 import { WiFiConnection, WiFiStationLink, normalizeMac, type WiFiStation } from "../modules/device/wifi-link";
@@ -101,28 +101,51 @@ describe("PreferenceStore", () => {
   });
 });
 
-describe("ModdableMqttLink", () => {
+describe("ModdableMqttLink (ECMA-419 MQTT client)", () => {
+  interface Written {
+    bytes: number[];
+    options: MqttWriteOptions;
+  }
   function link() {
-    const created: { options: MqttClientOptions; client: MqttClient & { sent: [string, ArrayBuffer | string, unknown][]; full: boolean; closed: boolean } }[] = [];
-    class FakeClient implements MqttClient {
-      onReady?: () => void;
-      onClose?: () => void;
-      sent: [string, ArrayBuffer | string, unknown][] = [];
-      full = false;
+    const created: { options: MqttClient419Options; client: FakeClient }[] = [];
+    class FakeClient implements MqttClient419 {
+      written: Written[] = [];
+      /** Bytes the socket takes; a packet beyond it throws as the SDK client does. */
+      room = 4096;
       closed = false;
-      constructor(options: MqttClientOptions) {
+      constructor(readonly options: MqttClient419Options) {
         created.push({ options, client: this });
       }
-      publish(topic: string, data: string | ArrayBuffer, flags?: unknown) {
-        if (this.full) throw new Error("can't write all data");
-        this.sent.push([topic, data, flags]);
+      write(data: Uint8Array, options: MqttWriteOptions): number {
+        const size = 1 + 1 + 2 + options.topic.length + (options.QoS ? 2 : 0) + data.byteLength;
+        if (size > this.room) throw new Error("overflow");
+        this.room -= size;
+        this.written.push({ bytes: [...data], options: { ...options } });
+        return this.room;
       }
       close() {
         this.closed = true;
       }
+      // What the client does on the wire, as callbacks.
+      connack() {
+        // As the SDK client does: CONNACK to onControl, then the socket's room to onWritable.
+        this.options.onControl.call(this, { operation: 2, id: 0, returnCode: 0 });
+        this.options.onWritable.call(this, this.room);
+      }
+      puback(id: number) {
+        this.options.onControl.call(this, { operation: 4, id });
+      }
+      pingresp() {
+        this.options.onControl.call(this, { operation: 13, id: 0 });
+      }
+      fail() {
+        this.options.onError.call(this);
+      }
     }
-    const SecureSocket = class {};
-    return { mqtt: new ModdableMqttLink(FakeClient, SecureSocket), created, SecureSocket };
+    const TCP = class {};
+    const TLSSocket = class {};
+    const resolve = (host: string, callback: (name: string, address?: string) => void) => callback(host, host === "nowhere" ? undefined : "10.0.0.2");
+    return { mqtt: new ModdableMqttLink({ Client: FakeClient, TCP, TLSSocket, resolve }), created, TCP, TLSSocket };
   }
   const connectOptions = {
     host: "10.0.0.2",
@@ -130,65 +153,109 @@ describe("ModdableMqttLink", () => {
     clientId: "p1vscp-240AC4123456",
     username: "meter",
     password: "mqtt-secret",
-    keepAliveSeconds: 60,
+    keepAliveSeconds: 30,
     will: { topic: "p1vscp/240AC4123456/status", payload: "offline", retain: true },
   };
+  function recorder() {
+    const seen: string[] = [];
+    const events: MqttLinkEvents = {
+      onMqttConnected: () => seen.push("up"),
+      onMqttDisconnected: (r) => seen.push(`down: ${r}`),
+      onMqttAcknowledged: (id) => seen.push(`ack ${id}`),
+      onMqttHeard: () => seen.push("heard"),
+    };
+    return { seen, events };
+  }
 
-  it("maps the options to the SDK client: keep-alive in ms, will, credentials", () => {
-    const { mqtt, created } = link();
-    mqtt.connect(connectOptions, { onMqttConnected() {}, onMqttDisconnected() {} });
-    expect(created[0].options).toEqual({
-      host: "10.0.0.2",
-      port: 1883,
-      id: "p1vscp-240AC4123456",
-      user: "meter",
-      password: "mqtt-secret",
-      will: { topic: "p1vscp/240AC4123456/status", message: "offline", retain: true },
-      timeout: 60000,
+  it("maps the options to the client: keep-alive in ms, will, credentials, clean session, plain TCP", () => {
+    const { mqtt, created, TCP } = link();
+    mqtt.connect(connectOptions, recorder().events);
+    expect(created[0].options).toMatchObject({
+      host: "10.0.0.2", port: 1883, id: "p1vscp-240AC4123456", user: "meter", password: "mqtt-secret", clean: true, keepalive: 30000,
+      will: { topic: "p1vscp/240AC4123456/status", message: "offline", QoS: 1, retain: true },
+      socket: { io: TCP },
     });
+    expect(created[0].options.dns.io).toBe(NetResolver);
   });
 
-  it("uses SecureSocket with the CA as DER for TLS", () => {
-    const { mqtt, created, SecureSocket } = link();
+  it("uses the ECMA-419 TLS socket over TCP with the CA as DER", () => {
+    const { mqtt, created, TCP, TLSSocket } = link();
     const pem = "-----BEGIN CERTIFICATE-----\nAQIDBA==\n-----END CERTIFICATE-----\n";
-    mqtt.connect({ ...connectOptions, tls: { ca: pem } }, { onMqttConnected() {}, onMqttDisconnected() {} });
-    expect(created[0].options.Socket).toBe(SecureSocket);
-    expect(new Uint8Array(created[0].options.secure?.certificate as ArrayBuffer)).toEqual(Uint8Array.of(1, 2, 3, 4));
+    mqtt.connect({ ...connectOptions, tls: { ca: pem } }, recorder().events);
+    const socket = created[0].options.socket;
+    expect(socket.io).toBe(TLSSocket);
+    expect(socket.TCP?.io).toBe(TCP);
+    expect(new Uint8Array(socket.secure?.certificate as ArrayBuffer)).toEqual(Uint8Array.of(1, 2, 3, 4));
   });
 
-  it("publishes exactly the slice, returns false when the send buffer is full, throws when closed", () => {
+  it("resolves the broker with the network's resolver; an unknown name fails the attempt", () => {
+    const resolver = new NetResolver({ resolve: (h, cb) => cb(h, h === "nowhere" ? undefined : "10.0.0.9") });
+    const got: string[] = [];
+    resolver.resolve({ host: "broker.lan", onResolved: (h, a) => got.push(`${h}=${a}`), onError: () => got.push("error") });
+    resolver.resolve({ host: "nowhere", onResolved: (h, a) => got.push(`${h}=${a}`), onError: () => got.push("error") });
+    expect(got).toEqual(["broker.lan=10.0.0.9", "error"]);
+  });
+
+  it("connected on CONNACK and the room that follows it; PUBACKs report their packet id, every control packet is heard", () => {
     const { mqtt, created } = link();
-    const events: string[] = [];
-    mqtt.connect(connectOptions, { onMqttConnected: () => events.push("up"), onMqttDisconnected: (r) => events.push(`down: ${r}`) });
-    expect(() => mqtt.publish("t", new Uint8Array(4), 0, 4, false, 0)).toThrow(/closed/);
+    const { seen, events } = recorder();
+    mqtt.connect(connectOptions, events);
+    expect(() => mqtt.publish("t", new Uint8Array(4), 0, 4, false, 1, 1, false)).toThrow(/closed/);
     const client = created[0].client;
-    client.onReady?.();
-    const payload = Uint8Array.of(9, 1, 2, 3, 9);
-    expect(mqtt.publish("vscp/x", payload, 1, 3, true, 0)).toBe(true);
-    expect(new Uint8Array(client.sent[0][1] as ArrayBuffer)).toEqual(Uint8Array.of(1, 2, 3));
-    expect(client.sent[0][2]).toEqual({ retain: true, quality: 0 });
-    client.full = true;
-    expect(mqtt.publish("vscp/x", payload, 0, 5, false, 0)).toBe(false);
-    client.onClose?.();
-    expect(events).toEqual(["up", "down: connection closed"]);
-    expect(() => mqtt.publish("t", payload, 0, 1, false, 0)).toThrow(/closed/);
+    client.options.onControl.call(client, { operation: 2, id: 0, returnCode: 0 });
+    expect(seen).toEqual(["heard"]); // no room reported yet: not ready to publish
+    client.options.onWritable.call(client, 4096);
+    expect(seen).toEqual(["heard", "up"]);
+    client.puback(7);
+    client.pingresp();
+    expect(seen).toEqual(["heard", "up", "heard", "ack 7", "heard"]);
   });
 
-  it("ignores callbacks of a replaced session and never puts the password in a reason", () => {
+  it("writes exactly the payload slice with topic, QoS, packet id and DUP, without copying it into a new buffer", () => {
     const { mqtt, created } = link();
-    const reasons: string[] = [];
-    const events = { onMqttConnected() {}, onMqttDisconnected: (r: string) => reasons.push(r) };
+    mqtt.connect(connectOptions, recorder().events);
+    const client = created[0].client;
+    client.connack();
+    const payload = Uint8Array.of(9, 1, 2, 3, 9);
+    expect(mqtt.publish("vscp/x", payload, 1, 3, false, 1, 42, true)).toBe(true);
+    expect(client.written[0]).toEqual({ bytes: [1, 2, 3], options: { topic: "vscp/x", QoS: 1, retain: false, duplicate: true, id: 42, byteLength: 3 } });
+    expect(mqtt.publish("p1vscp/s", payload, 0, 2, true, 0, 0, false)).toBe(true);
+    expect(client.written[1].options).toMatchObject({ QoS: 0, retain: true, duplicate: false, byteLength: 2 });
+  });
+
+  it("answers false when the socket cannot take the whole packet now (flow control), true again after onWritable", () => {
+    const { mqtt, created } = link();
+    mqtt.connect(connectOptions, recorder().events);
+    const client = created[0].client;
+    client.room = 20;
+    client.connack();
+    const payload = new Uint8Array(100);
+    expect(mqtt.publish("vscp/x", payload, 0, 100, false, 1, 1, false)).toBe(false);
+    expect(client.written).toEqual([]);
+    client.room = 4096;
+    client.options.onWritable.call(client, 4096);
+    expect(mqtt.publish("vscp/x", payload, 0, 100, false, 1, 1, false)).toBe(true);
+  });
+
+  it("reports a failure once, closes, ignores a replaced client, and never puts the password in a reason", () => {
+    const { mqtt, created } = link();
+    const { seen, events } = recorder();
     mqtt.connect(connectOptions, events);
+    created[0].client.fail();
+    expect(seen).toEqual(["down: broker unreachable or refused the connection"]);
     mqtt.connect(connectOptions, events);
-    expect(created[0].client.closed).toBe(true);
-    created[0].client.onClose?.();
-    expect(reasons).toEqual([]);
-    created[1].client.onClose?.();
-    expect(reasons).toEqual(["broker unreachable or refused the connection"]);
-    for (const r of reasons) expect(r).not.toContain("mqtt-secret");
+    created[1].client.connack();
+    mqtt.connect(connectOptions, events); // replaces the second
+    expect(created[1].client.closed).toBe(true);
+    created[1].client.fail();
+    created[1].client.puback(3);
+    created[2].client.connack();
+    created[2].client.fail();
+    created[2].client.fail();
+    expect(seen).toEqual(["down: broker unreachable or refused the connection", "heard", "up", "heard", "up", "down: connection closed"]);
+    for (const r of seen) expect(r).not.toContain("mqtt-secret");
   });
 });
-
 describe("pemToDer", () => {
   it("decodes the base64 body and rejects non-PEM text", () => {
     const der = pemToDer("-----BEGIN CERTIFICATE-----\r\nMIIB\r\n/w==\r\n-----END CERTIFICATE-----");
@@ -278,7 +345,7 @@ describe("assembleDevice", () => {
       timer: { set: () => 1, repeat: () => 2, clear() {} },
       time: { ticks: 1234, set() {} },
       SNTP: class {} as never,
-      MqttClient: class {} as never,
+      mqtt: {} as never,
       platform: {
         openMeterUart: () => {
           throw new Error("not opened at assembly");

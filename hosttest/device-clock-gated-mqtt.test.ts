@@ -20,7 +20,9 @@ function gate(clockMs: number, syncResult: boolean) {
     done(syncResult, syncResult ? "clock set from pool.ntp.org" : "no time from pool.ntp.org");
   }, (line) => log.push(line));
   const seen: string[] = [];
-  const events: MqttLinkEvents = { onMqttConnected: () => seen.push("up"), onMqttDisconnected: (r) => seen.push(`down: ${r}`) };
+  const events: MqttLinkEvents = {
+    onMqttConnected: () => seen.push("up"), onMqttDisconnected: (r) => seen.push(`down: ${r}`), onMqttAcknowledged: () => {}, onMqttHeard: () => {},
+  };
   return { clock, link, gated, syncs, log, seen, events };
 }
 

@@ -123,7 +123,7 @@ describe("assembleDevice with pin settings", () => {
       timer: { set: () => 1, repeat: () => 2, clear() {} },
       time: { ticks: 0, set() {} },
       SNTP: class {} as never,
-      MqttClient: class {} as never,
+      mqtt: {} as never,
       platform: {
         openMeterUart: () => {
           throw new Error("not opened");

@@ -11,6 +11,8 @@ export interface TestBroker {
   readonly host: string;
   readonly port: number;
   stop(): Promise<void>;
+  /** Ends the broker without a chance to clean up (SIGKILL): what it did not save is gone. */
+  kill(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -73,7 +75,9 @@ class MosquittoBroker implements TestBroker {
     writeFileSync(join(this.folder, "mosquitto.conf"), [
       `listener ${port} ${HOST}`, "allow_anonymous true", "persistence true", `persistence_location ${this.folder}/`,
       // Started as root, mosquitto would switch to its own user and could not write the store here.
-      `user ${userInfo().username}`, "queue_qos0_messages true", "max_queued_messages 100000", "log_dest stdout", "log_type error", "log_type warning", "",
+      `user ${userInfo().username}`,
+      // Saved every second, so that even a killed broker comes back with the subscribers' sessions.
+      "autosave_interval 1", "queue_qos0_messages true", "max_queued_messages 100000", "log_dest stdout", "log_type error", "log_type warning", "",
     ].join("\n"));
   }
 
@@ -92,13 +96,21 @@ class MosquittoBroker implements TestBroker {
     }
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    return this.end("SIGTERM");
+  }
+
+  kill(): Promise<void> {
+    return this.end("SIGKILL");
+  }
+
+  private async end(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
-      child.kill("SIGTERM");
+      child.kill(signal);
     });
   }
 
@@ -126,6 +138,10 @@ class EmbeddedTestBroker implements TestBroker {
     const broker = this.broker;
     this.broker = undefined;
     await broker?.close();
+  }
+
+  kill(): Promise<void> {
+    return this.stop(); // in-process: there is no harder way to end it
   }
 
   close(): Promise<void> {

@@ -1,14 +1,15 @@
 // `npm run e2e:firmware`: the real firmware, built with the Moddable SDK for its Linux simulator and run headless,
-// reads telegrams from a pty and publishes to mosquitto; end-to-end checks 1 (exact events) and 3 (corrupted
-// telegrams) run against it. Skipped, with a message, when $MODDABLE is not set. XSBUG_LOG=<xsbug-log folder>
+// reads telegrams from a pty and publishes to mosquitto through a fault proxy; end-to-end checks 1 (exact events),
+// 3 (corrupted telegrams) and 4 (a silent drop mid-telegram: every event still arrives) run against it. Skipped, with a message, when $MODDABLE is not set. XSBUG_LOG=<xsbug-log folder>
 // runs the debug build instead and prints its trace output on failure.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestBroker } from "./broker";
-import { expectedEvents, meterTimeToUtc } from "./expected-events";
+import { expectedEvents, meterTimeToUtc, splitTelegrams } from "./expected-events";
+import { FaultProxy } from "./fault-proxy";
 import { tenTelegrams } from "./harness";
 import { PtyMeter } from "./pty-meter";
 import { Subscriber, type Received } from "./subscriber";
@@ -20,6 +21,10 @@ const METER_DEVICE = "/tmp/p1-meter";
 /** The simulator's station MAC (modules/device/lin/platform.ts). */
 const SIM_GUID_PREFIX = "FF:FF:FF:FF:FF:FF:FF:FE:02:00:00:00:00:01";
 const SIM_DEVICE_ID = "020000000001";
+/** Keep-alive of the firmware under test: a silent link must be found within 1.5 × 6 = 9 s. */
+const KEEP_ALIVE_S = 6;
+/** The in-flight window's default (modules/app/defaults.ts): the most a drop can duplicate. */
+const WINDOW_EVENTS = 16;
 
 /** A copy of the SDK's tools/xsbug-log with its npm dependencies installed: run the debug build and show its log. */
 const xsbugLog = process.env.XSBUG_LOG;
@@ -56,6 +61,7 @@ async function main(): Promise<number> {
   if (spawnSync("xvfb-run", ["--help"], { stdio: "ignore" }).error) throw new Error("xvfb-run is missing (apt-get install xvfb)");
 
   const broker = await startTestBroker();
+  const proxy = await FaultProxy.start(broker.host, broker.port);
   const buildDir = mkdtempSync(join(tmpdir(), "p1vscp-firmware-"));
   const env = { ...process.env, PATH: [join(ROOT, "node_modules", ".bin"), bin, process.env.PATH].join(delimiter) };
   let sim: ChildProcess | undefined;
@@ -63,9 +69,9 @@ async function main(): Promise<number> {
   let subscriber: Subscriber | undefined;
   let linked = false;
   try {
-    say(`building the lin simulator firmware (broker 127.0.0.1:${broker.port})`);
+    say(`building the lin simulator firmware (broker 127.0.0.1:${broker.port} through a fault proxy on ${proxy.port})`);
     const build = spawnSync(join(bin, "mcconfig"), [...(xsbugLog ? ["-d"] : []), "-m", "-p", "lin", "-t", "build", "-o", buildDir, "./manifest.json",
-      "broker=127.0.0.1", `port=${broker.port}`, "statsInterval=10", "heartbeat=10"], { cwd: ROOT, env, encoding: "utf8" });
+      "broker=127.0.0.1", `port=${proxy.port}`, "statsInterval=10", "heartbeat=10", `keepAlive=${KEEP_ALIVE_S}`], { cwd: ROOT, env, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`mcconfig failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
     const library = findFile(buildDir, "mc.so");
     if (!library) throw new Error(`mcconfig built no mc.so under ${buildDir}`);
@@ -136,12 +142,56 @@ async function main(): Promise<number> {
         `check 3: stats say telegramsOk ${stats.telegramsOk}, crcErrors ${stats.crcErrors}, truncated ${stats.truncated}; expected 7, 1, 1`, failures);
     }
 
+    // Check 4: the link swallows everything silently right after a telegram (its events in flight) and never
+    // resets: the firmware must find the dead link itself and deliver every event after reconnecting.
+    subscriber.clear();
+    // Telegrams of another day than the ten above, so that each event is told apart by its meter time.
+    const silent = splitTelegrams(readFileSync(join(ROOT, "hosttest/fixtures/sim/day.txt"), "latin1")).slice(200, 203);
+    const firstGap = performance.now();
+    meter.write(Buffer.from(silent[0], "latin1"));
+    proxy.swallow();
+    for (const telegram of silent.slice(1)) {
+      await new Promise((r) => setTimeout(r, 2000));
+      meter.write(Buffer.from(telegram, "latin1"));
+    }
+    const wanted = new Set(silent.flatMap(expectedEvents).map((e) => `${e.dateTime}#${e.sensorIndex}#${e.text}`));
+    const keyOf = (m: Received) => {
+      const e = decodeMeasurement(m);
+      return `${e.dateTime}#${e.sensorIndex}#${e.text}`;
+    };
+    await subscriber.waitFor((m) => {
+      const got = new Set(measurement(m).map(keyOf));
+      return [...wanted].every((k) => got.has(k));
+    }, `all ${wanted.size} events of 3 telegrams after a silent drop`, 60_000).catch((e) => failures.push(e.message));
+    const recoveredMs = performance.now() - firstGap;
+    await new Promise((r) => setTimeout(r, 1000));
+    const keys = measurement(subscriber.messages).map(keyOf);
+    const unique = new Set(keys);
+    const lost = [...wanted].filter((k) => !unique.has(k)).length;
+    const duplicated = keys.length - unique.size;
+    check(proxy.swallowedBytes > 0, "check 4: the proxy swallowed nothing (the fault did not happen)", failures);
+    check(lost === 0, `check 4: ${lost} of ${wanted.size} events lost after a silent drop`, failures);
+    check(duplicated <= WINDOW_EVENTS, `check 4: ${duplicated} duplicates, more than the in-flight window of ${WINDOW_EVENTS}`, failures);
+    const lastStats = async () => {
+      subscriber!.clear();
+      await subscriber!.waitFor((m) => m.some((x) => x.topic.endsWith("/stats")), "a stats message", 15_000);
+      return JSON.parse(subscriber!.messages.filter((x) => x.topic.endsWith("/stats")).at(-1)!.payload.toString());
+    };
+    const after = await lastStats().catch((e) => failures.push(e.message));
+    if (after && typeof after === "object") {
+      check(after.mqttReconnects >= 1 && after.redelivered >= 1,
+        `check 4: stats say mqttReconnects ${after.mqttReconnects}, redelivered ${after.redelivered}; expected at least 1 each`, failures);
+      say(`check 4: silent drop: ${wanted.size} events sent, ${keys.length} received, ${lost} lost, ${duplicated} duplicated, ` +
+        `redelivered ${after.redelivered}, all there ${(recoveredMs / 1000).toFixed(1)} s after the drop began`);
+    }
+
     if (failures.length) {
       const lastStats = subscriber.messages.filter((x) => x.topic.endsWith("/stats")).at(-1)?.payload.toString() ?? "none";
       say(`FAILED:\n  ${failures.join("\n  ")}\n--- last stats ---\n${lastStats}\n--- simulator output ---\n${output}`);
       return 1;
     }
-    say(`passed: ${first.length} events from 5 telegrams exactly as expected; 2 corrupted telegrams published nothing, counted in the stats`);
+    say(`passed: ${first.length} events from 5 telegrams exactly as expected; 2 corrupted telegrams published nothing, counted in the stats; ` +
+      "a silent drop lost nothing");
     return 0;
   } finally {
     if (sim?.pid) {
@@ -154,6 +204,7 @@ async function main(): Promise<number> {
     meter?.close();
     if (linked) unlinkSync(METER_DEVICE);
     await subscriber?.close();
+    await proxy.close();
     await broker.close();
     rmSync(buildDir, { recursive: true, force: true });
   }

@@ -7,7 +7,15 @@ export interface Received {
   retain: boolean;
   qos: number;
   atMs: number;
+  packetId: number;
+  duplicate: boolean;
 }
+
+/**
+ * When the broker acknowledges a QoS 1 publish: after this many ms, "never", or "hold" (kept in `held` until
+ * the test calls `ackHeld`, in any order it likes).
+ */
+export type AckTiming = number | "never" | "hold";
 
 /** What the link does with one publish attempt (n counts every attempt, from 1). */
 export type PublishOutcome = "ok" | "busy" | "throw";
@@ -26,9 +34,17 @@ export class FakeMqttLink implements MqttLink {
   attempts = 0;
   /** Throw from connect() itself (a broken port). */
   connectThrows = false;
+  /** Decides each QoS 1 acknowledgement (n counts QoS 1 publishes, from 1); default: at once (next timer turn). */
+  ackTiming: (n: number, message: Received) => AckTiming = () => 0;
+  /** Silent: publishes are taken and nothing comes back (no PUBACK, no PINGRESP), as on a link that swallows bytes. */
+  silent = false;
+  /** Packet ids held back by an ackTiming of "hold", in the order they were published. */
+  held: number[] = [];
+  qos1Publishes = 0;
   private session = 0;
   private events: MqttLinkEvents | undefined;
   private open = false;
+  private pinger: unknown = undefined;
 
   constructor(private readonly clock: FakeClock) {}
 
@@ -46,6 +62,13 @@ export class FakeMqttLink implements MqttLink {
       if (session !== this.session) return; // closed or replaced meanwhile
       if (this.brokerUp) {
         this.open = true;
+        // The link's keep-alive: a PINGRESP every half keep-alive while the broker answers.
+        const keepAliveMs = options.keepAliveSeconds * 1000;
+        if (keepAliveMs > 0) {
+          this.pinger = this.clock.repeat(() => {
+            if (session === this.session && !this.silent) events.onMqttHeard();
+          }, keepAliveMs / 2);
+        }
         events.onMqttConnected();
       } else {
         events.onMqttDisconnected("connection refused");
@@ -53,27 +76,61 @@ export class FakeMqttLink implements MqttLink {
     }, this.connectDelayMs);
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number): boolean {
+  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
+    packetId = 0, duplicate = false): boolean {
     if (!this.open) throw new Error("publish on a closed link");
     const outcome = this.outcome(++this.attempts);
     if (outcome === "throw") throw new Error("send buffer full");
     if (outcome === "busy") return false;
     const text = Buffer.from(payload.buffer, payload.byteOffset + offset, length).toString("latin1");
-    this.received.push({ topic, payload: text, retain, qos, atMs: this.clock.now });
+    const message = { topic, payload: text, retain, qos, atMs: this.clock.now, packetId, duplicate };
+    if (this.silent) return true; // swallowed: the broker never sees it
+    this.received.push(message);
+    if (qos === 1) {
+      const timing = this.ackTiming(++this.qos1Publishes, message);
+      if (timing === "hold") this.held.push(packetId);
+      else if (timing !== "never") {
+        const session = this.session;
+        this.clock.once(() => {
+          if (session === this.session && !this.silent) this.events?.onMqttAcknowledged(packetId);
+        }, timing);
+      }
+    }
     return true;
   }
 
+  /** Acknowledges held packet ids now, in the order given (default: all held, in publish order). */
+  ackHeld(ids: readonly number[] = this.held.slice()): void {
+    for (const id of ids) {
+      this.held = this.held.filter((h) => h !== id);
+      if (this.open) this.events?.onMqttAcknowledged(id);
+    }
+  }
+
   close(): void {
+    this.endSession();
+  }
+
+  /** The connection drops under the bridge (a reset): the session ends and the bridge is told. */
+  dropConnection(reason = "connection reset"): void {
+    if (!this.open) return;
+    this.endSession();
+    this.events?.onMqttDisconnected(reason);
+  }
+
+  private endSession(): void {
     this.session++;
     this.open = false;
+    this.held = [];
+    if (this.pinger !== undefined) this.clock.cancel(this.pinger);
+    this.pinger = undefined;
   }
 
   /** The broker goes away: an open session ends, new connects are refused. */
   goDown(): void {
     this.brokerUp = false;
     if (this.open) {
-      this.open = false;
-      this.session++;
+      this.endSession();
       this.events?.onMqttDisconnected("connection lost");
     }
   }

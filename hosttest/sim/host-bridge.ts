@@ -60,8 +60,11 @@ export class HostBridge {
           sessionEvents.onMqttDisconnected(reason);
           options.onDisconnected?.(reason);
         },
+        onMqttAcknowledged: (packetId) => sessionEvents.onMqttAcknowledged(packetId),
+        onMqttHeard: () => sessionEvents.onMqttHeard(),
       }),
-      publish: (topic, payload, offset, length, retain, qos) => link.publish(topic, payload, offset, length, retain, qos),
+      publish: (topic, payload, offset, length, retain, qos, packetId, duplicate) =>
+        link.publish(topic, payload, offset, length, retain, qos, packetId, duplicate),
       close: () => link.close(),
     };
     // The same composition as the firmware's: settings → mapping, encoders, policies, bridge options.

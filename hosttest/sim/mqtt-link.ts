@@ -16,10 +16,12 @@ export interface MqttJsLinkOptions {
 /**
  * The MQTT link over the `mqtt` package, behaving like the device's client: one session per connect(),
  * no reconnecting or offline queue of its own (the core's outbox and backoff do that), and publish answers
- * false instead of buffering without bound.
+ * false instead of buffering without bound. A QoS 1 publish's callback (called on its PUBACK) reports the
+ * acknowledgement with the core's packet id; every packet from the broker tells the core the link is alive.
  */
 export class MqttJsLink implements MqttLink {
   private client: MqttClient | undefined;
+  private events: MqttLinkEvents | undefined;
   private closed = false;
   private readonly sendBufferBytes: number;
   private readonly observer: PublishObserver | undefined;
@@ -45,6 +47,8 @@ export class MqttJsLink implements MqttLink {
       username: options.username || undefined,
       password: options.password || undefined,
       keepalive: options.keepAliveSeconds,
+      // A ping every keep-alive even while publishing, as the device's client does: its answer shows the link lives.
+      reschedulePings: false,
       clean: true,
       protocolVersion: 4,
       reconnectPeriod: 0,
@@ -66,6 +70,10 @@ export class MqttJsLink implements MqttLink {
     client.on("connect", () => {
       if (this.client === client) events.onMqttConnected();
     });
+    client.on("packetreceive", () => {
+      if (this.client === client) events.onMqttHeard();
+    });
+    this.events = events;
     // Error texts come from the socket or the CONNACK code; credentials never reach them.
     client.on("error", (error) => {
       lastError = describeError(error, options.host, options.port);
@@ -74,7 +82,8 @@ export class MqttJsLink implements MqttLink {
     client.on("end", () => report(lastError || "connection ended"));
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number): boolean {
+  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
+    packetId = 0, duplicate = false): boolean {
     if (this.closed) throw new Error("MQTT link is closed");
     const client = this.client;
     if (!client || !client.connected || client.disconnecting) {
@@ -88,7 +97,15 @@ export class MqttJsLink implements MqttLink {
     }
     // Buffer.from of a typed array copies: the caller reuses its buffer once we return.
     const copy = Buffer.from(payload.subarray(offset, offset + length));
-    client.publish(topic, copy, { qos: qos === 1 ? 1 : 0, retain }, () => {});
+    if (qos === 1) {
+      const events = this.events;
+      client.publish(topic, copy, { qos: 1, retain, dup: duplicate }, (error) => {
+        // Called on the PUBACK, or with an error when the session ended first (then the core sends it again).
+        if (!error && this.client === client) events?.onMqttAcknowledged(packetId);
+      });
+    } else {
+      client.publish(topic, copy, { qos: 0, retain }, () => {});
+    }
     this.accepted++;
     this.observer?.(topic, copy, retain);
     return true;

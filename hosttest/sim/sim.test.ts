@@ -95,6 +95,8 @@ describe("MQTT link", () => {
       link.connect({ host: "127.0.0.1", port, clientId: "t", username: "u", password: "hunter2", keepAliveSeconds: 10,
         will: { topic: "s", payload: "offline", retain: true } }, {
         onMqttConnected: () => reasons.push("connected?"),
+        onMqttAcknowledged: () => {},
+        onMqttHeard: () => {},
         onMqttDisconnected: (reason) => {
           reasons.push(reason);
           setTimeout(resolve, 100); // a second report would land here
@@ -111,7 +113,8 @@ describe("MQTT link", () => {
     const seen: Buffer[] = [];
     try {
       await new Promise<void>((resolve, reject) => link.connect({ host: broker.host, port: broker.port, clientId: "c", keepAliveSeconds: 10,
-        will: { topic: "s", payload: "offline", retain: true } }, { onMqttConnected: resolve, onMqttDisconnected: reject }));
+        will: { topic: "s", payload: "offline", retain: true } }, {
+        onMqttConnected: resolve, onMqttDisconnected: reject, onMqttAcknowledged: () => {}, onMqttHeard: () => {} }));
       const buffer = new Uint8Array([0x7b, 0x7d, 0x20]);
       expect(link.publish("t", buffer, 0, 2, false, 0)).toBe(true);
       buffer.fill(0);

@@ -118,29 +118,58 @@ class ManualPorts implements Clock, Scheduler, MeterSource, NetworkLink, SystemP
   }
 }
 
-/** A broker link that connects at once and, while told to, refuses publishes; it keeps a checksum of what it got. */
+/** Acknowledgements of QoS 1 publishes come in one batch this long after the first of them, newest first. */
+const ACK_DELAY_MS = 5;
+const PING_MS = 20_000;
+
+/**
+ * A broker link that connects at once and, while told to, refuses publishes; it keeps a checksum of what it got.
+ * It acknowledges QoS 1 publishes late and out of order (a batch, newest first) and answers pings.
+ */
 class ChecksumLink implements MqttLink {
   refusing = false;
   published = 0;
   refused = 0;
+  acknowledged = 0;
   /** Rolling checksum over topics (by index in `topics`) and payload bytes (compared between engines). */
   checksum = 0;
   private events: MqttLinkEvents | null = null;
   private readonly connected: () => void;
+  private readonly flush: () => void;
+  private readonly ping: () => void;
+  private readonly pending = new Uint16Array(1024);
+  private pendingCount = 0;
+  private flushTimer: unknown = undefined;
+  private pingTimer: unknown = undefined;
 
   constructor(private readonly ports: ManualPorts, private readonly topics: readonly string[]) {
     this.connected = () => this.events?.onMqttConnected();
+    this.flush = () => {
+      this.flushTimer = undefined;
+      const events = this.events;
+      while (this.pendingCount > 0) {
+        const id = this.pending[--this.pendingCount];
+        this.acknowledged++;
+        events?.onMqttAcknowledged(id);
+      }
+    };
+    this.ping = () => this.events?.onMqttHeard();
   }
 
   connect(_options: MqttConnectOptions, events: MqttLinkEvents): void {
     this.events = events;
     this.ports.once(this.connected, 50);
+    if (this.pingTimer === undefined) this.pingTimer = this.ports.repeat(this.ping, PING_MS);
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number): boolean {
+  publish(topic: string, payload: Uint8Array, offset: number, length: number, _retain: boolean, qos: number, packetId: number): boolean {
     if (this.refusing) {
       this.refused++;
       return false;
+    }
+    if (qos === 1) {
+      this.pending[this.pendingCount++] = packetId;
+      if (this.flushTimer === undefined) this.flushTimer = this.ports.once(this.flush, ACK_DELAY_MS);
     }
     // Which topic, by identity: reading a string's length or bytes would box it (an allocation in XS).
     let topicIndex = -1;
@@ -161,6 +190,7 @@ class ChecksumLink implements MqttLink {
  * Feeds meter bytes into a running Bridge; after each complete telegram the clock moves on by the meter's
  * period (timers fire: drain retries, watchdog, heartbeats, stats). In each cycle of 40 telegrams the link
  * refuses publishes during the first 25, so the outbox fills, wraps, drops its oldest telegrams and drains.
+ * Events go out at QoS 1: each leaves the outbox when the link acknowledged it (late, out of order).
  */
 export class BridgePipeline implements Pipeline {
   frames = 0;
@@ -199,7 +229,7 @@ export class BridgePipeline implements Pipeline {
     if (this.record !== null) {
       const h = this.bridge.refreshHealth();
       this.record({
-        frame: frames, published: this.link.published, checksum: this.link.checksum, queued: h.queueDepth, outboxBytes: h.queueBytes,
+        frame: frames, published: this.link.published, checksum: this.link.checksum, queued: h.queueDepth, queueBytes: h.queueBytes,
         dropped: h.queueDrops, eventsQueued: h.eventsQueued, telegramsOk: h.telegramsOk,
       });
     }
@@ -212,7 +242,8 @@ export class BridgePipeline implements Pipeline {
     if (this.record !== null) {
       const h = this.bridge.refreshHealth();
       this.record({
-        end: true, published: this.link.published, checksum: this.link.checksum, queued: h.queueDepth, dropped: h.queueDrops,
+        end: true, published: this.link.published, acknowledged: this.link.acknowledged, checksum: this.link.checksum, queued: h.queueDepth,
+        dropped: h.queueDrops,
         eventsQueued: h.eventsQueued, eventsPublished: h.eventsPublished, telegramsOk: h.telegramsOk,
       });
     }

@@ -6,9 +6,11 @@ import { FrameStatus } from "../p1/frame-status";
 import { TimeSource } from "../vscp/encoder";
 import { STATUS_OFFLINE, STATUS_ONLINE } from "../vscp/presence";
 import type { BackoffOptions } from "./backoff";
+import { DEFAULT_INFLIGHT_BYTES, DEFAULT_INFLIGHT_EVENTS } from "../config/schema";
 import { DEFAULT_OUTBOX_BYTES } from "./outbox-sizing";
 import type { PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoder-ports";
 import { StatsWriter, createHealthCounters, recordInternalError, type HealthCounters } from "./health";
+import { InFlightWindow } from "./in-flight";
 import { MqttSession, type SessionListener } from "./mqtt-session";
 import { NetworkWatch, type NetworkListener } from "./network-watch";
 import { Outbox } from "./outbox";
@@ -39,8 +41,17 @@ export interface BridgeEncoders {
 export interface BridgeOptions {
   /** Broker, client id and credentials; the last will (`offline`, retained, on the status topic) is added. */
   mqtt: Omit<MqttConnectOptions, "will">;
-  /** QoS for VSCP events (0 or 1). */
+  /**
+   * QoS for VSCP events (default 1): at 1 an event leaves the outbox only when the broker acknowledged it, and
+   * what was in flight at a drop goes out again (a duplicate, at worst); at 0 what is in flight may be lost.
+   */
   qos?: number;
+  /** QoS 1 events sent and not yet acknowledged, at most (default: defaults.ts, sized for an ESP32 without PSRAM). */
+  inFlightEvents?: number;
+  /** … and their payload bytes: a new event goes out while fewer are in flight. */
+  inFlightBytes?: number;
+  /** An event unacknowledged this long means a dead session (default 30 s). */
+  ackTimeoutS?: number;
   /** Must be the catalog the encoders were built for. */
   catalog?: ObisCatalog;
   parser?: ParserOptions;
@@ -91,6 +102,11 @@ const AT_FRAMER = "framer";
 const AT_TELEGRAM = "telegram";
 const AT_SEND_EVENT = "send event";
 
+// How a drain of the outbox ended.
+const ALL_SENT = 0;
+const MORE = 1; // the batch is used up
+const REFUSED = 2; // the link refused a publish
+const WINDOW_FULL = 3; // waiting for acknowledgements
 /** Retained status while the session is up but no valid telegram came for the configured time. */
 export const STATUS_METER_SILENT = "meter-silent";
 
@@ -110,6 +126,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   readonly framer: Framer;
   readonly reading: Reading;
   readonly outbox: Outbox;
+  readonly inFlight: InFlightWindow;
   readonly session: MqttSession;
   readonly network: NetworkWatch;
 
@@ -128,6 +145,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private readonly silentAfterMs: number;
   private readonly publishRetryMs: number;
   private readonly publishStallMs: number;
+  private readonly ackTimeoutMs: number;
   private readonly drainBatch: number;
   /** Topic of each catalog slot (the outbox stores the slot, not the string). */
   private readonly topics: string[];
@@ -172,7 +190,10 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.outbox = new Outbox(options.outboxBytes ?? DEFAULT_OUTBOX_BYTES);
     this.gate = new PublishGate(this.catalog, options.publishPolicies);
     this.acceptNoCrc = options.acceptNoCrc ?? false;
-    this.qos = options.qos ?? 0;
+    this.qos = options.qos ?? 1;
+    if (this.qos !== 0 && this.qos !== 1) throw new RangeError("qos must be 0 or 1");
+    this.inFlight = new InFlightWindow(options.inFlightEvents ?? DEFAULT_INFLIGHT_EVENTS, options.inFlightBytes ?? DEFAULT_INFLIGHT_BYTES);
+    this.ackTimeoutMs = positive(options.ackTimeoutS ?? 30, "ackTimeoutS") * 1000;
     this.heartbeatMs = positive(options.heartbeatS ?? 60, "heartbeatS") * 1000;
     this.statsMs = positive(options.statsS ?? 60, "statsS") * 1000;
     this.silentAfterMs = positive(options.meterSilentAfterS ?? 60, "meterSilentAfterS") * 1000;
@@ -225,7 +246,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   stop(): void {
     if (!this.running) return;
     this.running = false;
-    if (this.session.connected) this.publish(this.presence.statusTopic, this.statusOffline, 0, this.statusOffline.length, true, 0);
+    if (this.session.connected) this.publish(this.presence.statusTopic, this.statusOffline, 0, this.statusOffline.length, true, 0, 0, false);
     for (const timer of this.timers) this.cancel(timer);
     this.timers.length = 0;
     this.cancel(this.drainTimer);
@@ -244,6 +265,10 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     }
     this.session.stop();
     this.network.stop();
+    // A later start sends what is in flight again first.
+    this.releaseSettled();
+    this.inFlight.rewind();
+    this.outbox.rewind();
     this.health.mqttConnected = false;
     this.health.networkUp = false;
   }
@@ -323,6 +348,21 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   onSessionDown(): void {
     this.cancel(this.drainTimer);
     this.drainTimer = undefined;
+    // What is in flight goes out again first in the next session, in order, marked as duplicates.
+    this.releaseSettled();
+    this.inFlight.rewind();
+    this.outbox.rewind();
+  }
+
+  onAcknowledged(packetId: number): void {
+    try {
+      if (!this.inFlight.acknowledge(packetId)) return;
+      if (this.draining) return; // the drain releases it when its publish call returns
+      this.releaseSettled();
+      this.drain();
+    } catch {
+      this.health.internalErrors++;
+    }
   }
 
   // NetworkListener
@@ -362,23 +402,31 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private enqueue(reading: Reading, now: number, wall: number): void {
     const events = this.events;
     const outbox = this.outbox;
+    const gate = this.gate;
+    gate.discard(); // what a telegram that failed half way admitted
     const count = events.beginTelegram(reading, wall);
     if (events.timeSource === TimeSource.Device) this.health.timeFromDevice++;
     else if (events.timeSource === TimeSource.None) this.health.timeUnknown++;
     if (!outbox.beginTelegram(events.epochSeconds, events.timestampMicros)) return; // no room at all: dropped, counted
     let queued = 0;
+    let skipped = 0;
     for (let i = 0; i < count; i++) {
       const slot = events.slotOf(i);
-      if (!this.gate.admit(slot, reading.canonicalValueOf(slot), now)) {
-        this.health.eventsSkipped++;
+      if (!gate.admit(slot, reading.canonicalValueOf(slot), now)) {
+        skipped++;
         continue;
       }
       const length = events.digitsOf(i);
       this.topics[slot] = events.topicOf(i);
-      if (!outbox.append(slot, events.valueDigits, 0, length)) return; // could not fit: dropped whole, counted
+      if (!outbox.append(slot, events.valueDigits, 0, length)) {
+        gate.discard(); // could not fit: dropped whole and counted, so no value of it becomes a reference
+        return;
+      }
       queued++;
     }
     outbox.commitTelegram();
+    gate.confirm();
+    this.health.eventsSkipped += skipped;
     this.health.eventsQueued += queued;
   }
 
@@ -390,7 +438,13 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       this.drainOnce();
     } finally {
       this.draining = false;
+      this.releaseSettled(); // acknowledgements that came during a publish call
     }
+  }
+
+  /** Frees the acknowledged events at the front of the window from the outbox, oldest first. */
+  private releaseSettled(): void {
+    for (let n = this.inFlight.popSettled(); n > 0; n--) this.outbox.release();
   }
 
   private drainOnce(): void {
@@ -398,33 +452,61 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     const wall = this.ports.clock.wallMs();
     if (this.statusPending) {
       const payload = this.health.meterSilent ? this.statusSilent : this.statusOnline;
-      if (!this.sent(this.publish(presence.statusTopic, payload, 0, payload.length, true, 0))) return;
+      if (!this.sent(this.publish(presence.statusTopic, payload, 0, payload.length, true, 0, 0, false))) return;
       this.statusPending = false;
     }
     if (this.nodeOnlinePending) {
       const length = presence.newNodeOnline(wall);
-      if (!this.sent(this.publish(presence.newNodeOnlineTopic, presence.buffer, 0, length, false, 0))) return;
+      if (!this.sent(this.publish(presence.newNodeOnlineTopic, presence.buffer, 0, length, false, 0, 0, false))) return;
       this.nodeOnlinePending = false;
     }
     if (this.heartbeatNext === 0) {
       const length = presence.heartbeat(wall);
-      if (!this.sent(this.publish(presence.heartbeatTopic, presence.buffer, 0, length, false, 0))) return;
+      if (!this.sent(this.publish(presence.heartbeatTopic, presence.buffer, 0, length, false, 0, 0, false))) return;
       this.heartbeatNext = 1;
     }
     if (this.heartbeatNext === 1) {
       const length = presence.level2Heartbeat(wall);
-      if (!this.sent(this.publish(presence.level2HeartbeatTopic, presence.buffer, 0, length, false, 0))) return;
+      if (!this.sent(this.publish(presence.level2HeartbeatTopic, presence.buffer, 0, length, false, 0, 0, false))) return;
       this.heartbeatNext = -1;
     }
     if (this.statsPending) {
       const length = this.statsWriter.write(this.refreshHealth());
-      if (!this.sent(this.publish(presence.statsTopic, this.statsWriter.buffer, 0, length, false, 0))) return;
+      if (!this.sent(this.publish(presence.statsTopic, this.statsWriter.buffer, 0, length, false, 0, 0, false))) return;
       this.statsPending = false;
     }
+    const drained = this.drainEvents();
+    if (drained === REFUSED || drained === WINDOW_FULL) return; // a retry or an acknowledgement drains again
+    if (drained === MORE) {
+      this.scheduleDrain(0); // yield, then go on
+      return;
+    }
+    if (this.snapshotPending && this.snapshot) {
+      if (!this.sent(this.publish(presence.telegramTopic, this.snapshot.buffer, 0, this.snapshotLength, false, 0, 0, false))) return;
+      this.snapshotPending = false;
+    }
+  }
+
+  /**
+   * Publishes queued events, at most one batch: first the ones in flight at the last drop (duplicates), then new
+   * ones while the window has room.
+   */
+  private drainEvents(): number {
     const outbox = this.outbox;
     const events = this.events;
+    const window = this.inFlight;
+    const qos = this.qos;
+    const h = this.health;
     for (let budget = this.drainBatch; budget > 0; budget--) {
-      if (!outbox.peek()) break;
+      if (!outbox.peek()) return ALL_SENT;
+      const resend = window.sent < window.count;
+      if (resend && window.resendId === 0) {
+        // Acknowledged before the drop, just not released: no need to send it again.
+        outbox.markSent();
+        window.resent(0);
+        continue;
+      }
+      if (!resend && qos === 1 && !window.hasRoom) return WINDOW_FULL;
       const slot = outbox.eventSlot;
       let length: number;
       try {
@@ -432,21 +514,39 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       } catch (error) {
         // A bug, not a link problem: retrying would stop the queue for good, so this event is given up.
         this.internalError(AT_SEND_EVENT, error);
-        outbox.shift();
+        if (qos === 0) outbox.shift();
+        else {
+          if (resend) window.settleResend();
+          else window.pushSettled();
+          outbox.markSent();
+        }
         continue;
       }
-      if (!this.sent(this.publish(this.topics[slot], events.buffer, 0, length, false, this.qos))) return;
-      outbox.shift();
-      this.health.eventsPublished++;
+      const topic = this.topics[slot];
+      if (qos === 0) {
+        if (!this.sent(this.publish(topic, events.buffer, 0, length, false, 0, 0, false))) return REFUSED;
+        outbox.shift();
+        h.eventsPublished++;
+        continue;
+      }
+      const now = this.now();
+      if (resend) {
+        if (!this.sent(this.publish(topic, events.buffer, 0, length, false, 1, window.resendId, true))) return REFUSED;
+        window.resent(now);
+        outbox.markSent();
+        h.redelivered++;
+        continue;
+      }
+      // In the window before the call, so that an acknowledgement arriving during it finds its entry.
+      const id = window.push(length, now); // payload bytes: a topic's length would box the string in XS
+      if (!this.sent(this.publish(topic, events.buffer, 0, length, false, 1, id, false))) {
+        window.unpush();
+        return REFUSED;
+      }
+      outbox.markSent();
+      h.eventsPublished++;
     }
-    if (outbox.messages > 0) {
-      this.scheduleDrain(0); // yield, then go on
-      return;
-    }
-    if (this.snapshotPending && this.snapshot) {
-      if (!this.sent(this.publish(presence.telegramTopic, this.snapshot.buffer, 0, this.snapshotLength, false, 0))) return;
-      this.snapshotPending = false;
-    }
+    return outbox.unsent > 0 ? MORE : ALL_SENT;
   }
 
   /** Bookkeeping after one publish; false means stop draining for now. */
@@ -466,9 +566,10 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     return false;
   }
 
-  private publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number): number {
+  private publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
+    packetId: number, duplicate: boolean): number {
     try {
-      if (this.ports.mqtt.publish(topic, payload, offset, length, retain, qos)) return SENT;
+      if (this.ports.mqtt.publish(topic, payload, offset, length, retain, qos, packetId, duplicate)) return SENT;
       this.health.publishRetries++;
       return BUSY;
     } catch {
@@ -489,7 +590,13 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     }
     this.session.tick(now);
     this.network.tick(now);
-    if (this.drainTimer === undefined && this.session.connected && (this.outbox.messages > 0 || this.statusPending)) this.drain();
+    if (this.session.connected) {
+      const waitingSince = this.inFlight.oldestWaitingSinceMs();
+      if (now - waitingSince >= this.ackTimeoutMs) {
+        this.session.drop(`no acknowledgement for ${Math.round((now - waitingSince) / 1000)} s`);
+      }
+    }
+    if (this.drainTimer === undefined && this.session.connected && (this.outbox.unsent > 0 || this.statusPending)) this.drain();
   }
 
   private heartbeatDue(): void {

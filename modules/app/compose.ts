@@ -130,6 +130,8 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
         tls: broker.tls ? { ca: broker.ca } : undefined,
       },
       qos: settings.qos,
+      inFlightEvents: settings.inflightEvents,
+      inFlightBytes: settings.inflightBytes,
       heartbeatS: settings.heartbeat,
       statsS: settings.statsInterval,
       parser: { defaultUtcOffsetMinutes: settings.utcOffset },

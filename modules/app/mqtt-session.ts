@@ -7,6 +7,8 @@ import { RetryTimer } from "./retry-timer";
 export interface SessionListener {
   onSessionUp(): void;
   onSessionDown(): void;
+  /** The broker acknowledged this packet id in the current session. */
+  onAcknowledged(packetId: number): void;
 }
 
 export interface MqttSessionOptions {
@@ -19,10 +21,14 @@ const IDLE = 0; // no network: nothing to do
 const CONNECTING = 1;
 const CONNECTED = 2;
 const WAITING = 3; // backoff timer running
+/** The bridge's watchdog calls tick once a second: silence is declared one tick early so it stays within the limit. */
+const TICK_MS = 1000;
 
 /**
  * One MQTT session at a time: connects while the network is up, retries with exponential backoff and
  * jitter, resets the backoff after a stable session. Every port call is guarded; failures are counted.
+ * A session from which nothing (no PUBACK, no PINGRESP) was heard for 1.5 × keep-alive is dead: a link that
+ * swallows writes silently is closed and reconnected within that time.
  */
 export class MqttSession implements MqttLinkEvents {
   readonly backoff: Backoff;
@@ -39,6 +45,9 @@ export class MqttSession implements MqttLinkEvents {
   private everConnected = false;
   private attemptStartedMs = 0;
   private connectedAtMs = 0;
+  private lastHeardMs = 0;
+  /** 1.5 × keep-alive in ms; 0: no keep-alive, no silence check. */
+  private readonly silentLimitMs: number;
 
   constructor(link: MqttLink, connectOptions: MqttConnectOptions, clock: Clock, scheduler: Scheduler, system: SystemPort,
     health: HealthCounters, listener: SessionListener, options: MqttSessionOptions = {}, random?: () => number) {
@@ -50,6 +59,7 @@ export class MqttSession implements MqttLinkEvents {
     this.listener = listener;
     this.backoff = new Backoff(options.backoff, random);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    this.silentLimitMs = connectOptions.keepAliveSeconds > 0 ? connectOptions.keepAliveSeconds * 1500 : 0;
     this.retry = new RetryTimer(scheduler, clock, this.backoff, health, () => {
       if (this.state === WAITING) this.connect();
     });
@@ -92,6 +102,8 @@ export class MqttSession implements MqttLinkEvents {
     if (this.state === CONNECTING && nowMs - this.attemptStartedMs >= this.connectTimeoutMs) {
       this.closeLink();
       this.onMqttDisconnected("connect timeout");
+    } else if (this.state === CONNECTED && this.silentLimitMs > 0 && nowMs - this.lastHeardMs >= this.silentLimitMs - TICK_MS) {
+      this.drop(`nothing heard from the broker for ${Math.round((nowMs - this.lastHeardMs) / 1000)} s`);
     } else if (this.state === WAITING && this.retry.overdue(nowMs)) {
       this.connect(); // the scheduler failed to arm the retry timer
     }
@@ -109,6 +121,7 @@ export class MqttSession implements MqttLinkEvents {
     if (this.state !== CONNECTING) return; // stale report from an abandoned attempt
     this.state = CONNECTED;
     this.connectedAtMs = this.clock.monotonicMs();
+    this.lastHeardMs = this.connectedAtMs;
     if (this.everConnected) this.health.mqttReconnects++;
     this.everConnected = true;
     this.health.mqttConnected = true;
@@ -126,6 +139,16 @@ export class MqttSession implements MqttLinkEvents {
     this.log(`mqtt: ${was === CONNECTED ? "disconnected" : "connect failed"}: ${reason}`);
     this.retry.schedule();
     if (was === CONNECTED) this.listener.onSessionDown();
+  }
+
+  onMqttAcknowledged(packetId: number): void {
+    if (this.state !== CONNECTED) return; // stale report from a closed session
+    this.lastHeardMs = this.clock.monotonicMs();
+    this.listener.onAcknowledged(packetId);
+  }
+
+  onMqttHeard(): void {
+    if (this.state === CONNECTED) this.lastHeardMs = this.clock.monotonicMs();
   }
 
   private connect(): void {

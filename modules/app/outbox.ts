@@ -10,6 +10,12 @@
  * A telegram is appended event by event between `beginTelegram` and `commitTelegram`; only committed telegrams
  * are visible to the reader, so a telegram is published whole or not at all. When space runs out the oldest
  * whole telegrams are dropped; a telegram whose first events are already out is never cut.
+ *
+ * Two cursors walk the queue: the send cursor (`peek`, `markSent`) and, behind it, the release point
+ * (`release`, when the broker acknowledged). Events between them are in flight and stay stored; `rewind` moves
+ * the send cursor back to the release point after a reconnect so they go out again, first and in order. An
+ * event ever sent and not yet released is never dropped: when only such events could make room, the new
+ * telegram is refused (counted) instead.
  */
 /** Bytes of a telegram record's header (length, count, time). */
 export const RECORD_HEADER_BYTES = 12;
@@ -28,9 +34,15 @@ export class Outbox {
   private head = 0;
   private tail = 0;
   private used = 0;
-  /** Events of the head telegram already taken, and where its next event starts (relative to head). */
+  /** Events of the head telegram already released, and where its next event starts (relative to head). */
   private headTaken = 0;
   private headCursor = RECORD_HEADER_BYTES;
+  /** The send cursor: its record (−1: the next one committed), events of it sent, where the next starts. */
+  private sendRecord = -1;
+  private sendTaken = 0;
+  private sendCursor = RECORD_HEADER_BYTES;
+  /** Events past the release point ever sent (kept across `rewind`): these are never dropped. */
+  private sentAhead = 0;
 
   private building = false;
   /** The record being built sits at [buildStart, buildStart + buildBytes); `wrapped`: at 0, behind the tail. */
@@ -39,8 +51,10 @@ export class Outbox {
   private buildEvents = 0;
   private wrapped = false;
 
-  /** Committed events queued. */
+  /** Committed events queued (in flight included: they leave with `release`). */
   messages = 0;
+  /** Committed events the send cursor has not passed yet. */
+  unsent = 0;
   /** Committed telegrams with at least one event queued. */
   telegrams = 0;
   droppedTelegrams = 0;
@@ -155,7 +169,9 @@ export class Outbox {
     }
     this.tail = at + bytes === c ? 0 : at + bytes;
     this.messages += events;
+    this.unsent += events;
     this.telegrams++;
+    if (this.sendRecord < 0) this.sendAt(at);
   }
 
   /** Forgets the telegram being built (nothing of it was visible). */
@@ -165,14 +181,24 @@ export class Outbox {
     this.buildBytes = 0;
   }
 
-  /** Finds the oldest committed event; false when there is none. */
+  /** Events sent (now or before a rewind) and not released yet. */
+  get inFlight(): number {
+    return this.messages - this.unsent;
+  }
+
+  /** True when the event `peek` finds was sent before (a rewind happened since): it goes out again as a duplicate. */
+  get resending(): boolean {
+    return this.inFlight < this.sentAhead;
+  }
+
+  /** Finds the next event to send; false when there is none. */
   peek(): boolean {
-    if (this.messages === 0) return false;
-    const h = this.head;
+    if (this.unsent === 0) return false;
+    const h = this.sendRecord;
     const ring = this.ring;
     this.epochSeconds = ring[h + 4] * TWO_POW_32 + this.readU32(h + 5);
     this.micros = (ring[h + 9] << 16) | this.readU16(h + 10);
-    let at = h + this.headCursor;
+    let at = h + this.sendCursor;
     let slot = ring[at++];
     if (slot === WIDE_SLOT) {
       slot = this.readU16(at);
@@ -184,9 +210,47 @@ export class Outbox {
     return true;
   }
 
-  /** Removes the event `peek` found (after it was published); the record is freed with its last event. */
+  /** Moves the send cursor past the event `peek` found; it stays stored until `release`. */
+  markSent(): void {
+    if (this.unsent === 0) return;
+    const r = this.sendRecord;
+    const at = r + this.sendCursor;
+    const slotBytes = this.ring[at] === WIDE_SLOT ? 3 : 1;
+    this.sendCursor += slotBytes + 1 + this.ring[at + slotBytes];
+    this.sendTaken++;
+    this.unsent--;
+    if (this.inFlight > this.sentAhead) this.sentAhead = this.inFlight;
+    if (this.sendTaken < this.readU16(r + 2)) return;
+    if (this.unsent === 0) this.sendRecord = -1;
+    else this.sendAt(this.normalize(r + this.readU16(r)));
+  }
+
+  /** Frees the oldest event in flight (the broker acknowledged it); its record goes with its last event. */
+  release(): void {
+    if (this.inFlight === 0) return;
+    this.freeFirst();
+    if (this.sentAhead > 0) this.sentAhead--;
+  }
+
+  /** Sends the events in flight again, from the oldest (after a reconnect). */
+  rewind(): void {
+    this.unsent = this.messages;
+    if (this.messages === 0) this.sendRecord = -1;
+    else {
+      this.sendRecord = this.head;
+      this.sendTaken = this.headTaken;
+      this.sendCursor = this.headCursor;
+    }
+  }
+
+  /** Sends and releases at once the event `peek` found (QoS 0: nothing waits for an acknowledgement). */
   shift(): void {
-    if (this.messages === 0) return;
+    if (this.unsent === 0) return;
+    this.markSent();
+    this.release();
+  }
+
+  private freeFirst(): void {
     const h = this.head;
     const at = h + this.headCursor;
     const slotBytes = this.ring[at] === WIDE_SLOT ? 3 : 1;
@@ -194,6 +258,16 @@ export class Outbox {
     this.headTaken++;
     this.messages--;
     if (this.headTaken === this.readU16(h + 2)) this.freeHead();
+  }
+
+  private sendAt(record: number): void {
+    this.sendRecord = record;
+    this.sendTaken = 0;
+    this.sendCursor = RECORD_HEADER_BYTES;
+  }
+
+  private sendNowhere(): void {
+    this.sendAt(-1);
   }
 
   /**
@@ -265,17 +339,28 @@ export class Outbox {
     this.used = 0;
     this.wrapped = false;
     this.head = this.tail = this.building ? this.buildStart : 0;
+    this.unsent = this.sentAhead = 0;
+    this.sendNowhere();
   }
 
-  /** Drops the oldest committed telegram nobody has started to read; false when there is none. */
+  /**
+   * Drops the oldest committed telegram nothing of which was released or ever sent; false when there is none
+   * (or only behind events that were sent and wait for their acknowledgement beyond the head telegram).
+   */
   private dropOldest(): boolean {
     if (this.telegrams === 0) return false;
-    if (this.headTaken > 0) return this.dropBehindPartialHead();
-    const n = this.readU16(this.head + 2);
-    this.messages -= n;
+    const headEvents = this.readU16(this.head + 2);
+    if (this.headTaken > 0 || this.sentAhead > 0) {
+      if (this.headTaken + this.sentAhead > headEvents) return false; // sent events behind the head are kept
+      return this.dropBehindPartialHead();
+    }
+    // Nothing of the head was sent: the send cursor is at its start and moves with the head.
+    this.messages -= headEvents;
+    this.unsent -= headEvents;
     this.droppedTelegrams++;
-    this.droppedMessages += n;
+    this.droppedMessages += headEvents;
     this.freeHead();
+    if (this.telegrams > 0) this.sendAt(this.head);
     return true;
   }
 
@@ -311,8 +396,13 @@ export class Outbox {
         this.used -= span - headSize;
         this.telegrams -= telegrams;
         this.messages -= events;
+        this.unsent -= events; // nothing behind the head was sent
         this.droppedTelegrams += telegrams;
         this.droppedMessages += events;
+        // The send cursor was in the head, or at the start of the record after it.
+        if (this.sendRecord === h) this.sendRecord = to;
+        else if (this.unsent === 0) this.sendNowhere();
+        else this.sendAt(this.normalize(p));
         return true;
       }
     }

@@ -58,6 +58,10 @@ export interface MqttLinkEvents {
   onMqttConnected(): void;
   /** The session ended or could not be opened; `reason` never contains credentials. */
   onMqttDisconnected(reason: string): void;
+  /** The broker acknowledged the QoS 1 publish with this packet id (PUBACK); any order. */
+  onMqttAcknowledged(packetId: number): void;
+  /** A packet came from the broker (PUBACK, PINGRESP, …): the link is alive. */
+  onMqttHeard(): void;
 }
 
 export interface MqttLink {
@@ -66,8 +70,11 @@ export interface MqttLink {
   /**
    * Publishes payload[offset, offset + length) (copied before returning). Returns false when the link cannot
    * take it now (send buffer full): the caller keeps the message and tries again later. Throws when closed.
+   * At QoS 1 the caller picks the packet id (1 … 65535) and sets `duplicate` when it sends a message again;
+   * the acknowledgement arrives through `onMqttAcknowledged`.
    */
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number): boolean;
+  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
+    packetId: number, duplicate: boolean): boolean;
   close(): void;
 }
 

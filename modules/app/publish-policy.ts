@@ -21,7 +21,11 @@ const SLACK_MS = 500;
 /** A deadband value is sent at least this often (seconds) even when it does not move. */
 const DEFAULT_REFRESH_S = 300;
 
-/** Decides, per catalog slot, whether this telegram's value goes out. Preallocated; no allocation per call. */
+/**
+ * Decides, per catalog slot, whether this telegram's value goes out. A value admitted becomes the reference for
+ * the next decision only when `confirm` says the outbox took its telegram; `discard` forgets it otherwise, so a
+ * dropped value never holds back the next one. Preallocated; no allocation per call.
+ */
 export class PublishGate {
   private readonly mode: Uint8Array;
   private readonly periodMs: Float64Array;
@@ -29,6 +33,11 @@ export class PublishGate {
   private readonly lastMs: Float64Array;
   private readonly lastValue: Float64Array;
   private readonly seen: Uint8Array;
+  /** Values admitted from the telegram being queued: slots, values, at `candidateMs`. */
+  private readonly candidateSlots: Uint16Array;
+  private readonly candidateValues: Float64Array;
+  private candidates = 0;
+  private candidateMs = 0;
 
   /** `policies` is keyed by OBIS code (`1-0:1.7.0`); codes not listed publish every telegram. */
   constructor(catalog: ObisCatalog, policies: Readonly<Record<string, PublishPolicy>> = {}) {
@@ -39,6 +48,8 @@ export class PublishGate {
     this.lastMs = new Float64Array(n);
     this.lastValue = new Float64Array(n);
     this.seen = new Uint8Array(n);
+    this.candidateSlots = new Uint16Array(n);
+    this.candidateValues = new Float64Array(n);
     for (const code of Object.keys(policies)) {
       const slot = catalog.indexOfCode(code);
       if (slot < 0) throw new RangeError(`publish policy for ${code}: not an OBIS code in the catalog`);
@@ -60,17 +71,34 @@ export class PublishGate {
     }
   }
 
-  /** True when `slot`'s value goes out now; then it becomes the reference for the next decision. */
+  /** True when `slot`'s value goes out now; it becomes a candidate reference until `confirm` or `discard`. */
   admit(slot: number, value: number, nowMs: number): boolean {
     const mode = this.mode[slot];
     if (mode === EVERY) return true;
     let pass = this.seen[slot] === 0 || nowMs - this.lastMs[slot] >= this.periodMs[slot] - SLACK_MS;
     if (!pass && mode === DEADBAND) pass = Math.abs(value - this.lastValue[slot]) > this.deadband[slot];
-    if (pass) {
-      this.seen[slot] = 1;
-      this.lastMs[slot] = nowMs;
-      this.lastValue[slot] = value;
+    if (pass && this.candidates < this.candidateSlots.length) {
+      this.candidateSlots[this.candidates] = slot;
+      this.candidateValues[this.candidates] = value;
+      this.candidates++;
+      this.candidateMs = nowMs;
     }
     return pass;
+  }
+
+  /** The outbox took the telegram: its admitted values become the references. */
+  confirm(): void {
+    for (let i = 0; i < this.candidates; i++) {
+      const slot = this.candidateSlots[i];
+      this.seen[slot] = 1;
+      this.lastMs[slot] = this.candidateMs;
+      this.lastValue[slot] = this.candidateValues[i];
+    }
+    this.candidates = 0;
+  }
+
+  /** The telegram was not queued: its admitted values leave the references as they were. */
+  discard(): void {
+    this.candidates = 0;
   }
 }

@@ -4,6 +4,15 @@
  * Values are strings, whole numbers or booleans only: Preferences on the ESP32 stores no floats.
  */
 
+/**
+ * QoS 1 events sent and not yet acknowledged, at most, and their payload bytes (about 330 per event,
+ * plus a topic of about 70 in the packet). The bytes sit in the TCP send buffer until the broker has them: 4 KiB is half of the 8 KiB lwIP send
+ * buffer of the SDK's ESP32 build (CONFIG_LWIP_TCP_SND_BUF_DEFAULT), so presence messages still fit beside a full
+ * window, and no PSRAM is needed. About 10 events per round trip drain a 10-minute backlog in seconds.
+ */
+export const DEFAULT_INFLIGHT_EVENTS = 16;
+export const DEFAULT_INFLIGHT_BYTES = 4096;
+
 /** Preferences domain (NVS namespace, <= 15 characters). */
 export const CONFIG_DOMAIN = "p1vscp";
 
@@ -75,6 +84,8 @@ export interface Settings {
   caCert: string;
   keepAlive: number;
   qos: number;
+  inflightEvents: number;
+  inflightBytes: number;
   prefix: string;
   topic: string;
   sntp: string;
@@ -120,8 +131,12 @@ export const FIELDS: readonly Field[] = [
   { key: "clientId", group: "mqtt", label: "MQTT client id (empty: from the MAC)", type: "string", default: "", maxLength: 23, format: "segment", secret: false },
   { key: "tls", group: "mqtt", label: "Use TLS", type: "bool", default: false, secret: false },
   { key: "caCert", group: "mqtt", label: "CA certificate (PEM) for TLS", type: "string", default: "", maxLength: 3800, format: "pem", secret: false },
-  { key: "keepAlive", group: "mqtt", label: "MQTT keep alive", type: "int", default: 60, min: 0, max: 3600, unit: "s", secret: false },
-  { key: "qos", group: "mqtt", label: "MQTT QoS for events", type: "int", default: 0, min: 0, max: 1, values: [0, 1], secret: false },
+  { key: "keepAlive", group: "mqtt", label: "MQTT keep alive", type: "int", default: 30, min: 0, max: 3600, unit: "s", secret: false },
+  // 1: an event leaves the queue when the broker acknowledged it; 0: what is in flight at a drop may be lost.
+  { key: "qos", group: "mqtt", label: "MQTT QoS for events", type: "int", default: 1, min: 0, max: 1, values: [0, 1], secret: false },
+  // The defaults fit an ESP32 without PSRAM (see modules/app/defaults.ts).
+  { key: "inflightEvents", group: "mqtt", label: "Events sent and not yet acknowledged, at most", type: "int", default: DEFAULT_INFLIGHT_EVENTS, min: 1, max: 256, secret: false },
+  { key: "inflightBytes", group: "mqtt", label: "Bytes sent and not yet acknowledged, at most", type: "int", default: DEFAULT_INFLIGHT_BYTES, min: 512, max: 65536, unit: "B", secret: false },
   { key: "prefix", group: "mqtt", label: "Topic prefix for status and stats", type: "string", default: "p1vscp", maxLength: 32, format: "segment", secret: false },
   { key: "topic", group: "mqtt", label: "VSCP event topic template", type: "string", default: "vscp/{guid}/{class}/{type}/{nickname}/{sensorindex}", maxLength: 128, format: "topic", secret: false },
   { key: "sntp", group: "mqtt", label: "Time server (SNTP)", type: "string", default: "pool.ntp.org", maxLength: 64, format: "host", secret: false },

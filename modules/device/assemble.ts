@@ -8,7 +8,7 @@ import { DeviceClock, TimerScheduler, type TimerApi, type TimeSource } from "./c
 import { syncClock, type SntpClass } from "./clock-sync";
 import { FixedDataRequestLine, openDataRequestLine, type OpenOutputPin } from "./data-request";
 import { UartMeterSource, type OpenMeterUart } from "./meter-source";
-import { ModdableMqttLink, type MqttClientClass } from "./mqtt-link";
+import { ModdableMqttLink, type MqttSdk } from "./mqtt-link";
 import { PreferenceStore, type Preferences } from "./preference-store";
 import { DeviceSystem } from "./system";
 import { meterUartOptions } from "./uart-options";
@@ -23,9 +23,8 @@ export interface DeviceModules<TimerHandle> {
   timer: TimerApi<TimerHandle>;
   time: TimeSource & { set(seconds: number): void };
   SNTP: SntpClass;
-  MqttClient: MqttClientClass;
-  /** undefined when TLS is not built in. */
-  SecureSocket?: unknown;
+  /** The ECMA-419 MQTT client with its sockets and resolver. */
+  mqtt: MqttSdk;
   platform: {
     openMeterUart: OpenMeterUart;
     openOutputPin: OpenOutputPin;
@@ -154,9 +153,9 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
           report(`rts: ${errorMessage(error)}`);
         }
       }
-      return { network, mqtt: new ModdableMqttLink(modules.MqttClient, modules.SecureSocket), meter, dataRequest };
+      return { network, mqtt: new ModdableMqttLink(modules.mqtt), meter, dataRequest };
     },
-    makeMqttLink: () => new ModdableMqttLink(modules.MqttClient, modules.SecureSocket),
+    makeMqttLink: () => new ModdableMqttLink(modules.mqtt),
     syncClock: (done) => syncClock(modules.SNTP, (seconds) => modules.time.set(seconds), settings.sntp, done),
   };
 }

@@ -29,8 +29,9 @@ export class ClockGatedMqttLink implements MqttLink {
     });
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number): boolean {
-    return this.link.publish(topic, payload, offset, length, retain, qos);
+  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
+    packetId: number, duplicate: boolean): boolean {
+    return this.link.publish(topic, payload, offset, length, retain, qos, packetId, duplicate);
   }
 
   close(): void {

@@ -2,85 +2,196 @@ import type { MqttConnectOptions, MqttLink, MqttLinkEvents } from "../app/ports"
 import { pemToDer } from "./pem";
 import { errorMessage } from "../config/error-message";
 
-/** What this adapter uses of the SDK's classic `mqtt` Client (typings/mqtt.d.ts). */
-export interface MqttClient {
-  onReady?: () => void;
-  onClose?: () => void;
-  publish(topic: string, data: string | ArrayBuffer, flags?: { retain?: boolean; quality?: number }): void;
-  close(immediate?: boolean): void;
+// MqttLink on the SDK's ECMA-419 MQTT client (`embedded:network/mqtt/client`, examples/io/tcp/mqttclient):
+// PUBACKs and PINGRESPs arrive through onControl, onWritable says how many bytes the socket takes, and a
+// payload is written straight from the encoder's buffer (a view on it, no copy into a new ArrayBuffer).
+
+/** MQTT control packet types the client reports through onControl. */
+const CONNACK = 2;
+const PUBACK = 4;
+
+/** What the client reports through onControl: the packet type, its packet id, CONNACK's return code. */
+export interface MqttControlMessage {
+  operation: number;
+  id?: number;
+  returnCode?: number;
 }
 
-export interface MqttClientOptions {
+/** The write options of a PUBLISH (one object, reused for every publish). */
+export interface MqttWriteOptions {
+  topic: string;
+  QoS: number;
+  retain: boolean;
+  duplicate: boolean;
+  id: number;
+  byteLength: number;
+}
+
+/** What this adapter uses of the client. */
+export interface MqttClient419 {
+  /** Returns the bytes the socket takes now; throws when the packet does not fit ("overflow"). */
+  write(data: Uint8Array, options: MqttWriteOptions): number;
+  close(): void;
+}
+
+export interface MqttClient419Options {
   host: string;
   port: number;
   id: string;
   user?: string;
   password?: string;
-  will: { topic: string; message: string; retain: boolean };
-  timeout: number;
-  Socket?: unknown;
-  secure?: Record<string, unknown>;
+  clean: boolean;
+  /** Milliseconds: the client pings at 3/4 of it and closes after 1.5 × without a PINGRESP. */
+  keepalive: number;
+  will: { topic: string; message: string; QoS: number; retain: boolean };
+  dns: { io: unknown; resolve: HostResolve };
+  socket: { io: unknown; TCP?: { io: unknown }; secure?: Record<string, unknown> };
+  onControl(this: unknown, message: MqttControlMessage): void;
+  onWritable(this: unknown, count: number): void;
+  onReadable(this: unknown, count: number): void;
+  onError(this: unknown): void;
 }
 
-export type MqttClientClass = new (options: MqttClientOptions) => MqttClient;
+export type MqttClient419Class = new (options: MqttClient419Options) => MqttClient419;
 
-/** TLS 1.2, the version the SDK's SecureSocket speaks. */
-const TLS_1_2 = 0x303;
+/** The SDK's classic `Net.resolve`: lwIP's resolver with the DNS servers DHCP gave (the host's on lin). */
+export type HostResolve = (host: string, callback: (name: string, address?: string) => void) => void;
+
+/** The SDK pieces the link is built from (main.ts hands them over). */
+export interface MqttSdk {
+  Client: MqttClient419Class;
+  /** `embedded:io/socket/tcp`. */
+  TCP: unknown;
+  /** `embedded:io/socket/tcp/tls`; undefined when TLS is not built in. */
+  TLSSocket?: unknown;
+  resolve: HostResolve;
+}
 
 /**
- * MqttLink on the SDK's classic client: one Client per session (the client never reconnects;
- * the core does, by calling connect again). TLS goes through SecureSocket with the configured CA.
+ * The resolver the client asks for the broker's address (its `dns.io`): the classic resolver underneath, so
+ * the network's own DNS servers are used rather than a fixed public list. An IP address resolves to itself.
+ */
+export class NetResolver {
+  private readonly lookup: HostResolve;
+
+  constructor(options: { resolve: HostResolve }) {
+    this.lookup = options.resolve;
+  }
+
+  resolve(request: { host: string; onResolved(host: string, address: string): void; onError(): void }): void {
+    try {
+      this.lookup(request.host, (_name, address) => {
+        if (address) request.onResolved(request.host, address);
+        else request.onError();
+      });
+    } catch {
+      request.onError();
+    }
+  }
+
+  close(): void {}
+}
+
+/** Bytes of an MQTT remaining-length field. */
+function remainingLengthBytes(length: number): number {
+  return length < 128 ? 1 : length < 16384 ? 2 : length < 2097152 ? 3 : 4;
+}
+
+/**
+ * One client per session (the client never reconnects; the core does, by calling connect again). TLS goes
+ * through the SDK's ECMA-419 TLS socket with the configured CA; the last will and keep-alive are the client's.
  */
 export class ModdableMqttLink implements MqttLink {
-  private client: MqttClient | undefined;
+  private client: MqttClient419 | undefined;
+  /** The current session's token: callbacks of an older client (or one that failed while being built) are ignored. */
+  private session: object | undefined;
   private ready = false;
+  /** Bytes the client said the socket takes now (its onWritable and each write's result). */
+  private writable = 0;
+  private readonly writeOptions: MqttWriteOptions = { topic: "", QoS: 0, retain: false, duplicate: false, id: 0, byteLength: 0 };
 
-  constructor(
-    private readonly Client: MqttClientClass,
-    private readonly SecureSocket?: unknown,
-  ) {}
+  constructor(private readonly sdk: MqttSdk) {}
 
   connect(options: MqttConnectOptions, events: MqttLinkEvents): void {
     this.close();
-    let client: MqttClient;
+    const session = {};
+    this.session = session;
+    let reported = false;
+    let accepted = false;
+    const down = (reason: string) => {
+      if (reported || this.session !== session) return;
+      reported = true;
+      this.close();
+      events.onMqttDisconnected(reason);
+    };
+    const handlers = {
+      onControl: (message: MqttControlMessage) => {
+        if (this.session !== session) return;
+        events.onMqttHeard();
+        if (message.operation === PUBACK) events.onMqttAcknowledged(message.id ?? 0);
+        else if (message.operation === CONNACK && !message.returnCode) accepted = true;
+      },
+      onWritable: (count: number) => {
+        if (this.session !== session) return;
+        this.writable = count;
+        // The client reports the socket's room right after CONNACK: only then can the core publish.
+        if (accepted && !this.ready) {
+          this.ready = true;
+          events.onMqttConnected();
+        }
+      },
+      onReadable: () => {}, // nothing is subscribed
+      // The client closes itself after reporting; it says no more (a refused CONNACK looks the same as a reset).
+      onError: () => down(this.ready ? "connection closed" : "broker unreachable or refused the connection"),
+    };
+    let client: MqttClient419;
     try {
-      client = new this.Client(this.clientOptions(options));
+      client = new this.sdk.Client(this.clientOptions(options, handlers));
     } catch (error) {
-      events.onMqttDisconnected(`cannot open MQTT session: ${errorMessage(error)}`);
+      if (this.session === session) this.session = undefined;
+      if (!reported) events.onMqttDisconnected(`cannot open MQTT session: ${errorMessage(error)}`);
+      return;
+    }
+    if (this.session !== session) {
+      // It failed (and was reported) before the constructor returned.
+      try {
+        client.close();
+      } catch {
+        // already closed
+      }
       return;
     }
     this.client = client;
-    client.onReady = () => {
-      if (this.client !== client) return;
-      this.ready = true;
-      events.onMqttConnected();
-    };
-    client.onClose = () => {
-      if (this.client !== client) return;
-      const wasReady = this.ready;
-      this.client = undefined;
-      this.ready = false;
-      events.onMqttDisconnected(wasReady ? "connection closed" : "broker unreachable or refused the connection");
-    };
+    this.writable = 0;
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number): boolean {
+  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
+    packetId: number, duplicate: boolean): boolean {
     const client = this.client;
     if (!client || !this.ready) throw new Error("MQTT session closed");
-    // The client copies an ArrayBuffer whole, so hand it exactly the message bytes.
-    const start = payload.byteOffset + offset;
-    const data = (payload.buffer as ArrayBuffer).slice(start, start + length);
+    // The whole PUBLISH must fit what the socket takes now, or the client throws; topics are ASCII.
+    const body = 2 + topic.length + (qos ? 2 : 0) + length;
+    if (1 + remainingLengthBytes(body) + body > this.writable) return false;
+    const o = this.writeOptions;
+    o.topic = topic;
+    o.QoS = qos;
+    o.retain = retain;
+    o.duplicate = duplicate;
+    o.id = packetId;
+    o.byteLength = length;
     try {
-      client.publish(topic, data, { retain, quality: qos });
+      // A view on the caller's buffer: the socket copies the bytes before write returns.
+      this.writable = client.write(new Uint8Array(payload.buffer, payload.byteOffset + offset, length), o);
       return true;
     } catch {
-      return false; // TCP send buffer full; the core keeps the message
+      return false; // the socket could not take it after all; the core keeps the message
     }
   }
 
   close(): void {
     const client = this.client;
     this.client = undefined;
+    this.session = undefined;
     this.ready = false;
     if (!client) return;
     try {
@@ -90,22 +201,27 @@ export class ModdableMqttLink implements MqttLink {
     }
   }
 
-  private clientOptions(options: MqttConnectOptions): MqttClientOptions {
-    const result: MqttClientOptions = {
+  private clientOptions(options: MqttConnectOptions, handlers: Pick<MqttClient419Options, "onControl" | "onWritable" | "onReadable" | "onError">):
+    MqttClient419Options {
+    const sdk = this.sdk;
+    const result: MqttClient419Options = {
       host: options.host,
       port: options.port,
       id: options.clientId,
-      will: { topic: options.will.topic, message: options.will.payload, retain: options.will.retain },
-      timeout: options.keepAliveSeconds * 1000,
+      clean: true,
+      keepalive: options.keepAliveSeconds * 1000,
+      will: { topic: options.will.topic, message: options.will.payload, QoS: 1, retain: options.will.retain },
+      dns: { io: NetResolver, resolve: sdk.resolve },
+      socket: { io: sdk.TCP },
+      ...handlers,
     };
     if (options.username) result.user = options.username;
     if (options.password) result.password = options.password;
     if (options.tls) {
-      if (!this.SecureSocket) throw new Error("TLS is not built into this firmware");
-      const secure: Record<string, unknown> = { protocolVersion: TLS_1_2 };
+      if (!sdk.TLSSocket) throw new Error("TLS is not built into this firmware");
+      const secure: Record<string, unknown> = {};
       if (options.tls.ca) secure.certificate = pemToDer(options.tls.ca);
-      result.Socket = this.SecureSocket;
-      result.secure = secure;
+      result.socket = { io: sdk.TLSSocket, TCP: { io: sdk.TCP }, secure };
     }
     return result;
   }

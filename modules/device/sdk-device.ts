@@ -1,16 +1,20 @@
 // The one module that takes the Moddable SDK's modules: it hands them to the device assembly and boots,
 // and boot.ts decides between setup mode and the bridge.
+/// <reference path="./typings/tls-socket.d.ts" />
 import config from "mc/config";
 import Instrumentation from "instrumentation";
-import Client from "mqtt";
+import TCP from "embedded:io/socket/tcp";
+import TLSSocket from "embedded:io/socket/tcp/tls";
+import MQTTClient from "embedded:network/mqtt/client";
+import Net from "net";
 import Preference from "preference";
-import SecureSocket from "securesocket";
 import SNTP from "sntp";
 import Time from "time";
 import Timer from "timer";
 import * as platform from "./platform";
 import { assembleDevice } from "./assemble";
 import { bootDevice } from "./boot";
+import type { MqttClient419Class } from "./mqtt-link";
 import { setupServers } from "./setup-servers";
 
 /** Assembles the device from the SDK's modules and the platform, then boots it. */
@@ -23,8 +27,7 @@ export function startFirmware(): void {
     timer: Timer,
     time: Time,
     SNTP,
-    MqttClient: Client,
-    SecureSocket,
+    mqtt: { Client: MQTTClient as unknown as MqttClient419Class, TCP, TLSSocket, resolve: (host, callback) => Net.resolve(host, callback) },
     platform,
     freeMemory: () => Instrumentation.get(freeMemoryId) ?? NaN,
     log,

@@ -23,11 +23,14 @@ export class MqttErrorTap implements MqttLink {
         this.lastError = reason;
         events.onMqttDisconnected(reason);
       },
+      onMqttAcknowledged: (packetId) => events.onMqttAcknowledged(packetId),
+      onMqttHeard: () => events.onMqttHeard(),
     });
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number): boolean {
-    return this.inner.publish(topic, payload, offset, length, retain, qos);
+  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
+    packetId: number, duplicate: boolean): boolean {
+    return this.inner.publish(topic, payload, offset, length, retain, qos, packetId, duplicate);
   }
 
   close(): void {

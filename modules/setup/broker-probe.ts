@@ -44,6 +44,8 @@ export class BrokerProbe {
       {
         onMqttConnected: () => report(""),
         onMqttDisconnected: (reason) => report(reason || "connection closed"),
+        onMqttAcknowledged: () => {},
+        onMqttHeard: () => {},
       },
     );
   }
