@@ -2,8 +2,8 @@
 // the XS engine, with a broker outage every simulated day and damaged telegrams among them; checks that every
 // telegram is accounted for and that the heap after the first day equals the heap at the end. Exit code 1 if not.
 import "@endo/init";
-import { formatSoak } from "./report";
-import { MONTH_START_UTC_S, runSoak } from "./soak-run";
+import { formatParts, formatSoak } from "./report";
+import { MONTH_START_UTC_S, coreParts, runSoak } from "./soak-run";
 
 function days(): number {
   const at = process.argv.indexOf("--days");
@@ -18,6 +18,7 @@ function days(): number {
 
 async function main(): Promise<number> {
   const n = days();
+  process.stdout.write(formatParts(await coreParts()));
   process.stdout.write(`soak: ${n} simulated days from ${new Date(MONTH_START_UTC_S * 1000).toISOString()} inside XS …\n`);
   let lastDay = -1;
   const result = await runSoak({

@@ -151,6 +151,12 @@ export class XsWorker {
     return this.command(header);
   }
 
+  /** A command that is plain text (no JSON header), for entries that take a single word. */
+  async requestText(text: string): Promise<Metered<string>> {
+    const { reply, meterUsage } = await this.worker.issueCommand(encoder.encode(text));
+    return { value: decoder.decode(reply), compute: meterUsage.compute, heapCount: meterUsage.currentHeapCount };
+  }
+
   /**
    * Live memory after a garbage collection, exact: the sizes of the string/buffer chunks and of the slots an
    * XS snapshot of the machine holds (its BLOC and HEAP atoms). The worker runs on afterwards.
