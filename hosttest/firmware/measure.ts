@@ -154,21 +154,26 @@ async function hold(log: InstrumentLog, phase: Phase, seconds: number): Promise<
   await sleep(seconds * 1000);
 }
 
-async function statusPageClient(seconds: number): Promise<number> {
+/** Asks for the page, the configuration and the status again and again; counts whole answers and failed ones. */
+async function statusPageClient(seconds: number): Promise<{ answered: number; failed: number }> {
   const auth = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}`;
   const until = Date.now() + seconds * 1000;
-  let ok = 0;
+  let answered = 0;
+  let failed = 0;
   while (Date.now() < until) {
     for (const path of ["/", "/api/config", "/api/status"]) {
-      const response = await fetch(`http://127.0.0.1:${STATUS_PORT}${path}`, { headers: { authorization: auth } }).catch(() => null);
-      if (response?.ok) {
-        await response.arrayBuffer();
-        ok++;
+      try {
+        const response = await fetch(`http://127.0.0.1:${STATUS_PORT}${path}`, { headers: { authorization: auth } });
+        await response.arrayBuffer(); // the whole body, or it throws
+        if (response.ok) answered++;
+        else failed++;
+      } catch {
+        failed++;
       }
     }
     await sleep(300);
   }
-  return ok;
+  return { answered, failed };
 }
 
 export async function measureFirmware(): Promise<FirmwareFigures | { skipped: string; command: string }> {
@@ -237,7 +242,9 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
 
     say("a status page client");
     log.phase = "statusPage";
-    checks.statusPageResponses = await statusPageClient(10);
+    const page = await statusPageClient(10);
+    checks.statusPageAnswers = page.answered;
+    checks.statusPageFailures = page.failed;
     await send(10, 300);
 
     say("broker outage until the outbox is full");
