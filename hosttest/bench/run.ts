@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { meterStream, repoRoot, swedishTelegrams } from "../xs/corpus";
 import { Runner } from "../xs/runner";
+import { formatFirmware } from "../firmware/figures";
 import { ourThroughput, smartmeterObisThroughput } from "./node-bench";
 
 const TARGETS = { xsHeapSlotsPerTelegram: 0, xsFramerCrcParserCompute: 60_000, xsPipelineCompute: 250_000, nodeRatio: 25 };
@@ -19,6 +20,21 @@ function xsEngineVersion(): string {
   const worker = join(repoRoot, "node_modules/@agoric/xsnap/xsnap-native/xsnap/build/bin/lin/release/xsnap-worker");
   const result = spawnSync(worker, ["-v"], { encoding: "utf8" });
   return result.stdout.trim() || "unknown";
+}
+
+/**
+ * The firmware's memory figures (hosttest/firmware/measure.ts) in a child process that holds the meter lock (the
+ * lin board's meter pty is a fixed path). `--no-firmware` leaves them out.
+ */
+function firmwareFigures(): unknown {
+  const command = "flock /tmp/p1vscp-e2e.lock npm run bench:firmware";
+  if (process.argv.includes("--no-firmware")) return { skipped: "--no-firmware", command };
+  if (!process.env.MODDABLE) return { skipped: "$MODDABLE is not set (point it at a Moddable SDK with its Linux tools built)", command };
+  const child = spawnSync("flock", ["/tmp/p1vscp-e2e.lock", join(repoRoot, "node_modules/.bin/tsx"), join(repoRoot, "hosttest/firmware/measure.ts"), "--json"],
+    { cwd: repoRoot, encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "inherit"] });
+  const line = child.stdout.trim().split("\n").at(-1) ?? "";
+  if (child.status !== 0 || !line.startsWith("{")) return { error: `exit ${child.status}: see the messages above`, command };
+  return JSON.parse(line) as unknown;
 }
 
 function eventsPerTelegram(stream: Uint8Array): number {
@@ -48,6 +64,9 @@ async function main(): Promise<void> {
   const { measureLatency, formatLatency } = await import("../e2e/latency");
   const latencyRun = await measureLatency({ telegrams: 50 });
   const { samplesMs: _samples, ...latency } = latencyRun;
+
+  note("Firmware: memory in the Linux simulator build …");
+  const firmware = firmwareFigures();
 
   // SES lockdown (needed by @agoric/xsnap) only after the Node timings.
   await import("@endo/init");
@@ -84,6 +103,7 @@ async function main(): Promise<void> {
     },
     xs: { ...xs, where },
     latency,
+    firmware,
     targets: {
       xsHeapSlotsPerTelegram: {
         target: TARGETS.xsHeapSlotsPerTelegram,
@@ -152,6 +172,9 @@ async function main(): Promise<void> {
   console.log("");
   console.log("End to end (wall clock)");
   console.log(`  ${formatLatency(latencyRun)}`);
+  console.log("");
+  console.log("Firmware memory (Linux simulator build, SDK instrumentation)");
+  console.log(`  ${formatFirmware(firmware).split("\n").join("\n  ")}`);
   console.log("");
   console.log(Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(", "));
 }

@@ -27,7 +27,7 @@ const OUTBOX_BYTES = 3072;
 const STATS_S = 1e9;
 
 /** Clock, scheduler and the meter, network and system ports in one; time moves only when told. */
-class ManualPorts implements Clock, Scheduler, MeterSource, NetworkLink, SystemPort {
+export class ManualPorts implements Clock, Scheduler, MeterSource, NetworkLink, SystemPort {
   now = 0;
   sink: MeterBytesSink | null = null;
   readonly overruns = 0;
@@ -38,7 +38,8 @@ class ManualPorts implements Clock, Scheduler, MeterSource, NetworkLink, SystemP
   private networkEvents: NetworkLinkEvents | null = null;
   private readonly networkUp: () => void;
 
-  constructor() {
+  /** `wallBaseMs`: the wall clock (UTC ms) when the monotonic clock reads 0. */
+  constructor(private readonly wallBaseMs = WALL_BASE_MS) {
     this.networkUp = () => this.networkEvents?.onNetworkUp();
   }
 
@@ -47,7 +48,7 @@ class ManualPorts implements Clock, Scheduler, MeterSource, NetworkLink, SystemP
   }
 
   wallMs(): number {
-    return WALL_BASE_MS + this.now;
+    return this.wallBaseMs + this.now;
   }
 
   repeat(callback: () => void, intervalMs: number): unknown {

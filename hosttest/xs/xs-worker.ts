@@ -25,6 +25,13 @@ export interface FrameCost {
   heapSlotsPerFrame: number;
 }
 
+export interface LiveMemory {
+  /** Bytes of live strings, buffers and other chunks. */
+  chunkBytes: number;
+  /** Bytes of live slots (objects, properties, closures …). */
+  slotBytes: number;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -81,8 +88,9 @@ function limitChunkSpace(snapshot: Uint8Array, marginBytes: number): void {
 export class XsWorker {
   private constructor(private worker: XsnapWorker) {}
 
-  static async start(): Promise<XsWorker> {
-    const script = await bundleForXs();
+  /** `entry`: the script's entry module (default hosttest/xs/xs-entry.ts). */
+  static async start(entry?: string): Promise<XsWorker> {
+    const script = await bundleForXs(entry);
     const worker = await xsnap(xsnapOptions());
     await worker.evaluate(script);
     return new XsWorker(worker);
@@ -136,6 +144,37 @@ export class XsWorker {
 
   async close(): Promise<void> {
     await this.worker.close();
+  }
+
+  /** One command to an entry of its own (a JSON header line, no payload); the reply is the entry's text. */
+  async request(header: object): Promise<Metered<string>> {
+    return this.command(header);
+  }
+
+  /** A command that is plain text (no JSON header), for entries that take a single word. */
+  async requestText(text: string): Promise<Metered<string>> {
+    const { reply, meterUsage } = await this.worker.issueCommand(encoder.encode(text));
+    return { value: decoder.decode(reply), compute: meterUsage.compute, heapCount: meterUsage.currentHeapCount };
+  }
+
+  /**
+   * Live memory after a garbage collection, exact: the sizes of the string/buffer chunks and of the slots an
+   * XS snapshot of the machine holds (its BLOC and HEAP atoms). The worker runs on afterwards.
+   */
+  async liveMemory(): Promise<LiveMemory> {
+    const parts: Uint8Array[] = [];
+    for await (const part of this.worker.makeSnapshotStream("live")) parts.push(part);
+    const snapshot = concatBytes(parts);
+    const view = new DataView(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
+    const sizes: Record<string, number> = {};
+    for (let at = 8; at + 8 <= snapshot.length;) {
+      const size = view.getUint32(at);
+      if (size < 8) break;
+      sizes[String.fromCharCode(...snapshot.subarray(at + 4, at + 8))] = size - 8;
+      at += size;
+    }
+    if (sizes.BLOC === undefined || sizes.HEAP === undefined) throw new Error("XS snapshot: no BLOC or HEAP atom");
+    return { chunkBytes: sizes.BLOC, slotBytes: sizes.HEAP };
   }
 
   private async command(header: object, payload?: Uint8Array): Promise<Metered<string>> {

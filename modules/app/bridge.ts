@@ -101,6 +101,7 @@ const AT_NETWORK_START = "network start";
 const AT_FRAMER = "framer";
 const AT_TELEGRAM = "telegram";
 const AT_SEND_EVENT = "send event";
+const AT_ACKNOWLEDGE = "acknowledge";
 
 // How a drain of the outbox ended.
 const ALL_SENT = 0;
@@ -360,8 +361,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       if (this.draining) return; // the drain releases it when its publish call returns
       this.releaseSettled();
       this.drain();
-    } catch {
-      this.health.internalErrors++;
+    } catch (error) {
+      this.internalError(AT_ACKNOWLEDGE, error);
     }
   }
 
