@@ -6,11 +6,12 @@ import { FrameStatus } from "../p1/status";
 import { TimeStatus } from "../p1/meter-time";
 import type { BackoffOptions } from "./backoff";
 import { DEFAULT_OUTBOX_BYTES } from "./defaults";
-import type { PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoders";
+import type { DiscoveryMessages, PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoders";
 import { HealthCounters, emptyStats, fillStats, type BridgeStats } from "./health";
 import { MqttSession, type SessionListener } from "./mqtt-session";
 import { NetworkWatch, type NetworkListener } from "./network-watch";
 import { Outbox } from "./outbox";
+import { PowerHistory } from "./power-history";
 import type {
   Clock, DataRequestLine, MeterBytesSink, MeterSource, MqttConnectOptions, MqttLink, NetworkLink, Scheduler, SystemPort,
 } from "./ports";
@@ -33,6 +34,8 @@ export interface BridgeEncoders {
   presence: PresenceMessages;
   /** Leave out to switch the per-telegram snapshot off. */
   snapshot?: SnapshotWriter;
+  /** Retained discovery messages sent after each connect (Home Assistant); leave out for none. */
+  discovery?: DiscoveryMessages;
 }
 
 export interface BridgeOptions {
@@ -68,6 +71,8 @@ export interface BridgeOptions {
   publishPolicies?: Readonly<Record<string, PublishPolicy>>;
   /** Source of randomness for backoff jitter (tests pass a seeded one). */
   random?: () => number;
+  /** Points of the status page's power chart (10 s each); 0 (default) keeps none. */
+  historyPoints?: number;
 }
 
 const SENT = 0;
@@ -99,11 +104,14 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   readonly outbox: Outbox;
   readonly session: MqttSession;
   readonly network: NetworkWatch;
+  /** Net active power of the last hour for the status page; undefined when no page shows it. */
+  readonly history: PowerHistory | undefined;
 
   private readonly ports: BridgePorts;
   private readonly events: StoredEventEncoder;
   private readonly presence: PresenceMessages;
   private readonly snapshot: SnapshotWriter | undefined;
+  private readonly discovery: DiscoveryMessages | undefined;
   private readonly stats: BridgeStats = emptyStats();
   private readonly parser: TelegramParser;
   private readonly gate: PublishGate;
@@ -129,6 +137,10 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private heartbeatNext = -1;
   private statsPending = false;
   private snapshotPending = false;
+  /** Discovery: waiting for the first telegram of a session; then the next message to send (−1: none). */
+  private discoveryWait = false;
+  private discoveryNext = -1;
+  private discoveryCount = 0;
 
   private running = false;
   private draining = false;
@@ -151,6 +163,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.events = encoders.events;
     this.presence = encoders.presence;
     this.snapshot = encoders.snapshot;
+    this.discovery = encoders.discovery;
     this.catalog = options.catalog ?? new ObisCatalog();
     this.framer = new Framer(this, { capacity: options.frameBytes ?? 4096 });
     this.parser = new TelegramParser(this.catalog, options.parser);
@@ -166,6 +179,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.publishStallMs = positive(options.publishStallS ?? 30, "publishStallS") * 1000;
     this.drainBatch = positive(options.drainBatch ?? 64, "drainBatch");
     this.topics = new Array<string>(this.catalog.size).fill("");
+    this.history = (options.historyPoints ?? 0) > 0 ? new PowerHistory(this.catalog, options.historyPoints) : undefined;
     this.health.outboxCapacity = this.outbox.capacity;
 
     const will = { topic: this.presence.statusTopic, payload: STATUS_OFFLINE, retain: true };
@@ -301,12 +315,16 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.statusPending = true;
     this.nodeOnlinePending = true;
     this.failingSinceMs = -1;
+    this.discoveryWait = this.discovery !== undefined;
+    this.discoveryNext = -1;
     this.drain();
   }
 
   onSessionDown(): void {
     this.cancel(this.drainTimer);
     this.drainTimer = undefined;
+    this.discoveryWait = false;
+    this.discoveryNext = -1;
   }
 
   // NetworkListener
@@ -338,12 +356,48 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       this.log("meter: telegrams again");
     }
     this.enqueue(reading, now, wall);
+    this.history?.record(reading, now);
+    if (this.discoveryWait) this.prepareDiscovery(reading);
     if (this.snapshot) {
       // Written now (the reading's spans die with the next frame); sent from the writer's own buffer.
       this.snapshotLength = this.snapshot.write(reading);
       this.snapshotPending = this.snapshotLength > 0;
     }
     this.drain();
+  }
+
+  /** Once per session, from its first telegram (the header and the values the meter sends). */
+  private prepareDiscovery(reading: Reading): void {
+    this.discoveryWait = false;
+    try {
+      this.discoveryCount = this.discovery!.prepare(reading);
+      this.discoveryNext = this.discoveryCount > 0 ? 0 : -1;
+    } catch {
+      this.health.internalErrors++;
+    }
+  }
+
+  /** Sends the discovery messages (retained) before the events they describe; false: stopped for now. */
+  private drainDiscovery(): boolean {
+    const discovery = this.discovery!;
+    for (let budget = this.drainBatch; this.discoveryNext >= 0 && this.discoveryNext < this.discoveryCount; budget--) {
+      if (budget <= 0) {
+        this.scheduleDrain(0);
+        return false;
+      }
+      let length: number;
+      try {
+        length = discovery.write(this.discoveryNext);
+      } catch {
+        this.health.internalErrors++;
+        this.discoveryNext++;
+        continue;
+      }
+      if (!this.sent(this.publish(discovery.topicOf(this.discoveryNext), discovery.buffer, 0, length, true, 0))) return false;
+      this.discoveryNext++;
+    }
+    this.discoveryNext = -1;
+    return true;
   }
 
   /** Queues the telegram's admitted events in the outbox as one group, in compact form (rendered when sent). */
@@ -407,6 +461,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       if (!this.sent(this.publish(presence.statsTopic, presence.buffer, 0, length, false, 0))) return;
       this.statsPending = false;
     }
+    if (this.discoveryNext >= 0 && !this.drainDiscovery()) return;
     const outbox = this.outbox;
     const events = this.events;
     for (let budget = this.drainBatch; budget > 0; budget--) {
