@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     broker: { host, port, tls: options.broker?.tls ?? false, ca: options.ca, username: options.user, password: options.password },
     mac: options.mac,
     store,
+    // The status page's power chart, as the device keeps it when its status page is on.
+    bridge: options.setupPort !== undefined ? { historyPoints: 360 } : undefined,
     log: (line) => view?.log(line),
     observer: (topic) => {
       messagesPublished++;
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
       port: options.setupPort,
       picture: () => tap.picture,
       health: () => bridge?.health ?? {},
+      chart: () => (bridge?.bridge.history ? { nowS: performance.now() / 1000, source: bridge.bridge.history } : undefined),
       mqtt: () => ({ state: connectedOnce ? "connected" : "disconnected", broker: brokerDescription, lastError: "" }),
       log: (line) => view?.log(line),
     }).catch((error: Error) => fail(`cannot serve the setup page: ${error.message}`));

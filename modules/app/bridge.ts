@@ -71,8 +71,10 @@ export interface BridgeOptions {
   publishPolicies?: Readonly<Record<string, PublishPolicy>>;
   /** Source of randomness for backoff jitter (tests pass a seeded one). */
   random?: () => number;
-  /** Points of the status page's power chart (10 s each); 0 (default) keeps none. */
+  /** Points of the status page's power chart; 0 (default) keeps none. */
   historyPoints?: number;
+  /** Seconds per chart point (default 10: 360 points hold an hour). */
+  historyStepS?: number;
 }
 
 const SENT = 0;
@@ -179,7 +181,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.publishStallMs = positive(options.publishStallS ?? 30, "publishStallS") * 1000;
     this.drainBatch = positive(options.drainBatch ?? 64, "drainBatch");
     this.topics = new Array<string>(this.catalog.size).fill("");
-    this.history = (options.historyPoints ?? 0) > 0 ? new PowerHistory(this.catalog, options.historyPoints) : undefined;
+    this.history = (options.historyPoints ?? 0) > 0 ? new PowerHistory(this.catalog, options.historyPoints, options.historyStepS) : undefined;
     this.health.outboxCapacity = this.outbox.capacity;
 
     const will = { topic: this.presence.statusTopic, payload: STATUS_OFFLINE, retain: true };
