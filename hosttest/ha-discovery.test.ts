@@ -1,5 +1,6 @@
 // Home Assistant discovery for every Swedish telegram, checked field by field against HA's documented MQTT
 // sensor schema (hosttest/ha/mqtt-sensor-schema.ts names its sources), and its wiring into the bridge.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { composeBridge } from "../modules/app/compose";
 import { loadSettings } from "../modules/config/settings";
@@ -265,5 +266,22 @@ describe("in the bridge", () => {
     clock.advance(1_000);
     expect(configTopics(mqtt).length).toBe(removals.length);
     bridge.stop();
+  });
+});
+
+describe("README", () => {
+  it("lists exactly the entities a Swedish meter gets", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## Use it with Home Assistant"), readme.indexOf("## Build and flash the firmware"));
+    const rows = section.split("\n").filter((l) => l.startsWith("| ") && l.includes("`obis_"));
+    const { messages } = build(SWEDISH.find((f) => f.includes("ellevio"))!);
+    const expected = messages.filter((m) => m.topic.includes("/obis_")).map((m) => {
+      const c = JSON.parse(m.payload);
+      const id = m.topic.split("/")[3];
+      return `| ${c.name} | \`${id}\` | ${c.device_class} | ${c.state_class} | ${c.unit_of_measurement ?? ""} | ${c.suggested_display_precision} |`;
+    });
+    expect(rows).toEqual(expected);
+    const prose = section.replace(/\s+/g, " ");
+    for (const d of DIAGNOSTICS) expect(prose).toContain(d.name);
   });
 });
