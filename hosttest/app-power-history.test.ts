@@ -56,7 +56,7 @@ describe("live endpoint", () => {
     history.record(reading("0001.000"), 1_000);
     const status = sampleStatus(0)();
     const view = liveView({ ...status, chart: { nowS: 20.4, source: history } }, 0) as any;
-    expect(view.chart).toEqual({ nowS: 20, stepS: 10, capacity: 3, points: [[0, 1, 1000]] });
+    expect(view.chart).toEqual({ stepS: 10, capacity: 3, last: 0, points: [[19, 1000]] });
     expect(view.meter.values.length).toBe(status.meter.values.length);
     expect((liveView(status, 0) as any).chart).toBeNull();
   });

@@ -94,14 +94,15 @@ var P1Live = (function () {
     pair(links, "Internal errors", String(h.internalErrors || 0) + (s.lastInternalError ? ": " + s.lastInternalError : ""));
     if (s.chart) chart(s.chart);
   }
+  // Points are kept as [sequence, time in ms on this page's clock, watts]; the device sends [age s, watts].
   function chart(c) {
-    var fresh = c.points;
+    var fresh = c.points, now = Date.now();
     if (fresh.length) {
-      var first = fresh[0][0];
-      points = points.filter(function (p) { return p[0] < first; }).concat(fresh);
-      seq = fresh[fresh.length - 1][0];
+      var first = c.last - fresh.length + 1;
+      points = points.filter(function (p) { return p[0] < first; }).concat(fresh.map(function (p, i) { return [first + i, now - 1000 * p[0], p[1]]; }));
+      seq = c.last;
     }
-    points = points.filter(function (p) { return c.nowS - p[1] <= 3600; });
+    points = points.filter(function (p) { return now - p[1] <= 3600000; });
     var svg = $("chart"), line = svg.querySelector(".line"), zero = svg.querySelector(".zero");
     svg.setAttribute("data-points", String(points.length));
     if (!points.length) { line.setAttribute("points", ""); return; }
@@ -109,7 +110,7 @@ var P1Live = (function () {
     points.forEach(function (p) { if (p[2] < lo) lo = p[2]; if (p[2] > hi) hi = p[2]; });
     if (hi - lo < 100) hi = lo + 100;
     function y(w) { return (96 - 92 * (w - lo) / (hi - lo)).toFixed(1); }
-    line.setAttribute("points", points.map(function (p) { return (360 - (c.nowS - p[1]) / 10).toFixed(1) + "," + y(p[2]); }).join(" "));
+    line.setAttribute("points", points.map(function (p) { return (360 - (now - p[1]) / 10000).toFixed(1) + "," + y(p[2]); }).join(" "));
     zero.setAttribute("y1", y(0)); zero.setAttribute("y2", y(0));
     $("chart-scale").textContent = "Net power, last hour: " + fmt(hi / 1000, "kW") + " kW top, " + fmt(lo / 1000, "kW") + " kW bottom";
   }

@@ -16,8 +16,15 @@ export function liveSince(path: string): number {
  */
 export function liveView(status: DeviceStatus, since: number): object {
   const chart = status.chart;
+  if (!chart) return { ...statusView(status), chart: null };
+  // On the wire each point is [age in s, watts], the oldest first, and `last` is the newest point's sequence
+  // number: ages stay short whatever the uptime, so a full hour is about 4 KB.
+  const points = chart.source.since(since);
+  const nowS = chart.nowS;
+  const wire: number[][] = [];
+  for (const p of points) wire.push([Math.max(0, Math.round(nowS - p[1])), p[2]]);
   return {
     ...statusView(status),
-    chart: chart ? { nowS: Math.round(chart.nowS), stepS: chart.source.stepS, capacity: chart.source.capacity, points: chart.source.since(since) } : null,
+    chart: { stepS: chart.source.stepS, capacity: chart.source.capacity, last: points.length ? points[points.length - 1][0] : -1, points: wire },
   };
 }
