@@ -1,12 +1,17 @@
 // The status page's live dashboard in headless Chromium, served as `npm start -- --setup` serves it: a real
 // bridge core with a scripted meter, the page polling /api/live. A new telegram changes the values and adds a
 // chart point without a reload; a phone-sized viewport has no horizontal scroll.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PowerHistory } from "../modules/app/power-history";
+import { ObisCatalog } from "../modules/p1/obis-catalog";
+import { TelegramParser } from "../modules/p1/parser";
+import { Reading } from "../modules/p1/reading";
+import { splitTelegrams } from "./e2e/expected-events";
 import { FAST, MAC, tenTelegrams } from "./e2e/harness";
 import { withValue } from "./fakes/telegrams";
 import { startSimSetup, type SimSetup } from "./setup/sim-setup";
@@ -36,6 +41,7 @@ describe.skipIf(!haveChromium)("live dashboard in headless Chromium", () => {
   let pages: SimSetup;
   let context: BrowserContext;
   let dir: string;
+  let chartSource: PowerHistory | undefined;
   const telegrams = tenTelegrams();
 
   beforeAll(async () => {
@@ -50,10 +56,9 @@ describe.skipIf(!haveChromium)("live dashboard in headless Chromium", () => {
     host = new HostBridge({ meter: tap, broker: { host: "127.0.0.1", port: broker.port }, mac: MAC, store,
       bridge: { ...FAST, historyPoints: 360, historyStepS: 0.05 }, log: () => {} });
     host.start();
-    const history = host.bridge.history!;
     pages = await startSimSetup({
       store, port: 30000 + Math.floor(Math.random() * 20000), picture: () => tap.picture, health: () => host.health,
-      chart: () => ({ nowS: performance.now() / 1000, source: history }),
+      chart: () => ({ nowS: performance.now() / 1000, source: chartSource ?? host.bridge.history! }),
       mqtt: () => ({ state: host.health.mqttConnected ? "connected" : "disconnected", broker: `127.0.0.1:${broker.port}`, lastError: "" }),
       log: () => {},
     });
@@ -99,6 +104,27 @@ describe.skipIf(!haveChromium)("live dashboard in headless Chromium", () => {
 
     const scroll = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, view: document.documentElement.clientWidth }));
     expect(scroll.width).toBeLessThanOrEqual(scroll.view);
+  });
+
+  it("draws an hour of the replayed day (the README's picture)", async () => {
+    // The chart's own ring, filled with the day fixture's telegrams 10 s apart and ending now.
+    const catalog = new ObisCatalog();
+    const parser = new TelegramParser(catalog);
+    const reading = new Reading(catalog);
+    const day = splitTelegrams(readFileSync(fileURLToPath(new URL("./fixtures/sim/day.txt", import.meta.url)), "latin1"));
+    const history = new PowerHistory(catalog, 360, 10);
+    const now = performance.now();
+    day.forEach((telegram, i) => {
+      const bytes = Buffer.from(telegram, "latin1");
+      history.record(parser.parse(bytes, bytes.length, reading), now - (day.length - 1 - i) * 10_000);
+    });
+    chartSource = history;
+    const page = await context.newPage();
+    await page.goto(pages.statusUrl);
+    expect(history.count).toBeGreaterThan(250);
+    await expect.poll(() => points(page), { timeout: 10_000 }).toBe(history.count);
+    const box = await page.locator("#chart .line").boundingBox();
+    expect(box!.width).toBeGreaterThan(200); // spread over most of the hour, not bunched at the end
     await page.locator("#live").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, "dashboard.png") });
   });
