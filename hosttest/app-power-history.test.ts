@@ -5,7 +5,13 @@ import { ObisCatalog } from "../modules/p1/obis-catalog";
 import { TelegramParser } from "../modules/p1/parser";
 import { Reading } from "../modules/p1/reading";
 import { liveSince, liveView } from "../modules/setup/live";
+import { loadSettings } from "../modules/config/settings";
+import { StatusReport } from "../modules/device/device-status";
+import { asciiJson } from "../modules/setup/http";
+import { makeRig } from "./fakes/rig";
+import { telegramSeries } from "./fakes/telegrams";
 import { sampleStatus } from "./setup/host-setup";
+import { MemoryStore } from "./sim/memory-store";
 
 const catalog = new ObisCatalog();
 const parser = new TelegramParser(catalog);
@@ -59,5 +65,24 @@ describe("live endpoint", () => {
     expect(view.chart).toEqual({ stepS: 10, capacity: 3, last: 0, points: [[19, 1000]] });
     expect(view.meter.values.length).toBe(status.meter.values.length);
     expect((liveView(status, 0) as any).chart).toBeNull();
+  });
+});
+
+describe("size of the live answer", () => {
+  it("stays small with a full hour of points and a Swedish telegram (printed)", () => {
+    const rig = makeRig({ historyPoints: 360 });
+    rig.bridge.start();
+    rig.clock.advance(2_000);
+    for (const t of telegramSeries(400)) rig.telegram(t, 10_000);
+    const report = new StatusReport({ firmware: "0.1.0", boardName: "esp32", settings: loadSettings(new MemoryStore()).settings, clock: rig.clock });
+    report.bridge = rig.bridge;
+    const status = report.read("normal");
+    const full = asciiJson(liveView(status, 0)).length;
+    const next = asciiJson(liveView(status, rig.bridge.history!.count - 1)).length;
+    process.stdout.write(`live answer: ${full} bytes with a full hour of points, ${next} bytes for a poll after one telegram\n`);
+    expect(rig.bridge.history!.since(0)).toHaveLength(360);
+    expect(full).toBeLessThan(8_000);
+    expect(next).toBeLessThan(3_000);
+    rig.bridge.stop();
   });
 });
