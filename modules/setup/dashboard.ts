@@ -92,6 +92,7 @@ var P1Live = (function () {
     if (h.outboxCapacity) pair(links, "Outbox", Math.round(100 * (h.outboxBytes || 0) / h.outboxCapacity) + " % full (" + (h.outboxDepth || 0) + " events)");
     pair(links, "Telegrams", (h.telegramsOk || 0) + " ok, " + (h.crcErrors || 0) + " CRC errors");
     pair(links, "Internal errors", String(h.internalErrors || 0) + (s.lastInternalError ? ": " + s.lastInternalError : ""));
+    ["chart", "chart-scale"].forEach(function (id) { if (s.chart) $(id).removeAttribute("hidden"); else $(id).setAttribute("hidden", ""); });
     if (s.chart) chart(s.chart);
   }
   // Points are kept as [sequence, time in ms on this page's clock, watts]; the device sends [age s, watts].
