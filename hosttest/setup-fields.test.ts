@@ -26,6 +26,8 @@ const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> 
   prefix: { good: [["home", "home"]], bad: [["a/b", "'/'"], ["a b", "spaces"]] },
   topic: { good: [["vscp/{guid}/{class}/{type}", "vscp/{guid}/{class}/{type}"]], bad: [["vscp/#", "wildcards"], ["x/{nope}", "unknown escape {nope}"], ["", "must not be empty"], ["/vscp", "start with '/'"]] },
   sntp: { good: [["time.example.org", "time.example.org"]], bad: [["time server", "not a host name"]] },
+  haDiscovery: { good: [[true, true]], bad: [["nah", "not true or false"]] },
+  haPrefix: { good: [["ha", "ha"]], bad: [["home/assistant", "'/'"]] },
   guid: { good: [[GUID, GUID], ["", ""]], bad: [["FF:FF", "16 hex bytes"], ["25:00:00:00:00:00:00:00:00:00:00:00:00:00:00:01", "25:00"]] },
   zone: { good: [["5", 5]], bad: [["256", "above the maximum 255"]] },
   subzone: { good: [["0", 0]], bad: [["-1", "below the minimum 0"]] },

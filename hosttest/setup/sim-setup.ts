@@ -14,6 +14,8 @@ export interface SimSetupOptions {
   picture(): MeterPicture;
   health(): object;
   mqtt(): DeviceStatus["mqtt"];
+  /** The bridge's power chart, when it keeps one. */
+  chart?(): DeviceStatus["chart"];
   log(line: string): void;
 }
 
@@ -58,6 +60,7 @@ export async function startSimSetup(options: SimSetupOptions): Promise<SimSetup>
       wifi: { ssid: "simulated", rssi: -55, address: "127.0.0.1" },
       mqtt: options.mqtt(),
       health: options.health(),
+      chart: options.chart?.(),
     };
   };
   const setup = new HostSetup({

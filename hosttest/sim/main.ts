@@ -122,6 +122,8 @@ async function main(): Promise<void> {
     broker: { host, port, tls: options.broker?.tls ?? false, ca: options.ca, username: options.user, password: options.password },
     mac: options.mac,
     store,
+    // The status page's power chart, as the device keeps it when its status page is on.
+    bridge: options.setupPort !== undefined ? { historyPoints: 360 } : undefined,
     log: (line) => view?.log(line),
     observer: (topic) => {
       messagesPublished++;
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
       port: options.setupPort,
       picture: () => tap.picture,
       health: () => (bridge ? healthView(bridge.health) : {}),
+      chart: () => (bridge?.bridge.history ? { nowS: performance.now() / 1000, source: bridge.bridge.history } : undefined),
       // The bridge's own health is the one source of the connection state.
       mqtt: () => ({
         state: bridge?.health.mqttConnected ? "connected" : "disconnected",

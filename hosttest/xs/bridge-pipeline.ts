@@ -210,7 +210,8 @@ export class BridgePipeline implements Pipeline {
     this.bridge = new Bridge(
       { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
       { events: new EventEncoder(mapping), presence },
-      { mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-xs", keepAliveSeconds: 60 }, catalog, outboxBytes: OUTBOX_BYTES, publishStallS: 3600, statsS: STATS_S, random: () => 0.5 },
+      { mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-xs", keepAliveSeconds: 60 }, catalog, outboxBytes: OUTBOX_BYTES, publishStallS: 3600, statsS: STATS_S, random: () => 0.5,
+        historyPoints: 360 }, // the status page's power chart: recorded per telegram without allocating
     );
     this.bridge.start();
     ports.advanceTo(1000); // network up, session connected

@@ -8,12 +8,13 @@ import { STATUS_OFFLINE, STATUS_ONLINE } from "../vscp/presence";
 import type { BackoffOptions } from "./backoff";
 import { DEFAULT_INFLIGHT_BYTES, DEFAULT_INFLIGHT_EVENTS } from "../config/schema";
 import { DEFAULT_OUTBOX_BYTES } from "./outbox-sizing";
-import type { PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoder-ports";
+import type { DiscoveryMessages, PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoder-ports";
 import { StatsWriter, createHealthCounters, recordInternalError, type HealthCounters } from "./health";
 import { InFlightWindow } from "./in-flight";
 import { MqttSession, type SessionListener } from "./mqtt-session";
 import { NetworkWatch, type NetworkListener } from "./network-watch";
 import { Outbox } from "./outbox";
+import { PowerHistory } from "./power-history";
 import type {
   Clock, DataRequestLine, MeterBytesSink, MeterSource, MqttConnectOptions, MqttLink, NetworkLink, Scheduler, SystemPort,
 } from "./ports";
@@ -36,6 +37,8 @@ export interface BridgeEncoders {
   presence: PresenceMessages;
   /** Leave out to switch the per-telegram snapshot off. */
   snapshot?: SnapshotWriter;
+  /** Retained discovery messages sent after each connect (Home Assistant); leave out for none. */
+  discovery?: DiscoveryMessages;
 }
 
 export interface BridgeOptions {
@@ -82,6 +85,10 @@ export interface BridgeOptions {
   random?: () => number;
   /** Texts masked in `lastInternalError` (the configured passwords); the MQTT password is always added. */
   secrets?: readonly string[];
+  /** Points of the status page's power chart; 0 (default) keeps none. */
+  historyPoints?: number;
+  /** Seconds per chart point (default 10: 360 points hold an hour). */
+  historyStepS?: number;
 }
 
 const SENT = 0;
@@ -102,6 +109,7 @@ const AT_FRAMER = "framer";
 const AT_TELEGRAM = "telegram";
 const AT_SEND_EVENT = "send event";
 const AT_ACKNOWLEDGE = "acknowledge";
+const AT_DISCOVERY = "discovery";
 
 // How a drain of the outbox ended.
 const ALL_SENT = 0;
@@ -130,6 +138,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   readonly inFlight: InFlightWindow;
   readonly session: MqttSession;
   readonly network: NetworkWatch;
+  /** Net active power of the last hour for the status page; undefined when no page shows it. */
+  readonly history: PowerHistory | undefined;
 
   private readonly ports: BridgePorts;
   private readonly events: StoredEventEncoder;
@@ -137,6 +147,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private readonly snapshot: SnapshotWriter | undefined;
   private readonly statsWriter = new StatsWriter();
   private readonly secrets: readonly string[];
+  private readonly discovery: DiscoveryMessages | undefined;
   private readonly parser: TelegramParser;
   private readonly gate: PublishGate;
   private readonly acceptNoCrc: boolean;
@@ -162,6 +173,10 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private heartbeatNext = -1;
   private statsPending = false;
   private snapshotPending = false;
+  /** Discovery: waiting for the first telegram of a session; then the next message to send (−1: none). */
+  private discoveryWait = false;
+  private discoveryNext = -1;
+  private discoveryCount = 0;
 
   private running = false;
   private draining = false;
@@ -184,6 +199,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.events = encoders.events;
     this.presence = encoders.presence;
     this.snapshot = encoders.snapshot;
+    this.discovery = encoders.discovery;
     this.catalog = options.catalog ?? new ObisCatalog();
     this.framer = new Framer(this, { capacity: options.frameBytes ?? 4096 });
     this.parser = new TelegramParser(this.catalog, options.parser);
@@ -202,6 +218,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.publishStallMs = positive(options.publishStallS ?? 30, "publishStallS") * 1000;
     this.drainBatch = positive(options.drainBatch ?? 64, "drainBatch");
     this.topics = new Array<string>(this.catalog.size).fill("");
+    this.history = (options.historyPoints ?? 0) > 0 ? new PowerHistory(this.catalog, options.historyPoints, options.historyStepS) : undefined;
     this.health.queueCapacity = this.outbox.capacity;
     this.secrets = [...(options.secrets ?? []), options.mqtt.password ?? ""].filter((secret) => secret.length > 0);
 
@@ -343,12 +360,16 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.statusPending = true;
     this.nodeOnlinePending = true;
     this.failingSinceMs = -1;
+    this.discoveryWait = this.discovery !== undefined;
+    this.discoveryNext = -1;
     this.drain();
   }
 
   onSessionDown(): void {
     this.cancel(this.drainTimer);
     this.drainTimer = undefined;
+    this.discoveryWait = false;
+    this.discoveryNext = -1;
     // What is in flight goes out again first in the next session, in order, marked as duplicates.
     this.releaseSettled();
     this.inFlight.rewind();
@@ -391,12 +412,48 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       this.log("meter: telegrams again");
     }
     this.enqueue(reading, now, wall);
+    this.history?.record(reading, now);
+    if (this.discoveryWait) this.prepareDiscovery(reading);
     if (this.snapshot) {
       // Written now (the reading's spans die with the next frame); sent from the writer's own buffer.
       this.snapshotLength = this.snapshot.write(reading);
       this.snapshotPending = this.snapshotLength > 0;
     }
     this.drain();
+  }
+
+  /** Once per session, from its first telegram (the header and the values the meter sends). */
+  private prepareDiscovery(reading: Reading): void {
+    this.discoveryWait = false;
+    try {
+      this.discoveryCount = this.discovery!.prepare(reading);
+      this.discoveryNext = this.discoveryCount > 0 ? 0 : -1;
+    } catch (error) {
+      this.internalError(AT_DISCOVERY, error);
+    }
+  }
+
+  /** Sends the discovery messages (retained) before the events they describe; false: stopped for now. */
+  private drainDiscovery(): boolean {
+    const discovery = this.discovery!;
+    for (let budget = this.drainBatch; this.discoveryNext >= 0 && this.discoveryNext < this.discoveryCount; budget--) {
+      if (budget <= 0) {
+        this.scheduleDrain(0);
+        return false;
+      }
+      let length: number;
+      try {
+        length = discovery.write(this.discoveryNext);
+      } catch (error) {
+        this.internalError(AT_DISCOVERY, error);
+        this.discoveryNext++;
+        continue;
+      }
+      if (!this.sent(this.publish(discovery.topicOf(this.discoveryNext), discovery.buffer, 0, length, true, 0, 0, false))) return false;
+      this.discoveryNext++;
+    }
+    this.discoveryNext = -1;
+    return true;
   }
 
   /** Queues the telegram's admitted events in the outbox as one group, in compact form (rendered when sent). */
@@ -476,6 +533,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       if (!this.sent(this.publish(presence.statsTopic, this.statsWriter.buffer, 0, length, false, 0, 0, false))) return;
       this.statsPending = false;
     }
+    if (this.discoveryNext >= 0 && !this.drainDiscovery()) return;
     const drained = this.drainEvents();
     if (drained === REFUSED || drained === WINDOW_FULL) return; // a retry or an acknowledgement drains again
     if (drained === MORE) {

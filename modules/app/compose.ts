@@ -1,4 +1,6 @@
 import { FIELDS, type Settings } from "../config/schema";
+import { STATS_FIELDS } from "./health";
+import { HaDiscovery } from "../ha/discovery";
 import { ObisCatalog } from "../p1/obis-catalog";
 import { Quantity } from "../p1/units";
 import { VscpConfigError } from "../vscp/config-error";
@@ -28,6 +30,10 @@ export interface ComposeOptions {
   defaultOutboxBytes?: number;
   /** Timings and bounds that tests shorten. */
   bridge?: Partial<Omit<BridgeOptions, "mqtt" | "catalog">>;
+  /** Firmware version (Home Assistant's device block). */
+  firmware?: string;
+  /** Address of the status page; default `http://{hostname}/` when the status page is on. */
+  statusUrl?: string;
   /** Receives each configuration problem; the default is kept and the bridge still starts. */
   report(problem: string): void;
 }
@@ -99,6 +105,24 @@ function presenceFor(settings: Settings, mapping: VscpMapping, report: (p: strin
 }
 
 /**
+ * Home Assistant discovery: sent after every connect when on; when off, its entities are removed once per
+ * boot (empty retained configurations), so switching it off in setup cleans Home Assistant up.
+ */
+function discoveryFor(settings: Settings, mapping: VscpMapping, presence: PresenceEncoder, options: ComposeOptions): HaDiscovery {
+  return new HaDiscovery(mapping, {
+    enabled: settings.haDiscovery,
+    prefix: settings.haPrefix,
+    deviceId: presence.deviceId,
+    statusTopic: presence.statusTopic,
+    statsTopic: presence.statsTopic,
+    nodeName: settings.nodeName,
+    firmware: options.firmware ?? "unknown",
+    configurationUrl: options.statusUrl ?? (settings.statusPage ? `http://${settings.hostname}/` : undefined),
+    stats: STATS_FIELDS,
+  });
+}
+
+/**
  * Builds the bridge core from validated settings and the platform's ports: the one place where the
  * configuration becomes encoders and bridge options, shared by the firmware and the simulator.
  */
@@ -117,6 +141,7 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       events: new EventEncoder(mapping),
       presence,
       snapshot: settings.snapshot ? new TelegramSnapshot(catalog) : undefined,
+      discovery: discoveryFor(settings, mapping, presence, options),
     },
     {
       catalog,
@@ -141,6 +166,7 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       outboxBytes: settings.outboxKiB > 0 ? settings.outboxKiB * 1024 : options.defaultOutboxBytes,
       publishPolicies: publishPolicies(settings, catalog),
       secrets: FIELDS.filter((field) => field.secret).map((field) => String(settings[field.key])),
+      historyPoints: settings.statusPage ? 360 : 0,
       ...options.bridge,
     },
   );

@@ -48,3 +48,17 @@ export interface SnapshotWriter {
   readonly buffer: Uint8Array;
   write(reading: Reading): number;
 }
+
+/**
+ * Retained self-description for a consumer such as Home Assistant (modules/ha has this shape): prepared once
+ * per connect from the first telegram that follows it, then sent message by message. Never per telegram.
+ */
+export interface DiscoveryMessages {
+  /** Holds the payload of the last `write`. */
+  readonly buffer: Uint8Array;
+  /** Decides the messages for this session from the telegram's values; returns how many to send (0: none). */
+  prepare(reading: Reading): number;
+  topicOf(i: number): string;
+  /** Writes message i's payload into `buffer`; returns its length (0: an empty retained message, a removal). */
+  write(i: number): number;
+}

@@ -89,6 +89,8 @@ export interface Settings {
   prefix: string;
   topic: string;
   sntp: string;
+  haDiscovery: boolean;
+  haPrefix: string;
   guid: string;
   zone: number;
   subzone: number;
@@ -140,6 +142,8 @@ export const FIELDS: readonly Field[] = [
   { key: "prefix", group: "mqtt", label: "Topic prefix for status and stats", type: "string", default: "p1vscp", maxLength: 32, format: "segment", secret: false },
   { key: "topic", group: "mqtt", label: "VSCP event topic template", type: "string", default: "vscp/{guid}/{class}/{type}/{nickname}/{sensorindex}", maxLength: 128, format: "topic", secret: false },
   { key: "sntp", group: "mqtt", label: "Time server (SNTP)", type: "string", default: "pool.ntp.org", maxLength: 64, format: "host", secret: false },
+  { key: "haDiscovery", group: "mqtt", label: "Home Assistant discovery", type: "bool", default: false, secret: false },
+  { key: "haPrefix", group: "mqtt", label: "Home Assistant discovery prefix", type: "string", default: "homeassistant", maxLength: 32, format: "segment", secret: false },
 
   { key: "guid", group: "vscp", label: "Base GUID (empty: from the MAC)", type: "string", default: "", maxLength: 47, format: "guid", secret: false },
   { key: "zone", group: "vscp", label: "VSCP zone", type: "int", default: 0, min: 0, max: 255, secret: false },

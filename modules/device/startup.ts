@@ -24,6 +24,7 @@ export function startBridge(device: Device, ports: DevicePorts, log: (line: stri
     system: device.system,
   }, {
     mac: ports.network.mac(),
+    firmware: device.firmware,
     report: (problem) => log(`problem: ${problem}`),
   });
   bridge.start();

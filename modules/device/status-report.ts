@@ -82,6 +82,7 @@ export class StatusReport {
         lastError: this.mqtt ? this.mqtt.lastError : "",
       },
       health,
+      chart: bridge?.history ? { nowS: clock.monotonicMs() / 1000, source: bridge.history } : undefined,
     };
   }
 }

@@ -5,6 +5,7 @@ import { AdminGate } from "./admin";
 import { requestSetup } from "./boot-mode";
 import { checkSubmission, describeFields, exportConfig, hasErrors, isPlainObject, publicValues, readExport, type FieldErrors, type PinChoices } from "./form";
 import { MAX_BODY_BYTES, REQUEST_MARKER, asciiJson, errorResponse, htmlResponse, jsonResponse, type SetupRequest, type SetupResponse } from "./http";
+import { LIVE_PATH, liveSince, liveView } from "./live";
 import { SETUP_PAGE } from "./page";
 import type { SafeApply } from "./safe-apply";
 import type { ScanList } from "./scan";
@@ -76,6 +77,7 @@ export class SetupHandlers {
       if (path === "/" || path === "/index.html") return htmlResponse(SETUP_PAGE);
       if (path === "/api/config") return jsonResponse(200, this.configView(settings, onAp));
       if (path === "/api/status") return jsonResponse(200, statusView(this.context.status()));
+      if (path === LIVE_PATH || path.startsWith(`${LIVE_PATH}/`)) return jsonResponse(200, liveView(this.context.status(), liveSince(path)));
       if (path === "/api/export") {
         const response = jsonResponse(200, exportConfig(settings));
         response.headers["Content-Disposition"] = 'attachment; filename="p1vscp-config.json"';

@@ -5,6 +5,8 @@
  * strings as bytes) and no backslashes (this is a template literal).
  */
 
+import { DASHBOARD_HTML, DASHBOARD_SCRIPT, DASHBOARD_STYLE } from "./dashboard";
+
 const STYLE = `
 *{box-sizing:border-box}
 [hidden]{display:none!important}
@@ -262,17 +264,11 @@ const SCRIPT = `
     pair(dl, "Last telegram", s.meter.lastTelegram ? s.meter.lastTelegram + " (" + age(s.meter.lastTelegramAgeS) + ")" : "-");
     pair(dl, "Wi-Fi", s.wifi.ssid ? s.wifi.ssid + (s.wifi.rssi === null ? "" : ", " + s.wifi.rssi + " dBm") + (s.wifi.address ? ", " + s.wifi.address : "") : "not connected");
     pair(dl, "MQTT", s.mqtt.state + (s.mqtt.broker ? " (" + s.mqtt.broker + ")" : "") + (s.mqtt.lastError ? ": " + s.mqtt.lastError : ""));
-    var t = $("values"); t.textContent = "";
-    s.meter.values.forEach(function (v) {
-      var tr = el("tr");
-      tr.appendChild(el("td", null, v.code)); tr.appendChild(el("td", { "class": "n" }, v.value)); tr.appendChild(el("td", null, v.unit));
-      t.appendChild(tr);
-    });
     var h = $("health"); h.textContent = "";
     Object.keys(s.health).forEach(function (k) { pair(h, k, String(s.health[k])); });
   }
   function refreshStatus() {
-    api("GET", "/api/status").then(function (r) { if (r.status === 200) showStatus(r.body); }, function () {});
+    api("GET", "/api/live/" + P1Live.since()).then(function (r) { if (r.status === 200) { showStatus(r.body); P1Live.show(r.body); } }, function () {});
   }
   function action(path) {
     say("action-msg", "");
@@ -292,7 +288,7 @@ const SCRIPT = `
   $("enter-setup").onclick = function () { action("/api/enter-setup"); };
   reload().then(function () { if (editable) scanNetworks(); });
   refreshStatus();
-  setInterval(refreshStatus, 5000);
+  setInterval(refreshStatus, 2000);
 })();
 `;
 
@@ -301,9 +297,11 @@ export const SETUP_PAGE =
   '<meta name="viewport" content="width=device-width,initial-scale=1">' +
   "<title>P1 VSCP bridge</title><style>" +
   STYLE +
+  DASHBOARD_STYLE +
   "</style></head><body>" +
   '<header><h1>P1 &rarr; VSCP bridge</h1><span id="mode"></span></header><main>' +
-  '<section class="card" id="status-card"><h2>Status</h2><dl id="status"></dl><table id="values"></table>' +
+  '<section class="card" id="status-card"><h2>Status</h2><dl id="status"></dl>' +
+  DASHBOARD_HTML +
   '<details><summary>Health counters</summary><dl id="health"></dl></details>' +
   '<div><button type="button" id="restart" class="secondary">Restart</button>' +
   '<button type="button" id="enter-setup" class="secondary" hidden>Re-enter setup</button></div><p id="action-msg"></p></section>' +
@@ -314,5 +312,6 @@ export const SETUP_PAGE =
   '<a id="export" class="button" href="/api/export" download="p1vscp-config.json">Export</a>' +
   '<label class="button" id="import-label" hidden>Import<input type="file" id="import" accept=".json,application/json" hidden></label>' +
   '<p id="import-msg"></p></section><span id="ready" hidden></span></main><script>' +
+  DASHBOARD_SCRIPT +
   SCRIPT +
   "</script></body></html>";

@@ -24,6 +24,16 @@ export interface DeviceStatus {
   mqtt: { state: "connected" | "disconnected" | "not configured"; broker: string; lastError: string };
   /** The bridge's health figures (healthView: the stats names, in their order); numbers, booleans, texts and nulls are shown. */
   health: object;
+  /** The power chart's ring and the monotonic second its points are measured against; absent when none is kept. */
+  chart?: { nowS: number; source: ChartSource };
+}
+
+/** The power history as the dashboard reads it (modules/app/power-history.ts has this shape). */
+export interface ChartSource {
+  readonly stepS: number;
+  readonly capacity: number;
+  /** Points with sequence number >= since, as [sequence, monotonic second, watts]. */
+  since(since: number): number[][];
 }
 
 /** Longest health text shown (the last internal error is bounded where it is kept; this is a second fence). */
