@@ -1,5 +1,6 @@
 // End to end: scripted meter → the bridge core with the host adapters → a real mosquitto → a subscriber.
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { DEFAULT_INFLIGHT_EVENTS } from "../../modules/app/defaults";
 import { mosquittoPath, startTestBroker, type TestBroker } from "./broker";
 import { expectedEvents, meterTimeToUtc } from "./expected-events";
 import {
@@ -79,7 +80,7 @@ afterEach(async () => {
 
 describe(`bridge against a real broker`, () => {
   test("a stream of telegrams: exactly the expected events, then snapshot, status and heartbeats", async () => {
-    bridge = startBridge(broker);
+    bridge = startBridge(broker, { ...FAST, meterSilentAfterS: 60 }); // the status must stay online while the test reads it
     await subscriber.waitFor(nodeOnline, "new node online");
     for (const telegram of TELEGRAMS) {
       bridge.meter.feed(telegram);
@@ -113,7 +114,7 @@ describe(`bridge against a real broker`, () => {
     expect(heartbeats.find((e) => e.vscpClass === 1026 && e.vscpType === 2)?.vscpData).toEqual([...Buffer.from("P1 meter")]);
   });
 
-  test.skipIf(!RESTART_KEEPS_SESSIONS)("broker stopped and restarted: queued events arrive once each, in order, and the stats tell", async () => {
+  test.skipIf(!RESTART_KEEPS_SESSIONS)("broker stopped and restarted: every queued event arrives, in order, and the stats tell", async () => {
     bridge = startBridge(broker);
     const b = bridge;
     await subscriber.waitFor(nodeOnline, "new node online");
@@ -135,12 +136,20 @@ describe(`bridge against a real broker`, () => {
     await subscriber.waitFor((m) => events(m).length >= 208 && (lastStats(m)?.telegramsOk ?? 0) >= 8, "events after recovery");
     await sleep(200);
 
-    const decoded = events(subscriber.messages).map(decodeMeasurement);
-    const keys = decoded.map((e) => `${e.dateTime}#${e.sensorIndex}`);
-    expect(new Set(keys).size).toBe(keys.length); // no duplicates
+    const all = events(subscriber.messages).map(decodeMeasurement);
+    const seen = new Set<string>();
+    const decoded = all.filter((e) => {
+      const key = `${e.dateTime}#${e.sensorIndex}`; // how a consumer tells a duplicate
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     checkEvents(decoded, [0, 1, 2, 3, 4, 5, 6, 7]); // all of them, in order
 
     const stats = lastStats(subscriber.messages)!;
+    // At least once: an event arrives twice only if it was in flight when the broker went away, from the bridge
+    // (its window) or from the broker to this subscriber (mosquitto's own QoS 1 redelivery, 20 by default).
+    expect(all.length - decoded.length).toBeLessThanOrEqual(DEFAULT_INFLIGHT_EVENTS + 20);
     expect(stats.mqttReconnects).toBe(1);
     expect(stats.queueDrops).toBe(0);
     expect(stats.queueDepth).toBe(0);
@@ -163,7 +172,8 @@ describe(`bridge against a real broker`, () => {
     const stream = [t[0], valueChanged, noise, t[2], truncated, t[4], lineDropped, t[6], crcDigitsWrong, noise, t[8], t[9]];
     for (const part of stream) bridge.meter.feed(Buffer.from(part, "latin1"));
 
-    await subscriber.waitFor((m) => events(m).length >= 156 && (lastStats(m)?.telegramsOk ?? 0) >= 6, "events of the 6 good telegrams");
+    // (stats written after the last acknowledgement: earlier ones may show events still in flight)
+    await subscriber.waitFor((m) => events(m).length >= 156 && (lastStats(m)?.eventsPublished ?? 0) >= 156, "events of the 6 good telegrams");
     await sleep(300);
     const good = [0, 2, 4, 6, 8, 9];
     checkEvents(events(subscriber.messages).map(decodeMeasurement), good);

@@ -535,11 +535,12 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     }
     if (this.discoveryNext >= 0 && !this.drainDiscovery()) return;
     const drained = this.drainEvents();
-    if (drained === REFUSED || drained === WINDOW_FULL) return; // a retry or an acknowledgement drains again
+    if (drained === REFUSED) return; // a retry drains again
     if (drained === MORE) {
       this.scheduleDrain(0); // yield, then go on
       return;
     }
+    // All sent, or waiting for acknowledgements (which drain again): the latest snapshot may go now.
     if (this.snapshotPending && this.snapshot) {
       if (!this.sent(this.publish(presence.telegramTopic, this.snapshot.buffer, 0, this.snapshotLength, false, 0, 0, false))) return;
       this.snapshotPending = false;
