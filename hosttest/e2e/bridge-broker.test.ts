@@ -1,6 +1,6 @@
 // End to end: scripted meter → the bridge core with the host adapters → a real mosquitto → a subscriber.
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { DEFAULT_INFLIGHT_EVENTS } from "../../modules/app/defaults";
+import { DEFAULT_INFLIGHT_EVENTS } from "../../modules/config/schema";
 import { mosquittoPath, startTestBroker, type TestBroker } from "./broker";
 import { expectedEvents, meterTimeToUtc } from "./expected-events";
 import {
