@@ -93,7 +93,7 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     await page.selectOption("#f-rxPin", "18");
     await page.selectOption("#f-rtsPin", "18");
     await page.click("#save");
-    await expect.poll(() => page.textContent("#err-port")).toContain("above the maximum 65535");
+    await expect.poll(() => page.textContent("#err-port"), { timeout: 15_000 }).toContain("above the maximum 65535");
     expect(await page.textContent("#err-topic")).toContain("wildcards");
     expect(await page.textContent("#err-hostname")).toContain("letters, digits");
     expect(await page.textContent("#err-password")).toContain("8 to 63 characters");
@@ -139,7 +139,7 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     await page.check("#f-statusPage");
     await page.click("#save");
     await expect.poll(() => page.textContent("#apply"), { timeout: 15_000 }).toContain("Tested and saved");
-    await expect.poll(() => setup.restarts).toBe(1);
+    await expect.poll(() => setup.restarts, { timeout: 15_000 }).toBe(1);
     expect(store.get("ssid")).toBe("HomeNet");
     expect(store.get("password")).toBe(WIFI_PASS);
     expect(store.get("mqttPass")).toBe(MQTT_PASS);
@@ -171,7 +171,7 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
 
     const bad = { ...file, values: { ...file.values, zone: 999 } };
     await page.setInputFiles("#import", { name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
-    await expect.poll(() => page.textContent("#err-zone")).toContain("above the maximum 255");
+    await expect.poll(() => page.textContent("#err-zone"), { timeout: 15_000 }).toContain("above the maximum 255");
     expect(store.get("zone")).toBe(3);
 
     const changed = { ...file, values: { ...file.values, zone: 9, nodeName: "Imported meter", mqttPass: "imported-pass-1" } };
@@ -192,12 +192,12 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     const page = await open({ username: "admin", password: ADMIN_PASS });
     await page.goto(station.url);
     await page.waitForSelector("#ready:text('ready')", { state: "attached" });
-    await expect.poll(() => page.textContent("#status")).toContain("/LGF5E360");
+    await expect.poll(() => page.textContent("#status"), { timeout: 15_000 }).toContain("/LGF5E360");
     expect(await page.isVisible("#form")).toBe(false);
     expect(await page.isVisible("#enter-setup")).toBe(true);
     await page.screenshot({ path: join(SHOTS, "status.png") });
     await page.click("#enter-setup");
-    await expect.poll(() => page.textContent("#action-msg")).toContain("setup mode");
+    await expect.poll(() => page.textContent("#action-msg"), { timeout: 15_000 }).toContain("setup mode");
   });
 
   it("never sent a password back, and never logged one", () => {

@@ -95,6 +95,8 @@ test("Home Assistant reads the meter's numbers from the VSCP events through the 
   await until(() => bridge!.health.mqttConnected, "the bridge's session");
   meter.feed(TELEGRAMS[0]);
   await until(() => bridge!.health.telegramsOk === 1, "the first telegram");
+  // The configurations go out before the telegram's events: once the broker acknowledged every event, it has them all.
+  await until(() => bridge!.health.eventsPublished > 0 && bridge!.health.queueDepth === 0, "the first telegram's events acknowledged");
 
   // HA starts after the device: it finds the retained configurations.
   const ha = await HaClient.connect(broker, ["homeassistant/#"]);

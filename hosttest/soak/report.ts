@@ -16,7 +16,7 @@ export function formatSoak(r: SoakResult): string {
     `dropped, counted    ${n(h.queueDrops)} events of ${n(h.queueDroppedTelegrams)} telegrams (outbox ${n(h.queueCapacity)} bytes)`,
     `broker outages      ${link.outages}: ${link.sessionsEnded} sessions ended, ${n(link.refusedConnects)} refused connects, ${h.mqttReconnects} reconnects`,
     `also published      ${n(link.snapshots)} snapshots, ${n(link.stats)} stats, ${n(link.heartbeats)} heartbeats, ` +
-      `${link.statusMessages} status, ${link.nodeOnline} new-node-online`,
+      `${link.statusMessages} status, ${link.nodeOnline} new-node-online, ${link.discovery} discovery`,
     `XS compute          ${n(r.computePerTelegram)} per telegram slot (of which making the telegram ${n(r.meterComputePerTelegram)}, ` +
       `so the bridge core ${n(r.computePerTelegram - r.meterComputePerTelegram)})`,
     `XS heap after ${n(r.checkpointSlots)} telegrams: ${n(r.atCheckpoint.heapCount)} slots; live chunks ${n(r.atCheckpoint.chunkBytes)} bytes, ` +

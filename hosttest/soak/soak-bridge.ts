@@ -46,6 +46,8 @@ export class OutageLink implements MqttLink {
   heartbeats = 0;
   stats = 0;
   snapshots = 0;
+  /** Home Assistant discovery messages (with `haDiscovery` off: the removals, once per boot). */
+  discovery = 0;
   /** Telegrams whose events arrived (distinct event times), their first and last time, and times out of order. */
   telegrams = 0;
   firstEventS = -1;
@@ -63,6 +65,8 @@ export class OutageLink implements MqttLink {
   };
   private pingTimer: unknown = undefined;
 
+  /** Set once the bridge is composed: `{haPrefix}/`, the discovery messages' topics. */
+  discoveryPrefix = "\u0000";
   /** Set once the bridge is composed: tells presence messages from events by topic. */
   presence: PresenceEncoder | null = null;
 
@@ -103,6 +107,7 @@ export class OutageLink implements MqttLink {
     else if (topic === p.heartbeatTopic || topic === p.level2HeartbeatTopic) this.heartbeats++;
     else if (topic === p.statsTopic) this.stats++;
     else if (topic === p.telegramTopic) this.snapshots++;
+    else if (topic.startsWith(this.discoveryPrefix)) this.discovery++;
     else this.event(payload, offset, length);
     return true;
   }
@@ -198,7 +203,7 @@ export interface SoakCounts {
   link: {
     outages: number; sessionsEnded: number; connects: number; refusedConnects: number; events: number; telegrams: number; firstEventS: number;
     lastEventS: number; outOfOrder: number; unreadableTimes: number; statusMessages: number; nodeOnline: number; heartbeats: number;
-    stats: number; snapshots: number;
+    stats: number; snapshots: number; discovery: number;
   };
 }
 
@@ -224,6 +229,7 @@ export class Soak {
     this.composed = composeBridge(settings, { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
       { mac: MAC, report: (problem) => { throw new Error(`soak settings: ${problem}`); }, bridge: { random: () => 0.5 } });
     this.link.presence = this.composed.presence;
+    this.link.discoveryPrefix = `${settings.haPrefix}/`;
     this.composed.bridge.start();
     ports.advanceTo(20_000);
   }
@@ -283,6 +289,7 @@ export class Soak {
         outages: this.outages, sessionsEnded: l.sessionsEnded, connects: l.connects, refusedConnects: l.refusedConnects, events: l.events,
         telegrams: l.telegrams, firstEventS: l.firstEventS, lastEventS: l.lastEventS, outOfOrder: l.outOfOrder, unreadableTimes: l.unreadableTimes,
         statusMessages: l.statusMessages, nodeOnline: l.nodeOnline, heartbeats: l.heartbeats, stats: l.stats, snapshots: l.snapshots,
+        discovery: l.discovery,
       },
     };
   }
