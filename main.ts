@@ -11,6 +11,7 @@ import * as platform from "./modules/device/platform";
 import { assembleDevice } from "./modules/device/assemble";
 import { bootDevice } from "./modules/device/boot";
 import { setupServers } from "./modules/device/setup-servers";
+import { openUpdatePlatform } from "./modules/device/update-platform";
 
 const freeMemoryId = Instrumentation.map("System Free Memory");
 const log = (line: string) => trace(line, "\n");
@@ -26,6 +27,7 @@ const device = assembleDevice({
   platform,
   freeMemory: () => Instrumentation.get(freeMemoryId) ?? NaN,
   log,
+  updates: openUpdatePlatform(typeof config.firmware === "string" ? config.firmware : "unknown"),
 });
 
 trace(`device ready on ${platform.PLATFORM}, firmware ${device.firmware}, board ${device.board?.name ?? "none"}, ${device.problems.length} problem(s)\n`);

@@ -6,7 +6,7 @@ import { checkValue } from "../modules/config/validate";
 import { MemoryStore } from "./sim/memory-store";
 
 /** The keys firmware 0.1.0 (schema 1) reads: today's table without the keys later schemas added. */
-const SCHEMA_1_KEYS = FIELDS.map((f) => f.key).filter((key) => key !== "probation");
+const SCHEMA_1_KEYS: string[] = FIELDS.map((f) => f.key).filter((key) => key !== "probation");
 
 /** A store as firmware 0.1.0 left it: Wi-Fi, broker and a few changed values, no version key. */
 function schema1Store(): MemoryStore {

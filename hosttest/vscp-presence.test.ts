@@ -95,7 +95,7 @@ describe("status, stats and telegram topics", () => {
       bytesReceived: 256000, uartOverruns: 0, mqttReconnects: 1, queueDepth: 3, queueDrops: 0, eventsPublished: 9360,
       timeFromDevice: 4, timeUnknown: 0, freeMemory: 81234, rssi: -67, lastTelegramAge: NaN, meterSilent: 0,
       meterSilences: 1, noCrcRejected: 0, queueDroppedTelegrams: 0, eventsSkipped: 12, publishRetries: 3,
-      mqttConnectFailures: 2, networkDrops: 1, restartRequests: 0, portErrors: 0, internalErrors: 0,
+      mqttConnectFailures: 2, networkDrops: 1, restartRequests: 0, portErrors: 0, internalErrors: 0, update: 2,
     };
     const p = presence();
     expect(text(p.buffer, p.stats(stats))).toBe(
@@ -103,7 +103,7 @@ describe("status, stats and telegram topics", () => {
       '"bytesReceived":256000,"uartOverruns":0,"mqttReconnects":1,"queueDepth":3,"queueDrops":0,"eventsPublished":9360,' +
       '"timeFromDevice":4,"timeUnknown":0,"freeMemory":81234,"rssi":-67,"lastTelegramAge":null,"meterSilent":0,' +
       '"meterSilences":1,"noCrcRejected":0,"queueDroppedTelegrams":0,"eventsSkipped":12,"publishRetries":3,' +
-      '"mqttConnectFailures":2,"networkDrops":1,"restartRequests":0,"portErrors":0,"internalErrors":0}');
+      '"mqttConnectFailures":2,"networkDrops":1,"restartRequests":0,"portErrors":0,"internalErrors":0,"update":2}');
     expect(Object.keys(JSON.parse(text(p.buffer, p.stats(stats))))).toEqual(STATS_KEYS);
     expect(JSON.parse(text(p.buffer, p.stats({} as HealthStats))).telegramsOk).toBeNull();
   });

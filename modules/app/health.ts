@@ -73,6 +73,9 @@ export class HealthCounters {
   /** Exceptions inside the core itself (a bug): caught, counted, the telegram is skipped. */
   internalErrors = 0;
 
+  /** Firmware update in this run (the stats' `update`): set by the update wiring. */
+  updateState = 0;
+
   // System, refreshed before each stats message.
   uptimeS = 0;
   /** Bytes, or NaN when unknown. */
@@ -90,7 +93,7 @@ export function emptyStats(): BridgeStats {
     uartOverruns: 0, mqttReconnects: 0, queueDepth: 0, queueDrops: 0, eventsPublished: 0, timeFromDevice: 0, timeUnknown: 0,
     freeMemory: 0, rssi: 0, lastTelegramAge: 0, meterSilent: 0, meterSilences: 0, noCrcRejected: 0, queueDroppedTelegrams: 0,
     eventsSkipped: 0, publishRetries: 0, mqttConnectFailures: 0, networkDrops: 0, restartRequests: 0, portErrors: 0,
-    internalErrors: 0,
+    internalErrors: 0, update: 0,
   };
 }
 
@@ -125,5 +128,6 @@ export function fillStats(h: HealthCounters, s: BridgeStats): BridgeStats {
   s.restartRequests = h.restartRequests;
   s.portErrors = h.portErrors;
   s.internalErrors = h.internalErrors;
+  s.update = h.updateState;
   return s;
 }

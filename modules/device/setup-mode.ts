@@ -11,6 +11,8 @@ import { ScanList, type WifiScanner } from "../setup/scan";
 import type { DeviceStatus } from "../setup/status";
 import { openAccessPoint } from "./setup-access-point";
 import { SetupHttpServer } from "./setup-http";
+import { UpdateService } from "../update/service";
+import type { Updates } from "./update-wiring";
 import { RadioScanner, WifiJoinTest } from "./setup-radio";
 
 export interface SetupDeviceOptions {
@@ -94,14 +96,16 @@ const NO_TESTS: SettingsTester = Object.freeze({
  * The status page on the home network (when `statusPage` is on): status, export, restart and
  * re-enter setup, behind the admin password. The handlers refuse every change outside setup mode.
  */
-export function startStatusServer(options: Omit<SetupDeviceOptions, "mac" | "makeMqttLink" | "random"> & { port?: number }): { close(): void } {
+export function startStatusServer(options: Omit<SetupDeviceOptions, "mac" | "makeMqttLink" | "random"> & { port?: number; updates?: Updates }): { close(): void } {
   const apply = new SafeApply(options.store, NO_TESTS, options.scheduler, options.restart);
   const handlers = new SetupHandlers({
     store: options.store, apply, pins: options.pins, clock: options.clock, status: options.status,
     scan: new ScanList(NO_SCAN, options.clock), portalUrl: "/", log: options.log,
   });
+  const updates = options.updates?.service(handlers.admin);
   const server = new SetupHttpServer({
     port: options.port,
+    stream: updates ? (method, path, headers) => (UpdateService.owns(path) ? updates.open(method, path, headers) : undefined) : undefined,
     handle: (request) => handlers.handle(request),
     networkOf: () => "station",
     after: () => options.scheduler.once(() => options.restart("requested from the status page"), 200),

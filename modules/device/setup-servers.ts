@@ -25,7 +25,7 @@ export function setupServers(device: Device, platform: SetupPlatform, log: (line
           }, reason);
         }
       : undefined,
-    statusServer: (status) =>
-      startStatusServer({ store: device.store, clock: device.clock, scheduler: device.scheduler, pins: device.pins, status, restart, log, port: platform.STATUS_PORT }),
+    statusServer: (status, updates) =>
+      startStatusServer({ store: device.store, clock: device.clock, scheduler: device.scheduler, pins: device.pins, status, restart, log, port: platform.STATUS_PORT, updates }),
   };
 }

@@ -76,6 +76,8 @@ export interface HealthStats {
   /** Port calls that threw (caught, counted, retried) and faults inside the core. */
   portErrors: number;
   internalErrors: number;
+  /** Firmware update in this run: 0 none, 1 on probation, 2 updated, 3 rolled back (modules/update/probation.ts). */
+  update: number;
 }
 
 /** The stats keys in the order they are written. */
@@ -84,7 +86,7 @@ export const STATS_KEYS: readonly (keyof HealthStats)[] = [
   "uartOverruns", "mqttReconnects", "queueDepth", "queueDrops", "eventsPublished", "timeFromDevice", "timeUnknown",
   "freeMemory", "rssi", "lastTelegramAge", "meterSilent", "meterSilences", "noCrcRejected", "queueDroppedTelegrams",
   "eventsSkipped", "publishRetries", "mqttConnectFailures", "networkDrops", "restartRequests", "portErrors",
-  "internalErrors",
+  "internalErrors", "update",
 ];
 
 export interface PresenceOptions {
