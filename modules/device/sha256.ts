@@ -10,7 +10,8 @@ export class Sha256 implements DigestPort {
   }
 
   update(bytes: Uint8Array, start: number, end: number): void {
-    this.digest.write(bytes.subarray(start, end));
+    // The native write takes any buffer view (xsmcGetBufferReadable); the SDK's typing names only ArrayBuffer.
+    this.digest.write(bytes.subarray(start, end) as unknown as ArrayBuffer);
   }
 
   hex(): string {

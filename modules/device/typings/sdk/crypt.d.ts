@@ -3,7 +3,7 @@
 declare module "crypt" {
   export class Digest {
     constructor(type: "SHA256");
-    write(message: ArrayBuffer | ArrayBufferView): void;
+    write(message: string | ArrayBuffer): void;
     close(): ArrayBuffer;
     reset(): void;
   }
