@@ -10,23 +10,23 @@ const ESP_OTA_IMG_VALID = 2;
 const VERSION_PREFIX = "p1vscp-";
 
 /** The rollback and descriptor calls of p1_update.c (ESP-IDF app_update). */
-function runningDescriptorVersion(): string {
-  return native("xs_p1update_running_version").call(undefined);
+function runningDescriptorVersion(this: void): string {
+  return native("xs_p1update_running_version").call(this);
 }
-function runningImageState(): number {
-  return native("xs_p1update_running_state").call(undefined);
+function runningImageState(this: void): number {
+  return native("xs_p1update_running_state").call(this);
 }
-function nextSlotSize(): number {
-  return native("xs_p1update_next_slot_size").call(undefined);
+function nextSlotSize(this: void): number {
+  return native("xs_p1update_next_slot_size").call(this);
 }
-function markRunningValid(): void {
-  native("xs_p1update_mark_valid").call(undefined);
+function markRunningValid(this: void): void {
+  native("xs_p1update_mark_valid").call(this);
 }
-function rollbackAndRestart(): void {
-  native("xs_p1update_rollback").call(undefined);
+function rollbackAndRestart(this: void): void {
+  native("xs_p1update_rollback").call(this);
 }
-function restartNow(): void {
-  native("xs_p1update_restart").call(undefined);
+function restartNow(this: void): void {
+  native("xs_p1update_restart").call(this);
 }
 
 /** The slot that is not running, through the SDK's `ota` module (esp_ota_begin/write/end, set boot partition). */

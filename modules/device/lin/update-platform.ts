@@ -32,8 +32,8 @@ interface OtaData {
   slots: (SlotRecord | null)[];
 }
 
-function exitProcess(status: number): void {
-  native("xs_p1lin_exit").call(undefined, status);
+function exitProcess(this: void, status: number): void {
+  native("xs_p1lin_exit").call(this, status);
 }
 
 const folder = (): string => {
