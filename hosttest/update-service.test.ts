@@ -3,6 +3,7 @@ import { AdminGate } from "../modules/setup/admin";
 import { KEY_FROM, KEY_TO, UpdateState, type BootOutcome } from "../modules/update/probation";
 import { REBOOT_DELAY_MS, STALL_MS, UpdateService, type UploadSink } from "../modules/update/service";
 import type { SetupResponse } from "../modules/setup/http";
+import { UPDATE_PAGE } from "../modules/update/page";
 import { FakeClock } from "./fakes/fake-clock";
 import { MemoryStore } from "./sim/memory-store";
 import { buildImage, sha256Hex } from "./update/image-builder";
@@ -116,5 +117,11 @@ describe("update service (status page routes)", () => {
     setOutcome({ state: UpdateState.RolledBack, text: "rolled back from 0.2.0: no good telegram within 600 s", version: "" });
     const view = body(service.open("GET", "/api/update", { authorization: AUTH }));
     expect(view).toMatchObject({ running: "0.1.0", chip: "esp32", state: 3, outcome: "rolled back from 0.2.0: no good telegram within 600 s", ready: "" });
+  });
+
+  it("serves a self-contained ASCII page (the device's server sends strings as they are)", () => {
+    for (let i = 0; i < UPDATE_PAGE.length; i++) expect(UPDATE_PAGE.charCodeAt(i)).toBeLessThan(127);
+    expect(UPDATE_PAGE).not.toMatch(/https?:\/\//);
+    expect(UPDATE_PAGE.length).toBeLessThan(8_000);
   });
 });
