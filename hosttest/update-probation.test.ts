@@ -72,6 +72,16 @@ describe("update probation", () => {
     expect(platform.rolledBack).toBe(0);
   });
 
+  it("with no image to go back to, the image on probation is kept rather than left pending", () => {
+    const { platform, clock, probation, outcomes } = onProbation(60);
+    platform.failRollback = "ESP_ERR_OTA_ROLLBACK_FAILED";
+    probation.start(() => proof(0, 0));
+    clock.advance(60_000);
+    expect(platform.markedValid).toBe(1);
+    expect(outcomes.at(-1)).toBe("updated to 0.2.0");
+    expect(clock.pending).toBe(0);
+  });
+
   it("boot settles probation, a kept update, a rollback with its reason and a reset during probation", () => {
     const platform = new FakePlatform();
     const store = new MemoryStore();

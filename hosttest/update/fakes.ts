@@ -72,7 +72,9 @@ export class FakePlatform implements UpdatePlatform {
     this.markedValid++;
     this.state = "valid";
   }
+  failRollback = "";
   rollback(): void {
+    if (this.failRollback) throw new Error(this.failRollback);
     this.rolledBack++;
   }
   reboot(): void {

@@ -178,7 +178,14 @@ export class Probation {
     const outcome = `rolling back from ${this.options.version}: ${reason}`;
     this.options.log(`update: ${outcome}`);
     this.options.onOutcome(UpdateState.Probation, outcome);
-    this.platform.rollback();
+    try {
+      this.platform.rollback(); // does not return when it works
+    } catch (error) {
+      // No image to go back to (its slot was erased): this one is all there is, so it is kept.
+      this.options.log(`update: cannot roll back (${message(error)}); keeping ${this.options.version}`);
+      this.done = false;
+      this.keep();
+    }
   }
 
   private finish(): void {
