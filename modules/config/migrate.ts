@@ -2,7 +2,7 @@ import type { KeyValueStore } from "../app/ports";
 
 /**
  * Preferences schema versions. Kept in the store under VERSION_KEY; a store without it is version 1.
- *   1  firmware 0.1.0: every key of the settings table, no version key.
+ *   1  builds from before updates existed: every key of the settings table then, no version key.
  *   2  adds `probation` (seconds a new image has to prove itself; absent = its default) and VERSION_KEY.
  *
  * Rules that keep a rollback safe: a migration only adds keys or writes values an older firmware
