@@ -4,7 +4,7 @@ import type { AdminGate } from "../setup/admin";
 import { REQUEST_MARKER, declaredLength, errorResponse, htmlResponse, jsonResponse, type SetupResponse } from "../setup/http";
 import { UPDATE_PAGE } from "./page";
 import type { UpdatePlatform } from "./ports";
-import { KEY_LAST, noteActivated, type BootOutcome } from "./probation";
+import { KEY_LAST, UpdateState, noteActivated, type BootOutcome } from "./probation";
 import { UpdateReceiver } from "./receiver";
 
 /** Header carrying the image's SHA-256 (64 hex digits). */
@@ -78,7 +78,7 @@ export class UpdateService {
     if (this.receiver.busy) return this.refuse(409, "another image is being received");
     const notReady = this.context.readiness();
     if (notReady) return this.refuse(409, notReady);
-    if (this.context.outcome().state === 1) return this.refuse(409, "the running image is still on probation");
+    if (this.context.outcome().state === UpdateState.Probation) return this.refuse(409, "the running image is still on probation");
 
     const refused = this.receiver.begin(declaredLength(headers), headers[SHA256_HEADER] ?? "");
     if (refused) return this.refuse(refused.status, refused.reason);
