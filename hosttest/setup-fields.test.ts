@@ -52,6 +52,7 @@ const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> 
   adminPass: { good: [["admin-pass-1", "admin-pass-1"]], bad: [["short", "at least 8"]] },
   statusPage: { good: [[false, false]], bad: [["x", "not true or false"]] },
   setupAfter: { good: [["0", 0]], bad: [["86401", "above the maximum 86400"]] },
+  probation: { good: [["900", 900]], bad: [["59", "below the minimum 60"]] },
 };
 
 describe("every setting through the setup handlers", () => {

@@ -1,19 +1,23 @@
 // `npm run e2e:firmware`: the real firmware, built with the Moddable SDK for its Linux simulator and run headless,
 // reads telegrams from a pty and publishes to mosquitto through a fault proxy; end-to-end checks 1 (exact events),
-// 3 (corrupted telegrams) and 4 (a silent drop mid-telegram: every event still arrives) run against it. Skipped, with a message, when $MODDABLE is not set. XSBUG_LOG=<xsbug-log folder>
-// runs the debug build instead and prints its trace output on failure.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// 3 (corrupted telegrams) and 4 (a silent drop mid-telegram: every event still arrives) run against it, then one good
+// update and one that is rolled back (firmware-update.ts). Skipped, with a message, when $MODDABLE is not set.
+// XSBUG_LOG=<xsbug-log folder> runs the debug build instead and prints its trace output on failure.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestBroker } from "./broker";
 import { expectedEvents, meterTimeToUtc, splitTelegrams } from "./expected-events";
+import { DEFAULT_INFLIGHT_EVENTS } from "../../modules/config/schema";
 import { FaultProxy } from "./fault-proxy";
 import { tenTelegrams } from "./harness";
 import { PtyMeter } from "./pty-meter";
 import { Subscriber, type Received } from "./subscriber";
 import { decodeMeasurement } from "./vscp-check";
+import { FirmwareProcess } from "./firmware-process";
+import { ADMIN_PASSWORD, PROBATION_S, runUpdateChecks } from "./firmware-update";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The lin board (boards/lin/manifest.json) reads the meter here. */
@@ -23,8 +27,8 @@ const SIM_GUID_PREFIX = "FF:FF:FF:FF:FF:FF:FF:FE:02:00:00:00:00:01";
 const SIM_DEVICE_ID = "020000000001";
 /** Keep-alive of the firmware under test: a silent link must be found within 1.5 × 6 = 9 s. */
 const KEEP_ALIVE_S = 6;
-/** The in-flight window's default (modules/app/defaults.ts): the most a drop can duplicate. */
-const WINDOW_EVENTS = 16;
+/** The in-flight window's default: the most a drop can duplicate. */
+const WINDOW_EVENTS = DEFAULT_INFLIGHT_EVENTS;
 
 /** A copy of the SDK's tools/xsbug-log with its npm dependencies installed: run the debug build and show its log. */
 const xsbugLog = process.env.XSBUG_LOG;
@@ -64,14 +68,16 @@ async function main(): Promise<number> {
   const proxy = await FaultProxy.start(broker.host, broker.port);
   const buildDir = mkdtempSync(join(tmpdir(), "p1vscp-firmware-"));
   const env = { ...process.env, PATH: [join(ROOT, "node_modules", ".bin"), bin, process.env.PATH].join(delimiter) };
-  let sim: ChildProcess | undefined;
+  const updatesDir = mkdtempSync(join(tmpdir(), "p1vscp-slots-"));
+  let sim: FirmwareProcess | undefined;
   let meter: PtyMeter | undefined;
   let subscriber: Subscriber | undefined;
   let linked = false;
   try {
     say(`building the lin simulator firmware (broker 127.0.0.1:${broker.port} through a fault proxy on ${proxy.port})`);
     const build = spawnSync(join(bin, "mcconfig"), [...(xsbugLog ? ["-d"] : []), "-m", "-p", "lin", "-t", "build", "-o", buildDir, "./manifest.json",
-      "broker=127.0.0.1", `port=${proxy.port}`, "statsInterval=10", "heartbeat=10", `keepAlive=${KEEP_ALIVE_S}`], { cwd: ROOT, env, encoding: "utf8" });
+      "broker=127.0.0.1", `port=${proxy.port}`, "statsInterval=10", "heartbeat=10", `keepAlive=${KEEP_ALIVE_S}`,
+      "statusPage=true", `adminPass=${ADMIN_PASSWORD}`, `probation=${PROBATION_S}`, `updates=${updatesDir}/`], { cwd: ROOT, env, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`mcconfig failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
     const library = findFile(buildDir, "mc.so");
     if (!library) throw new Error(`mcconfig built no mc.so under ${buildDir}`);
@@ -83,16 +89,14 @@ async function main(): Promise<number> {
     subscriber = await Subscriber.connect(broker.host, broker.port, { topics: ["vscp/#", "p1vscp/#"] });
 
     say(`running ${library} under xvfb-run, meter on ${METER_DEVICE} → ${meter.path}`);
-    let output = "";
     // A release build prints nothing; with XSBUG_LOG the debug build's trace() lines come through xsbug-log.
-    sim = xsbugLog
+    const firmware = new FirmwareProcess(() => xsbugLog
       ? spawn("xvfb-run", ["-a", "node", join(xsbugLog, "xsbug-log.js"), join(bin, "mcsim"), library], { cwd: xsbugLog, env: { ...env, XSBUG_PROJECT: ROOT }, stdio: ["ignore", "pipe", "pipe"], detached: true })
-      : spawn("xvfb-run", ["-a", join(bin, "mcsim"), library], { cwd: buildDir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    sim.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    sim.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+      : spawn("xvfb-run", ["-a", join(bin, "mcsim"), library], { cwd: buildDir, env, stdio: ["ignore", "pipe", "pipe"], detached: true }));
+    sim = firmware;
     const statusTopic = `p1vscp/${SIM_DEVICE_ID}/status`;
     await subscriber.waitFor((m) => m.some((x) => x.topic === statusTopic && x.payload.toString() === "online"), "the firmware's status online", 60_000)
-      .catch((error) => { throw new Error(`${error.message}\n${output}`); });
+      .catch((error) => { throw new Error(`${error.message}\n${firmware.output}`); });
 
     const telegrams = tenTelegrams();
     const failures: string[] = [];
@@ -185,28 +189,32 @@ async function main(): Promise<number> {
         `redelivered ${after.redelivered}, all there ${(recoveredMs / 1000).toFixed(1)} s after the drop began`);
     }
 
+    let updates = "";
+    if (!failures.length) {
+      updates = await runUpdateChecks({ meter, subscriber, firmware, telegrams, statusTopic, failures, say })
+        .catch((error: Error) => {
+          failures.push(`update: ${error.message}`);
+          return "";
+        });
+    }
+
     if (failures.length) {
       const lastStats = subscriber.messages.filter((x) => x.topic.endsWith("/stats")).at(-1)?.payload.toString() ?? "none";
-      say(`FAILED:\n  ${failures.join("\n  ")}\n--- last stats ---\n${lastStats}\n--- simulator output ---\n${output}`);
+      say(`FAILED:\n  ${failures.join("\n  ")}\n--- last stats ---\n${lastStats}\n--- simulator output ---\n${firmware.output}`);
       return 1;
     }
     say(`passed: ${first.length} events from 5 telegrams exactly as expected; 2 corrupted telegrams published nothing, counted in the stats; ` +
-      "a silent drop lost nothing");
+      `a silent drop lost nothing; ${updates}`);
     return 0;
   } finally {
-    if (sim?.pid) {
-      try {
-        process.kill(-sim.pid, "SIGTERM"); // xvfb-run, Xvfb and mcsim share the group started here
-      } catch {
-        // already gone
-      }
-    }
+    sim?.stop();
     meter?.close();
     if (linked) unlinkSync(METER_DEVICE);
     await subscriber?.close();
     await proxy.close();
     await broker.close();
     rmSync(buildDir, { recursive: true, force: true });
+    rmSync(updatesDir, { recursive: true, force: true });
   }
 }
 

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { MAX_BODY_BYTES, declaredLength, type Network, type SetupRequest, type SetupResponse } from "../../modules/setup/http";
 import type { HostSetup } from "./host-setup";
+import { UpdateService } from "../../modules/update/service";
 
 export interface SetupServerOptions {
   /** 0 picks a free port. */
@@ -10,6 +11,8 @@ export interface SetupServerOptions {
   host?: string;
   /** Which network the requests count as coming from: the setup access point, or the home network. */
   network?: Network;
+  /** The update routes (status page only), fed the request body as it streams in. */
+  updates?: UpdateService;
 }
 
 export interface SetupServer {
@@ -22,7 +25,9 @@ export function startSetupServer(setup: HostSetup, options: SetupServerOptions =
   const network = options.network ?? "ap";
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
-    serve(setup, network, req, res).catch(() => {
+    const updates = options.updates;
+    const served = updates && UpdateService.owns(new URL(req.url ?? "/", "http://device").pathname) ? streamUpdate(updates, req, res) : serve(setup, network, req, res);
+    served.catch(() => {
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
       res.end('{"ok":false,"error":"internal error"}');
     });
@@ -70,6 +75,29 @@ async function serve(setup: HostSetup, network: Network, req: IncomingMessage, r
   send(res, response);
   const after = response.after;
   if (after) res.once("finish", () => setup.after(after));
+}
+
+/** The update routes: answered at the headers, or the body handed to the service piece by piece. */
+async function streamUpdate(updates: UpdateService, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  const opened = updates.open(req.method ?? "GET", new URL(req.url ?? "/", "http://device").pathname, headers);
+  if ("status" in opened) {
+    send(res, { ...opened, headers: { ...opened.headers, Connection: "close" } });
+    req.resume();
+    return;
+  }
+  let ended = false;
+  req.on("data", (chunk: Buffer) => opened.write(chunk, 0, chunk.length));
+  req.on("end", () => {
+    ended = true;
+    send(res, opened.finish());
+  });
+  req.on("close", () => {
+    if (!ended) opened.abort();
+  });
 }
 
 function readBody(req: IncomingMessage, length: number): Promise<string> {

@@ -168,6 +168,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
 
   // Latest-only messages waiting for the link.
   private statusPending = false;
+  /** A one-time, not retained status message (an update's outcome), sent after the retained status. */
+  private notice: Uint8Array | undefined = undefined;
   private nodeOnlinePending = false;
   /** Next heartbeat message to send, or −1 when none is due. */
   private heartbeatNext = -1;
@@ -258,6 +260,12 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.repeat(this.heartbeatCallback, this.heartbeatMs);
     this.repeat(this.statsCallback, this.statsMs);
     this.guard(this.startNetwork, AT_NETWORK_START);
+  }
+
+  /** Publishes `text` once on the status topic, not retained (`updated to X`, `rolled back from X: …`). */
+  announce(text: string): void {
+    this.notice = ascii(text);
+    if (this.running && this.session.connected) this.drain();
   }
 
   /** Stops everything; sends a retained `offline` first when connected. Queued events are kept. */
@@ -512,6 +520,10 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       const payload = this.health.meterSilent ? this.statusSilent : this.statusOnline;
       if (!this.sent(this.publish(presence.statusTopic, payload, 0, payload.length, true, 0, 0, false))) return;
       this.statusPending = false;
+    }
+    if (this.notice && !this.statusPending) {
+      if (!this.sent(this.publish(presence.statusTopic, this.notice, 0, this.notice.length, false, 0, 0, false))) return;
+      this.notice = undefined;
     }
     if (this.nodeOnlinePending) {
       const length = presence.newNodeOnline(wall);

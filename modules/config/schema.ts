@@ -115,6 +115,7 @@ export interface Settings {
   adminPass: string;
   statusPage: boolean;
   setupAfter: number;
+  probation: number;
 }
 
 export const UART_FORMATS = ["8N1", "7E1"] as const;
@@ -171,6 +172,7 @@ export const FIELDS: readonly Field[] = [
   { key: "adminPass", group: "device", label: "Admin password for the status page", type: "string", default: "", maxLength: 64, format: "password", secret: true },
   { key: "statusPage", group: "device", label: "Status page on the home network", type: "bool", default: false, secret: false },
   { key: "setupAfter", group: "device", label: "Open the setup access point after Wi-Fi fails this long (0: never)", type: "int", default: 300, min: 0, max: 86400, unit: "s", secret: false },
+  { key: "probation", group: "device", label: "A new firmware image must prove itself within", type: "int", default: 600, min: 60, max: 86400, unit: "s", secret: false },
 ];
 
 // Frozen, so a preloaded module keeps the schema in flash instead of copying it to RAM.

@@ -50,9 +50,10 @@ export interface SeedResult {
  * Copies build-time values (`mcconfig … ssid=… password=… broker=…`, found in `mc/config`) into the
  * store. It runs once per distinct set of build values: a reflash with new arguments takes effect,
  * while values changed later (setup page) survive restarts. Keys outside the schema are ignored;
- * a bad build value is reported and the stored value kept.
+ * a bad build value is reported and the stored value kept. With `writeValues` false (the first start of an
+ * image that arrived as an update) only the fingerprint is stored: an update never replaces settings.
  */
-export function seedStore(store: KeyValueStore, build: Readonly<Record<string, unknown>>): SeedResult {
+export function seedStore(store: KeyValueStore, build: Readonly<Record<string, unknown>>, writeValues = true): SeedResult {
   const written: string[] = [];
   const problems: ConfigProblem[] = [];
   const given: Field[] = [];
@@ -72,7 +73,7 @@ export function seedStore(store: KeyValueStore, build: Readonly<Record<string, u
   }
   if (seeded === fingerprint) return { written, problems };
 
-  for (const field of given) {
+  for (const field of writeValues ? given : []) {
     const check = checkValue(field, build[field.key] as RawValue);
     if (check.error) {
       problems.push({ key: field.key, message: `${field.key}: build value rejected: ${check.error}; stored value kept` });

@@ -2,6 +2,9 @@ import type { Clock, DataRequestLine, KeyValueStore, MeterSource, MqttLink, Sche
 import { CONFIG_DOMAIN, type Settings } from "../config/schema";
 import { loadSettings, seedStore } from "../config/settings";
 import { describeSettings } from "../config/mask";
+import { migrateStore } from "../config/migrate";
+import { KEY_TO } from "../update/probation";
+import type { UpdatePlatform } from "../update/ports";
 import type { PinChoices } from "../setup/form";
 import { applyPinOverrides, meterPinChoices, selectBoard, type Board } from "./board";
 import { DeviceClock, TimerScheduler, type TimerApi, type TimeSource } from "./clock";
@@ -35,6 +38,8 @@ export interface DeviceModules<TimerHandle> {
   };
   freeMemory(): number;
   log(line: string): void;
+  /** The platform's update slots and rollback; undefined where there are none. */
+  updates?: UpdatePlatform;
 }
 
 /** The ports the bridge core runs on; opened only in normal mode (setup mode leaves the radio to the classic driver). */
@@ -69,6 +74,8 @@ export interface Device {
   makeMqttLink(): MqttLink;
   /** Sets the wall clock by SNTP (needed before TLS). */
   syncClock(done: (ok: boolean, detail: string) => void): void;
+  /** The platform's update slots and rollback; undefined where there are none. */
+  updates?: UpdatePlatform;
 }
 
 /**
@@ -81,7 +88,19 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
   const log = modules.log;
   const store = new PreferenceStore(modules.preferences, CONFIG_DOMAIN);
 
-  const seeded = seedStore(store, modules.buildConfig);
+  try {
+    for (const note of migrateStore(store).notes) log(`config: ${note}`);
+  } catch (error) {
+    problems.push(`settings migration stopped: ${errorMessage(error)}; it resumes at the next start`);
+  }
+  // The first start of an image that arrived as an update keeps the stored settings whatever it was built with.
+  let updating = false;
+  try {
+    updating = store.get(KEY_TO) !== undefined;
+  } catch {
+    updating = false;
+  }
+  const seeded = seedStore(store, modules.buildConfig, !updating);
   if (seeded.written.length) log(`config: stored build values for ${seeded.written.join(", ")}`);
   const loaded = loadSettings(store);
   for (const problem of seeded.problems) problems.push(problem.message);
@@ -157,5 +176,6 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
     },
     makeMqttLink: () => new ModdableMqttLink(modules.mqtt),
     syncClock: (done) => syncClock(modules.SNTP, (seconds) => modules.time.set(seconds), settings.sntp, done),
+    updates: modules.updates,
   };
 }

@@ -5,6 +5,7 @@ import type { DeviceStatus } from "../setup/status-view";
 import type { Device } from "./assemble";
 import { MqttErrorTap, StatusReport } from "./status-report";
 import { startBridge } from "./startup";
+import { startUpdates, type Updates } from "./update-wiring";
 import type { Station } from "./wifi-link";
 import { errorMessage } from "../config/error-message";
 
@@ -12,8 +13,8 @@ import { errorMessage } from "../config/error-message";
 export interface SetupServers {
   /** Opens the access point, captive DNS and setup page. */
   setupMode?(reason: SetupReason, status: () => DeviceStatus): { close(): void };
-  /** The status page on the home network. */
-  statusServer?(status: () => DeviceStatus): { close(): void };
+  /** The status page on the home network, with the update routes when the platform has update slots. */
+  statusServer?(status: () => DeviceStatus, updates?: Updates): { close(): void };
 }
 
 export interface Booted {
@@ -100,6 +101,7 @@ export function bootDevice(device: Device, servers: SetupServers, log: (line: st
       log(`boot: setup mode (${reason})`);
       try {
         servers.setupMode(reason, () => report.read("setup"));
+        startUpdates(device, () => undefined, log);
         return { mode: "setup", reason, statusServer: false, status: () => report.read("setup") };
       } catch (error) {
         // Never a boot loop: the bridge runs, and the station watch tries setup mode again later.
@@ -117,6 +119,7 @@ export function bootDevice(device: Device, servers: SetupServers, log: (line: st
   const network = new WatchedStation(ports.network, watch, () => clock.monotonicMs());
   const mqtt = new MqttErrorTap(ports.mqtt);
   const bridge = startBridge(device, { ...ports, network, mqtt }, log);
+  const updates = startUpdates(device, () => bridge, log);
   report.bridge = bridge;
   report.network = network;
   report.mqtt = mqtt;
@@ -142,7 +145,7 @@ export function bootDevice(device: Device, servers: SetupServers, log: (line: st
     if (!servers.statusServer) log("boot: the status page is not available on this platform");
     else {
       try {
-        servers.statusServer(() => report.read("normal"));
+        servers.statusServer(() => report.read("normal"), updates);
         statusServer = true;
         log("boot: status page on the home network");
       } catch (error) {

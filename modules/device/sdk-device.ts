@@ -16,6 +16,7 @@ import { assembleDevice } from "./assemble";
 import { bootDevice } from "./boot";
 import type { MqttClient419Class } from "./mqtt-link";
 import { setupServers } from "./setup-servers";
+import { openUpdatePlatform } from "./update-platform";
 
 /** Assembles the device from the SDK's modules and the platform, then boots it. */
 export function startFirmware(): void {
@@ -31,6 +32,7 @@ export function startFirmware(): void {
     platform,
     freeMemory: () => Instrumentation.get(freeMemoryId) ?? NaN,
     log,
+    updates: openUpdatePlatform(typeof config.firmware === "string" ? config.firmware : "unknown"),
   });
   log(`device ready on ${platform.PLATFORM}, firmware ${device.firmware}, board ${device.board?.name ?? "none"}, ` +
     `${device.problems.length} problem(s)`);

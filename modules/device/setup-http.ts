@@ -1,4 +1,5 @@
 import { Server } from "http";
+import type { UploadSink } from "../update/service";
 import { MAX_BODY_BYTES, type AfterResponse, type Network, type SetupRequest, type SetupResponse } from "../setup/http";
 import type { SetupEndpoint } from "../setup/setup-mode";
 
@@ -10,13 +11,17 @@ interface PendingRequest {
   headerCount: number;
   body: string;
   refused?: SetupResponse;
+  /** A streamed body (an update image): handed over piece by piece, never held whole. */
+  sink?: UploadSink;
   response?: SetupResponse;
   sent: number;
 }
 
 /** What the SDK's server passes as `this` to the callback: one connection (typings lack `socket`). */
 interface Connection {
-  socket?: { get?(what: string): string | undefined };
+  socket?: { get?(what: string): string | undefined; read(type: typeof ArrayBuffer, count: number): ArrayBuffer };
+  /** Body bytes still to come: the server leaves counting to the callback while it streams. */
+  total?: number;
   setup?: PendingRequest;
 }
 
@@ -64,6 +69,15 @@ export class SetupHttpServer {
       case Server.headersComplete: {
         const request = connection.setup;
         if (!request) return false;
+        const streamed = this.options.stream?.(request.method, request.path, request.headers);
+        if (streamed && "finish" in streamed) {
+          request.sink = streamed;
+          return true; // requestFragment hands each piece over as it arrives
+        }
+        if (streamed) {
+          request.refused = streamed;
+          return false;
+        }
         const length = Number(request.headers["content-length"] ?? "0");
         if (!(length <= MAX_BODY_BYTES) || request.headers["transfer-encoding"] !== undefined) {
           request.refused = { status: 413, headers: { "Content-Type": "application/json" }, body: `{"ok":false,"error":"request body over ${MAX_BODY_BYTES} bytes"}` };
@@ -71,9 +85,22 @@ export class SetupHttpServer {
         }
         return String;
       }
-      case Server.requestComplete:
-        if (connection.setup && typeof value1 === "string") connection.setup.body = value1;
+      case Server.requestFragment: {
+        const available = Math.min(Number(value1), connection.total ?? 0);
+        if (!(available > 0) || !connection.socket) return undefined;
+        const piece = connection.socket.read(ArrayBuffer, available);
+        connection.total = (connection.total ?? 0) - available;
+        connection.setup?.sink?.write(new Uint8Array(piece), 0, piece.byteLength);
         return undefined;
+      }
+      case Server.requestComplete: {
+        const request = connection.setup;
+        if (request?.sink) {
+          request.refused = request.sink.finish();
+          request.sink = undefined;
+        } else if (request && typeof value1 === "string") request.body = value1;
+        return undefined;
+      }
       case Server.prepareResponse:
         return this.respond(connection);
       case Server.responseFragment:
@@ -85,6 +112,7 @@ export class SetupHttpServer {
         return undefined;
       }
       case Server.error:
+        connection.setup?.sink?.abort();
         connection.setup = undefined;
         return undefined;
     }

@@ -1,6 +1,8 @@
 import type { Device } from "./assemble";
 import type { SetupServers } from "./boot";
 import { startSetupMode, startStatusServer, type SetupAdapters } from "../setup/setup-mode";
+import type { StreamRoute } from "../setup/http";
+import { UpdateService } from "../update/service";
 import { SetupHttpServer } from "./setup-http";
 import { RadioScanner, WifiJoinTest, openAccessPoint, startRadio } from "./setup-radio";
 import { normalizeMac } from "./wifi-link";
@@ -14,7 +16,12 @@ export interface SetupPlatform {
 }
 
 const serve: SetupAdapters["serve"] = (endpoint, port) =>
-  new SetupHttpServer({ port, handle: endpoint.handle, networkOf: endpoint.networkOf, after: endpoint.after });
+  new SetupHttpServer({ port, handle: endpoint.handle, networkOf: endpoint.networkOf, after: endpoint.after, stream: endpoint.stream });
+
+/** The update service's routes; every other request goes to the status page's handlers. */
+function updateRoutes(service: UpdateService): StreamRoute {
+  return (method, path, headers) => (UpdateService.owns(path) ? service.open(method, path, headers) : undefined);
+}
 
 /** The setup and status servers on the SDK's classic Wi-Fi, DNS and HTTP modules, for this device. */
 export function setupServers(device: Device, platform: SetupPlatform, log: (line: string) => void): SetupServers {
@@ -30,8 +37,8 @@ export function setupServers(device: Device, platform: SetupPlatform, log: (line
           }, reason);
         }
       : undefined,
-    statusServer: (status) =>
+    statusServer: (status, updates) =>
       startStatusServer({ store: device.store, clock: device.clock, scheduler: device.scheduler, pins: device.pins, status, restart, log,
-        serve, port: platform.STATUS_PORT }),
+        serve, port: platform.STATUS_PORT, streamRoutes: updates ? (admin) => updateRoutes(updates.service(admin)) : undefined }),
   };
 }

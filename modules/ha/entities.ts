@@ -100,6 +100,7 @@ const LOOKS: Readonly<Record<string, Look>> = {
   mqttDisconnects: { name: "MQTT disconnects" },
   networkConnectAttempts: { name: "Wi-Fi join attempts" },
   redelivered: { name: "Events sent again" },
+  update: { name: "Firmware update state", current: true },
   lastInternalError: { name: "Last internal error", enabled: true },
 };
 

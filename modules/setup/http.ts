@@ -104,3 +104,15 @@ export function networkOf(remoteAddress: string | undefined, apAddress: string |
   if (a <= 0 || a !== b) return "station";
   return remoteAddress.slice(0, a) === apAddress.slice(0, b) ? "ap" : "station";
 }
+
+/** Receives one streamed request body (an update image), piece by piece, never whole. */
+export interface StreamedBody {
+  write(bytes: Uint8Array, start: number, end: number): void;
+  /** The whole body arrived: the answer. */
+  finish(): SetupResponse;
+  /** The connection broke before the end. */
+  abort(): void;
+}
+
+/** Requests answered at the headers: a response, a sink for a streamed body, or undefined for the usual handler. */
+export type StreamRoute = (method: string, path: string, headers: Readonly<Record<string, string>>) => SetupResponse | StreamedBody | undefined;

@@ -155,6 +155,7 @@ const SCRIPT = `
     if (editable) $("status-card").parentNode.insertBefore($("form"), $("status-card"));
     $("import-label").hidden = !editable;
     $("enter-setup").hidden = editable;
+    $("update-link").hidden = editable;
   }
   function collect() {
     var v = {};
@@ -304,7 +305,7 @@ export const SETUP_PAGE =
   DASHBOARD_HTML +
   '<details><summary>Health counters</summary><dl id="health"></dl></details>' +
   '<div><button type="button" id="restart" class="secondary">Restart</button>' +
-  '<button type="button" id="enter-setup" class="secondary" hidden>Re-enter setup</button></div><p id="action-msg"></p></section>' +
+  '<button type="button" id="enter-setup" class="secondary" hidden>Re-enter setup</button> <a href="/update" id="update-link" hidden>Firmware update</a></div><p id="action-msg"></p></section>' +
   '<form id="form" class="card" novalidate hidden><h2>Settings</h2><div id="fields"></div>' +
   '<div class="field check"><input type="checkbox" id="untested"><label for="untested">Save without testing the Wi-Fi and the broker</label></div>' +
   '<p id="form-msg"></p><button type="submit" id="save">Test and save</button><p id="apply" role="status"></p></form>' +

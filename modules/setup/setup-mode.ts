@@ -1,12 +1,13 @@
 import type { Clock, MqttLink, Scheduler } from "../app/ports";
 import type { KeyValueStore } from "../config/key-value-store";
 import type { Settings } from "../config/schema";
+import type { AdminGate } from "./admin";
 import { accessPointName, accessPointPassword, showPasswordInLog } from "./access-point";
 import { SetupSession, type SetupReason } from "./boot-mode";
 import { BrokerProbe } from "./broker-probe";
 import type { PinChoices } from "./form";
 import { SetupHandlers } from "./handlers";
-import { networkOf, type AfterResponse, type Network, type SetupRequest, type SetupResponse } from "./http";
+import { networkOf, type AfterResponse, type Network, type SetupRequest, type SetupResponse, type StreamRoute } from "./http";
 import { SafeApply, type SafeApplyOptions, type SettingsTester } from "./safe-apply";
 import { ScanList, type WifiScanner } from "./scan";
 import type { DeviceStatus } from "./status-view";
@@ -18,6 +19,8 @@ export interface SetupEndpoint {
   networkOf(remoteAddress: string | undefined): Network;
   /** Runs once the response has gone out (a restart must not cut the answer off). */
   after(action: AfterResponse): void;
+  /** Routes whose body is streamed (the firmware update), answered at the headers. */
+  stream?: StreamRoute;
 }
 
 export interface AccessPoint {
@@ -158,6 +161,8 @@ const NO_TESTS: SettingsTester = Object.freeze({
 export type StatusServerOptions = Omit<SetupModeOptions, "mac" | "makeMqttLink" | "random" | "adapters"> & {
   serve: SetupAdapters["serve"];
   port?: number;
+  /** The streamed routes (firmware update), given the status page's admin gate so they share its lockout. */
+  streamRoutes?: (admin: AdminGate) => StreamRoute;
 };
 
 /**
@@ -176,6 +181,7 @@ export function startStatusServer(options: StatusServerOptions): RunningSetup {
     after: () => {
       options.scheduler.once(() => options.restart("requested from the status page"), RESTART_DELAY_MS);
     },
+    stream: options.streamRoutes?.(handlers.admin),
   };
   const server = options.serve(endpoint, options.port);
   return { handlers, apply, endpoint, close: () => server.close() };
