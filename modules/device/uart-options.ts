@@ -59,7 +59,7 @@ export function meterUartOptions(board: Board, line: MeterLineSettings, rxBuffer
     stopBits: frame.stopBits,
     inverseMask: line.invertRx ? RXD_INVERT_MASK : 0,
     rxBufferSize,
-    // Drain at least four times per buffer fill so the ring buffer never reaches half full.
+    // Drain eight times per buffer fill, so a late drain or two still leaves the ring buffer room.
     pollMs: pollInterval(line.baud, rxBufferSize),
   };
 }
