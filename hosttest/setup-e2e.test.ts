@@ -173,7 +173,7 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     const changed = { ...file, values: { ...file.values, zone: 9, nodeName: "Imported meter" } };
     await page.setInputFiles("#import", { name: "config.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(changed)) });
     await expect.poll(() => store.get("zone"), { timeout: 15_000 }).toBe(9);
-    expect(await page.textContent("#import-msg")).toContain("Imported");
+    await expect.poll(() => page.textContent("#import-msg")).toContain("Imported"); // rendered after the store is written
     expect(store.get("nodeName")).toBe("Imported meter");
     expect(store.get("password")).toBe(WIFI_PASS);
     expect(store.get("mqttPass")).toBe(MQTT_PASS);

@@ -4,7 +4,10 @@ export default defineConfig({
   test: {
     include: ["hosttest/**/*.test.ts"],
     setupFiles: ["hosttest/support/vitest-setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    reporters: ["default", "./hosttest/support/count-reporter.ts"],
+    // Margins for a loaded 2-core machine: waits inside tests are bounded well below these.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -3,7 +3,7 @@
 // telegrams) run against it. Skipped, with a message, when $MODDABLE is not set. XSBUG_LOG=<xsbug-log folder>
 // runs the debug build instead and prints its trace output on failure.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,8 +15,6 @@ import { Subscriber, type Received } from "./subscriber";
 import { decodeMeasurement } from "./vscp-check";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-/** The lin board (boards/lin/manifest.json) reads the meter here. */
-const METER_DEVICE = "/tmp/p1-meter";
 /** The simulator's station MAC (modules/device/lin/platform.ts). */
 const SIM_GUID_PREFIX = "FF:FF:FF:FF:FF:FF:FF:FE:02:00:00:00:00:01";
 const SIM_DEVICE_ID = "020000000001";
@@ -57,26 +55,28 @@ async function main(): Promise<number> {
 
   const broker = await startTestBroker();
   const buildDir = mkdtempSync(join(tmpdir(), "p1vscp-firmware-"));
+  // Each run gets its own meter path (instead of the lin board's /tmp/p1-meter), so two runs never meet: a
+  // manifest in the build folder includes the project's and overrides the board's device.
+  const meterDevice = join(buildDir, "meter");
+  const manifest = join(buildDir, "manifest.json");
+  writeFileSync(manifest, JSON.stringify({ include: [join(ROOT, "manifest.json")], config: { board: { device: meterDevice } } }));
   const env = { ...process.env, PATH: [join(ROOT, "node_modules", ".bin"), bin, process.env.PATH].join(delimiter) };
   let sim: ChildProcess | undefined;
   let meter: PtyMeter | undefined;
   let subscriber: Subscriber | undefined;
-  let linked = false;
   try {
     say(`building the lin simulator firmware (broker 127.0.0.1:${broker.port})`);
-    const build = spawnSync(join(bin, "mcconfig"), [...(xsbugLog ? ["-d"] : []), "-m", "-p", "lin", "-t", "build", "-o", buildDir, "./manifest.json",
+    const build = spawnSync(join(bin, "mcconfig"), [...(xsbugLog ? ["-d"] : []), "-m", "-p", "lin", "-t", "build", "-o", buildDir, manifest,
       "broker=127.0.0.1", `port=${broker.port}`, "statsInterval=10", "heartbeat=10"], { cwd: ROOT, env, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`mcconfig failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
     const library = findFile(buildDir, "mc.so");
     if (!library) throw new Error(`mcconfig built no mc.so under ${buildDir}`);
 
     meter = await PtyMeter.open();
-    if (existsSync(METER_DEVICE) || isLink(METER_DEVICE)) throw new Error(`${METER_DEVICE} already exists: another simulator run? remove it first`);
-    symlinkSync(meter.path, METER_DEVICE);
-    linked = true;
+    symlinkSync(meter.path, meterDevice);
     subscriber = await Subscriber.connect(broker.host, broker.port, { topics: ["vscp/#", "p1vscp/#"] });
 
-    say(`running ${library} under xvfb-run, meter on ${METER_DEVICE} → ${meter.path}`);
+    say(`running ${library} under xvfb-run, meter on ${meterDevice} → ${meter.path}`);
     let output = "";
     // A release build prints nothing; with XSBUG_LOG the debug build's trace() lines come through xsbug-log.
     sim = xsbugLog
@@ -152,18 +152,9 @@ async function main(): Promise<number> {
       }
     }
     meter?.close();
-    if (linked) unlinkSync(METER_DEVICE);
     await subscriber?.close();
     await broker.close();
     rmSync(buildDir, { recursive: true, force: true });
-  }
-}
-
-function isLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
   }
 }
 

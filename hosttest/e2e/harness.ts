@@ -30,7 +30,8 @@ export function tenTelegrams(): string[] {
 export const FAST: Partial<Omit<BridgeOptions, "mqtt">> = {
   heartbeatS: 1,
   statsS: 0.5,
-  meterSilentAfterS: 2,
+  // Well beyond any stall of a loaded machine: the meter must not fall silent mid-test. The silence test sets its own.
+  meterSilentAfterS: 60,
   connectTimeoutS: 5,
   mqttBackoff: { initialMs: 100, maxMs: 400, jitter: 0.2, stableMs: 5_000 },
   publishRetryMs: 20,
