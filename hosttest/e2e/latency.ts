@@ -1,5 +1,6 @@
 // Latency from a telegram's last byte (handed to the bridge) to its last VSCP event at a subscriber, through a
 // real broker on loopback. A measurement, not a test: `measureLatency()` returns the figures, the caller prints.
+import { fileURLToPath } from "node:url";
 import { startTestBroker } from "./broker";
 import { expectedEvents } from "./expected-events";
 import { FAST, recordedTelegrams, sleep, startBridge } from "./harness";
