@@ -6,8 +6,8 @@ export default defineConfig({
     setupFiles: ["hosttest/support/vitest-setup.ts"],
     reporters: ["default", "./hosttest/support/count-reporter.ts"],
     // Margins for a loaded 2-core machine: waits inside tests are bounded well below these.
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     expect: { poll: { timeout: 15_000 } },
   },
 });
