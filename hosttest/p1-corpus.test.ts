@@ -1,6 +1,10 @@
-// Every real telegram in ../shared/telegrams: the frame statuses match INDEX.md, and every Swedish telegram
-// yields each of its values with the number and unit written in the file.
+// Every real telegram in the corpus (hosttest/fixtures/telegrams): the frame statuses and sizes match INDEX.md,
+// and every Swedish telegram yields each of its values with the number and unit written in the file.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { CORPUS_DIR, corpusIndex, corpusNames, corpusPath, requireFiles } from "./support/corpus";
 import { decodeStream, expectedStatuses, indexCrcColumns, readTelegram, telegramFiles } from "./support/p1";
 
 const columns = indexCrcColumns();
@@ -10,6 +14,11 @@ describe("real telegram corpus", () => {
     const files = telegramFiles();
     expect(files.length).toBeGreaterThanOrEqual(58);
     for (const f of files) expect(columns.has(f), f).toBe(true);
+    expect(columns.size).toBe(files.length);
+  });
+
+  test("every file has the size INDEX.md gives (git kept its line endings)", () => {
+    for (const [file, entry] of corpusIndex()) expect(readTelegram(file).length, file).toBe(entry.bytes);
   });
 
   test.each(telegramFiles())("%s: statuses match INDEX.md", (file) => {
@@ -70,5 +79,24 @@ describe("real telegram corpus", () => {
     expect(r.unknown.some((u) => u.startsWith("1-0:4:24.7.0"))).toBe(true);
     expect(r.counters!.malformedLines).toBe(1);
     expect(r.values.length).toBe(20);
+  });
+});
+
+describe("corpus helper", () => {
+  test("a missing or empty folder is an error naming the path, not an empty list", () => {
+    const empty = mkdtempSync(join(tmpdir(), "p1vscp-corpus-"));
+    try {
+      expect(() => requireFiles(join(empty, "gone"), /\.txt$/)).toThrow(`folder ${join(empty, "gone")} does not exist`);
+      expect(() => requireFiles(empty, /\.txt$/)).toThrow(`no file matching /\\.txt$/ in ${empty}`);
+      writeFileSync(join(empty, "notes.md"), "x");
+      expect(() => requireFiles(empty, /\.txt$/)).toThrow(empty);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test("a pattern that matches nothing and a missing file name the corpus folder", () => {
+    expect(() => corpusNames(/^XX_/)).toThrow(CORPUS_DIR);
+    expect(() => corpusPath("XX_missing.txt")).toThrow(join(CORPUS_DIR, "XX_missing.txt"));
   });
 });

@@ -1,6 +1,6 @@
 import "@endo/init";
 import { describe, expect, it } from "vitest";
-import { meterStream, projectFixtures, sharedTelegrams, swedishTelegrams, telegramFiles } from "./xs/corpus";
+import { meterStream, projectFixtures, swedishTelegrams, telegramFiles } from "./xs/corpus";
 import { Runner, type PipelineName } from "./xs/runner";
 import { useXsWorker } from "./xs/worker-hooks";
 import type { XsWorker } from "./xs/xs-worker";
@@ -9,7 +9,6 @@ import type { XsWorker } from "./xs/xs-worker";
 // frame bytes, status, CRCs, every Reading slot and span, and the decode record.
 
 const files = [
-  ...telegramFiles(sharedTelegrams).map((f) => ({ ...f, name: `shared/${f.name}` })),
   ...telegramFiles(projectFixtures).map((f) => ({ ...f, name: `fixtures/${f.name}` })),
   { name: "stream/SE_all", bytes: meterStream(swedishTelegrams()) },
 ];
@@ -27,7 +26,7 @@ useXsWorker(() => Object.fromEntries(files.map((file) => [file.name, file.bytes]
 
 describe("XS and Node give the same result", () => {
   it("reads the corpus", () => {
-    expect(files.filter((f) => f.name.startsWith("shared/SE_")).length).toBe(12);
+    expect(files.filter((f) => f.name.startsWith("fixtures/telegrams/SE_")).length).toBe(12);
     expect(files.length).toBeGreaterThanOrEqual(59);
   });
 

@@ -25,7 +25,7 @@ const nodeOnline = (messages: Received[]) => messages.some((m) => m.topic.starts
 async function retainedStatus(): Promise<string> {
   const late = await Subscriber.connect(broker.host, broker.port, { topics: [STATUS_TOPIC] });
   try {
-    await late.waitFor((m) => m.length > 0, "the retained status", 3000);
+    await late.waitFor((m) => m.length > 0, "the retained status", 15_000);
     expect(late.messages[0].retain).toBe(true);
     return late.messages[0].payload.toString();
   } finally {
@@ -108,7 +108,7 @@ describe(`bridge against a real broker`, () => {
     const presence = subscriber.messages.filter((m) => m.topic.startsWith(`vscp/${NODE_GUID}/`)).map((m) => JSON.parse(m.payload.toString()));
     const online = presence.find((e) => e.vscpClass === 0 && e.vscpType === 2);
     expect(online?.vscpData).toEqual(NODE_GUID.split(":").map((b) => parseInt(b, 16)));
-    await subscriber.waitFor((m) => m.some((x) => x.topic.includes("/1026/2/")), "level-II heartbeat", 3000);
+    await subscriber.waitFor((m) => m.some((x) => x.topic.includes("/1026/2/")), "level-II heartbeat", 15_000);
     const heartbeats = subscriber.messages.filter((m) => m.topic.startsWith("vscp/")).map((m) => JSON.parse(m.payload.toString()));
     expect(heartbeats.find((e) => e.vscpClass === 20 && e.vscpType === 9)?.vscpData).toEqual([0, 0, 0]);
     expect(heartbeats.find((e) => e.vscpClass === 1026 && e.vscpType === 2)?.vscpData).toEqual([...Buffer.from("P1 meter")]);
@@ -198,17 +198,17 @@ describe(`bridge against a real broker`, () => {
     b.meter.feed(TELEGRAMS[0]);
     await subscriber.waitFor((m) => events(m).length >= 26, "first telegram's events");
 
-    if (broker.kind === "mosquitto") await subscriber.waitFor((m) => lastStatus(m) === "meter-silent", "status meter-silent", 6000);
-    else await until(() => b.host.health.meterSilent, "meter silent", 6000); // aedes may not pass retained QoS 0 on live
+    if (broker.kind === "mosquitto") await subscriber.waitFor((m) => lastStatus(m) === "meter-silent", "status meter-silent", 15_000);
+    else await until(() => b.host.health.meterSilent, "meter silent", 15_000); // aedes may not pass retained QoS 0 on live
     expect(await retainedStatus()).toBe("meter-silent");
     expect(b.host.health.meterSilent).toBe(true);
     // The stats carry the age of the last telegram: past the silence limit now.
-    await subscriber.waitFor((m) => (lastStats(m)?.lastTelegramAge ?? 0) >= 2, "stats with an old last telegram", 3000);
+    await subscriber.waitFor((m) => (lastStats(m)?.lastTelegramAge ?? 0) >= 2, "stats with an old last telegram", 15_000);
     expect(lastStats(subscriber.messages)!.telegramsOk).toBe(1);
 
     b.meter.feed(TELEGRAMS[1]);
-    if (broker.kind === "mosquitto") await subscriber.waitFor((m) => lastStatus(m) === "online", "status online again", 3000);
-    await subscriber.waitFor((m) => lastStats(m)?.telegramsOk === 2, "stats after recovery", 3000);
+    if (broker.kind === "mosquitto") await subscriber.waitFor((m) => lastStatus(m) === "online", "status online again", 15_000);
+    await subscriber.waitFor((m) => lastStats(m)?.telegramsOk === 2, "stats after recovery", 15_000);
     expect(lastStats(subscriber.messages)!.lastTelegramAge).toBeLessThan(2);
     expect(b.host.health.meterSilent).toBe(false);
     expect(b.host.health.meterSilences).toBe(1);

@@ -4,7 +4,7 @@
 // update and one that is rolled back (firmware-update.ts). Skipped, with a message, when $MODDABLE is not set.
 // XSBUG_LOG=<xsbug-log folder> runs the debug build instead and prints its trace output on failure.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +20,6 @@ import { FirmwareProcess } from "./firmware-process";
 import { ADMIN_PASSWORD, PROBATION_S, runUpdateChecks } from "./firmware-update";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-/** The lin board (boards/lin/manifest.json) reads the meter here. */
-const METER_DEVICE = "/tmp/p1-meter";
 /** The simulator's station MAC (modules/device/lin/platform.ts). */
 const SIM_GUID_PREFIX = "FF:FF:FF:FF:FF:FF:FF:FE:02:00:00:00:00:01";
 const SIM_DEVICE_ID = "020000000001";
@@ -67,15 +65,19 @@ async function main(): Promise<number> {
   const broker = await startTestBroker();
   const proxy = await FaultProxy.start(broker.host, broker.port);
   const buildDir = mkdtempSync(join(tmpdir(), "p1vscp-firmware-"));
+  // Each run gets its own meter path (instead of the lin board's /tmp/p1-meter), so two runs never meet: a
+  // manifest in the build folder includes the project's and overrides the board's device.
+  const meterDevice = join(buildDir, "meter");
+  const manifest = join(buildDir, "manifest.json");
+  writeFileSync(manifest, JSON.stringify({ include: [join(ROOT, "manifest.json")], config: { board: { device: meterDevice } } }));
   const env = { ...process.env, PATH: [join(ROOT, "node_modules", ".bin"), bin, process.env.PATH].join(delimiter) };
   const updatesDir = mkdtempSync(join(tmpdir(), "p1vscp-slots-"));
   let sim: FirmwareProcess | undefined;
   let meter: PtyMeter | undefined;
   let subscriber: Subscriber | undefined;
-  let linked = false;
   try {
     say(`building the lin simulator firmware (broker 127.0.0.1:${broker.port} through a fault proxy on ${proxy.port})`);
-    const build = spawnSync(join(bin, "mcconfig"), [...(xsbugLog ? ["-d"] : []), "-m", "-p", "lin", "-t", "build", "-o", buildDir, "./manifest.json",
+    const build = spawnSync(join(bin, "mcconfig"), [...(xsbugLog ? ["-d"] : []), "-m", "-p", "lin", "-t", "build", "-o", buildDir, manifest,
       "broker=127.0.0.1", `port=${proxy.port}`, "statsInterval=10", "heartbeat=10", `keepAlive=${KEEP_ALIVE_S}`,
       "statusPage=true", `adminPass=${ADMIN_PASSWORD}`, `probation=${PROBATION_S}`, `updates=${updatesDir}/`], { cwd: ROOT, env, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`mcconfig failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
@@ -83,12 +85,10 @@ async function main(): Promise<number> {
     if (!library) throw new Error(`mcconfig built no mc.so under ${buildDir}`);
 
     meter = await PtyMeter.open();
-    if (existsSync(METER_DEVICE) || isLink(METER_DEVICE)) throw new Error(`${METER_DEVICE} already exists: another simulator run? remove it first`);
-    symlinkSync(meter.path, METER_DEVICE);
-    linked = true;
+    symlinkSync(meter.path, meterDevice);
     subscriber = await Subscriber.connect(broker.host, broker.port, { topics: ["vscp/#", "p1vscp/#"] });
 
-    say(`running ${library} under xvfb-run, meter on ${METER_DEVICE} → ${meter.path}`);
+    say(`running ${library} under xvfb-run, meter on ${meterDevice} → ${meter.path}`);
     // A release build prints nothing; with XSBUG_LOG the debug build's trace() lines come through xsbug-log.
     const firmware = new FirmwareProcess(() => xsbugLog
       ? spawn("xvfb-run", ["-a", "node", join(xsbugLog, "xsbug-log.js"), join(bin, "mcsim"), library], { cwd: xsbugLog, env: { ...env, XSBUG_PROJECT: ROOT }, stdio: ["ignore", "pipe", "pipe"], detached: true })
@@ -209,20 +209,11 @@ async function main(): Promise<number> {
   } finally {
     sim?.stop();
     meter?.close();
-    if (linked) unlinkSync(METER_DEVICE);
     await subscriber?.close();
     await proxy.close();
     await broker.close();
     rmSync(buildDir, { recursive: true, force: true });
     rmSync(updatesDir, { recursive: true, force: true });
-  }
-}
-
-function isLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
   }
 }
 

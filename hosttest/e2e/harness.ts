@@ -13,17 +13,25 @@ export const STATUS_TOPIC = `p1vscp/${DEVICE_ID}/status`;
 export const STATS_TOPIC = `p1vscp/${DEVICE_ID}/stats`;
 export const TELEGRAM_TOPIC = `p1vscp/${DEVICE_ID}/telegram`;
 
+/** The telegrams of a recording in hosttest/fixtures/sim, as text; throws naming the file if it holds none. */
+export function recordedTelegrams(name: string): string[] {
+  const path = fileURLToPath(new URL(`../fixtures/sim/${name}`, import.meta.url));
+  const telegrams = splitTelegrams(readFileSync(path, "latin1"));
+  if (telegrams.length === 0) throw new Error(`${path} holds no telegram (no line starting with "/")`);
+  return telegrams;
+}
+
 /** The project's own stream of ten Swedish telegrams, 10 s apart in meter time. */
 export function tenTelegrams(): string[] {
-  const path = fileURLToPath(new URL("../fixtures/sim/ten-telegrams.txt", import.meta.url));
-  return splitTelegrams(readFileSync(path, "latin1"));
+  return recordedTelegrams("ten-telegrams.txt");
 }
 
 /** Short timings so that heartbeats, stats, silence and reconnects happen within a test's seconds. */
 export const FAST: Partial<Omit<BridgeOptions, "mqtt">> = {
   heartbeatS: 1,
   statsS: 0.5,
-  meterSilentAfterS: 2,
+  // Well beyond any stall of a loaded machine: the meter must not fall silent mid-test. The silence test sets its own.
+  meterSilentAfterS: 60,
   connectTimeoutS: 5,
   mqttBackoff: { initialMs: 100, maxMs: 400, jitter: 0.2, stableMs: 5_000 },
   publishRetryMs: 20,

@@ -1,10 +1,9 @@
 // Latency from a telegram's last byte (handed to the bridge) to its last VSCP event at a subscriber, through a
 // real broker on loopback. A measurement, not a test: `measureLatency()` returns the figures, the caller prints.
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startTestBroker } from "./broker";
-import { expectedEvents, splitTelegrams } from "./expected-events";
-import { FAST, sleep, startBridge } from "./harness";
+import { expectedEvents } from "./expected-events";
+import { FAST, recordedTelegrams, sleep, startBridge } from "./harness";
 import { Subscriber } from "./subscriber";
 
 export interface LatencyOptions {
@@ -33,8 +32,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function measureLatency(options: LatencyOptions = {}): Promise<LatencyResult> {
-  const path = fileURLToPath(new URL("../fixtures/sim/day.txt", import.meta.url));
-  const all = splitTelegrams(readFileSync(path, "latin1"));
+  const all = recordedTelegrams("day.txt");
   const count = Math.min(options.telegrams ?? 50, all.length);
   const telegrams = all.slice(0, count);
   const perTelegram = expectedEvents(telegrams[0]).length;

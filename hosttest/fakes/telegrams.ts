@@ -1,16 +1,10 @@
-// Real Swedish telegrams from ../shared/telegrams, re-stamped so that every telegram of a test is distinct.
-import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// Real Swedish telegrams from the corpus (hosttest/fixtures/telegrams), re-stamped so that every telegram of a
+// test is distinct.
 import { crc16 } from "../../modules/p1/crc16";
-
-const TELEGRAMS = resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared/telegrams");
+import { swedishCorpus } from "../support/corpus";
 
 /** The Swedish corpus (SE_*.txt), file name and bytes. */
-export function swedishTelegrams(): { name: string; bytes: Buffer }[] {
-  return readdirSync(TELEGRAMS).filter((f) => f.startsWith("SE_") && f.endsWith(".txt")).sort()
-    .map((name) => ({ name, bytes: readFileSync(join(TELEGRAMS, name)) }));
-}
+export const swedishTelegrams = swedishCorpus;
 
 function two(n: number): string {
   return String(n).padStart(2, "0");

@@ -17,12 +17,32 @@ if (!moddable || !existsSync(join(moddable, "build/bin/lin/release/mcconfig"))) 
 }
 
 const out = resolve(process.env.FIRMWARE_OUT ?? join(tmpdir(), "p1vscp-firmware"));
+
+/**
+ * The ESP32 makefile stops unless `git describe` answers in $IDF_PATH, though the JavaScript stages never use
+ * ESP-IDF: without ESP-IDF installed, an empty repository tagged with the version answers for it.
+ */
+function idfVersionStub(): string {
+  const dir = join(out, "esp-idf-version");
+  if (!existsSync(join(dir, ".git"))) {
+    mkdirSync(dir, { recursive: true });
+    const git = (...args: string[]) => spawnSync("git", ["-C", dir, "-c", "user.name=build", "-c", "user.email=build@localhost", ...args]);
+    for (const args of [
+      ["init", "-q"],
+      ["commit", "-q", "--allow-empty", "-m", "ESP-IDF version"],
+      ["tag", "v6.0"],
+    ]) {
+      if (git(...args).status !== 0) throw new Error(`git ${args[0]} in ${dir} failed (is git installed?)`);
+    }
+  }
+  return dir;
+}
+
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   // mcconfig needs tsc >= 6: the project's own TypeScript first.
   PATH: [join(repo, "node_modules/.bin"), join(moddable, "build/bin/lin/release"), process.env.PATH ?? ""].join(delimiter),
-  // The ESP32 makefile probes the ESP-IDF version when it is read; the JavaScript stages never use ESP-IDF.
-  IDF_PATH: process.env.IDF_PATH ?? moddable,
+  IDF_PATH: process.env.IDF_PATH ?? idfVersionStub(),
 };
 
 const TARGETS = ["lin", "esp32", "esp32/nodemcu", "esp32/m5atom_lite", "esp32/esp32c3", "esp32/esp32s3", "esp32/esp32c6"];

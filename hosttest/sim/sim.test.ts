@@ -127,7 +127,7 @@ describe("MQTT link", () => {
 });
 
 describe("npm start errors", () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "hosttest/sim/main.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
+  const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "hosttest/sim/main.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 50_000 });
 
   test("a bad replay file", () => {
     const r = run("--replay", "package.json");

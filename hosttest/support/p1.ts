@@ -1,5 +1,5 @@
 // Shared helpers for the P1 tests: run bytes through the real framer and parser and collect records.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Framer } from "../../modules/p1/framer";
@@ -8,19 +8,18 @@ import { TelegramParser, type ParserOptions } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
 import { FrameStatus } from "../../modules/p1/frame-status";
 import { frameRecord, type FrameRecord } from "../cli/frame-record";
+import { corpusIndex, corpusNames, readCorpusFile } from "./corpus";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, "../..");
-export const TELEGRAMS = resolve(REPO, "../shared/telegrams");
 export const FIXTURES = resolve(REPO, "hosttest/fixtures/p1");
 
+/** Corpus telegram files (hosttest/fixtures/telegrams) whose name starts with `prefix`. */
 export function telegramFiles(prefix = ""): string[] {
-  return readdirSync(TELEGRAMS).filter((f) => f.endsWith(".txt") && f.startsWith(prefix)).sort();
+  return corpusNames(new RegExp(`^${prefix}.*\\.txt$`));
 }
 
-export function readTelegram(name: string): Buffer {
-  return readFileSync(join(TELEGRAMS, name));
-}
+export const readTelegram = readCorpusFile;
 
 export function readFixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
@@ -66,13 +65,7 @@ export function expectedStatuses(crcColumn: string): string[] {
   });
 }
 
-/** File name → CRC column of ../shared/telegrams/INDEX.md. */
+/** File name → CRC column of the corpus INDEX.md. */
 export function indexCrcColumns(): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const line of readFileSync(join(TELEGRAMS, "INDEX.md"), "utf8").split("\n")) {
-    const cells = line.split("|").map((c) => c.trim());
-    const file = cells[2]?.match(/^`(.+\.txt)`$/)?.[1];
-    if (file) map.set(file, cells[5]);
-  }
-  return map;
+  return new Map([...corpusIndex()].map(([file, entry]) => [file, entry.crc]));
 }

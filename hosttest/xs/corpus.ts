@@ -1,12 +1,11 @@
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { requireFiles, swedishCorpus } from "../support/corpus";
 
 /** Repository root (hosttest/xs/../..). */
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-/** Real meter telegrams shared next to the project. */
-export const sharedTelegrams = join(repoRoot, "..", "shared", "telegrams");
-/** The project's own fixtures. */
+/** The project's fixtures: the real telegram corpus (telegrams/), P1 edge cases (p1/), simulator recordings (sim/). */
 export const projectFixtures = join(repoRoot, "hosttest", "fixtures");
 
 export interface TelegramFile {
@@ -14,21 +13,14 @@ export interface TelegramFile {
   bytes: Uint8Array;
 }
 
-/** Every telegram file (*.txt) in a folder and its subfolders, sorted by name. */
+/** Every telegram file (*.txt, *.raw, *.bin) in a folder and its subfolders, sorted by name; throws if there are none. */
 export function telegramFiles(folder: string): TelegramFile[] {
-  if (!existsSync(folder)) return [];
-  const files: TelegramFile[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !/\.(txt|raw|bin)$/.test(entry.name)) continue;
-    const path = join(entry.parentPath, entry.name);
-    files.push({ name: path.slice(folder.length + 1), bytes: new Uint8Array(readFileSync(path)) });
-  }
-  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return requireFiles(folder, /\.(txt|raw|bin)$/).map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(folder, name))) }));
 }
 
 /** The Swedish telegrams (SE_*.txt), one complete telegram per file. */
 export function swedishTelegrams(): TelegramFile[] {
-  return telegramFiles(sharedTelegrams).filter((file) => /^SE_.*\.txt$/.test(file.name));
+  return swedishCorpus().map(({ name, bytes }) => ({ name, bytes: new Uint8Array(bytes) }));
 }
 
 /**

@@ -61,8 +61,10 @@ export class Runner {
 
   /** Sets up the pipeline that `run` feeds: no recorder, stream replayed round robin. */
   prepare(pipeline: PipelineName, stream: string, seed: number): void {
+    const bytes = this.stream(stream);
+    if (bytes.length === 0) throw new Error(`stream ${stream} is empty: nothing to replay`);
     this.hot = this.create(pipeline, null);
-    this.hotStream = this.stream(stream);
+    this.hotStream = bytes;
     this.sizes = chunkSizes(seed);
     this.position = 0;
     this.chunk = 0;
@@ -70,13 +72,15 @@ export class Runner {
 
   /**
    * Feeds the prepared pipeline until `count` more frames are complete. Allocates nothing itself.
-   * Returns the frames completed, or -1 if the stream stopped producing frames.
+   * Returns the frames completed, or -1 if the stream stopped producing frames. The budget shrinks only by
+   * bytes pushed, so an empty stream is refused here and in `prepare` rather than looped on.
    */
   run(count: number): number {
     const target = this.hot;
     if (target === null) return -1;
     const bytes = this.hotStream;
     const length = bytes.length;
+    if (length === 0) return -1;
     const sizes = this.sizes;
     const goal = target.frames + count;
     let budget = (count + 1) * (length + MAX_CHUNK) * 2;

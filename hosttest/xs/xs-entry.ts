@@ -37,7 +37,17 @@ function reply(value: unknown): ArrayBuffer {
   return new TextEncoder().encode(JSON.stringify(value)).buffer as ArrayBuffer;
 }
 
+// An exception escaping handleCommand ends the xsnap process; reply with the error instead, so the host's
+// command rejects with its message (XsWorker) and the worker stays usable.
 xs.handleCommand = (message: ArrayBuffer): ArrayBuffer | undefined => {
+  try {
+    return handle(message);
+  } catch (error) {
+    return reply({ error: error instanceof Error ? error.message : String(error) });
+  }
+};
+
+function handle(message: ArrayBuffer): ArrayBuffer | undefined {
   const bytes = new Uint8Array(message);
   const newline = bytes.indexOf(0x0a);
   const command = JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline))) as Command;
@@ -67,4 +77,4 @@ xs.handleCommand = (message: ArrayBuffer): ArrayBuffer | undefined => {
       return reply({ ran: state.ran });
   }
   return reply({ error: `unknown op ${String(command.op)}` });
-};
+}

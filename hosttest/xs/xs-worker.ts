@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import { xsnap, type XsnapWorker } from "@agoric/xsnap";
 import { tmpName } from "tmp";
+import { track, untrack, type LiveWorker } from "../support/live-workers";
 import { bundleForXs } from "./bundle";
 import type { PipelineName } from "./runner";
 
@@ -84,16 +85,38 @@ function limitChunkSpace(snapshot: Uint8Array, marginBytes: number): void {
   view.setInt32(crea + 8, marginBytes, true);
 }
 
-/** One xsnap process running the bundled Runner (hosttest/xs/xs-entry.ts). */
-export class XsWorker {
-  private constructor(private worker: XsnapWorker) {}
+/**
+ * One xsnap process running the bundled Runner (hosttest/xs/xs-entry.ts). Listed in live-workers from start to
+ * close, so a test that times out does not leave it running (hosttest/support/vitest-setup.ts).
+ */
+export class XsWorker implements LiveWorker {
+  private inFlight = 0;
+
+  private constructor(private worker: XsnapWorker) {
+    track(this);
+  }
 
   /** `entry`: the script's entry module (default hosttest/xs/xs-entry.ts). */
   static async start(entry?: string): Promise<XsWorker> {
     const script = await bundleForXs(entry);
-    const worker = await xsnap(xsnapOptions());
-    await worker.evaluate(script);
-    return new XsWorker(worker);
+    const xs = new XsWorker(await xsnap(xsnapOptions()));
+    try {
+      await xs.evaluate(script);
+    } catch (error) {
+      await xs.terminate();
+      throw error;
+    }
+    return xs;
+  }
+
+  /** Runs a script in the engine (the harness bundle at start; tests that need a stuck engine). */
+  async evaluate(script: string): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.worker.evaluate(script);
+    } finally {
+      this.inFlight--;
+    }
   }
 
   /**
@@ -143,6 +166,7 @@ export class XsWorker {
   }
 
   async close(): Promise<void> {
+    untrack(this);
     await this.worker.close();
   }
 
@@ -153,8 +177,13 @@ export class XsWorker {
 
   /** A command that is plain text (no JSON header), for entries that take a single word. */
   async requestText(text: string): Promise<Metered<string>> {
-    const { reply, meterUsage } = await this.worker.issueCommand(encoder.encode(text));
-    return { value: decoder.decode(reply), compute: meterUsage.compute, heapCount: meterUsage.currentHeapCount };
+    this.inFlight++;
+    try {
+      const { reply, meterUsage } = await this.worker.issueCommand(encoder.encode(text));
+      return { value: decoder.decode(reply), compute: meterUsage.compute, heapCount: meterUsage.currentHeapCount };
+    } finally {
+      this.inFlight--;
+    }
   }
 
   /**
@@ -177,12 +206,28 @@ export class XsWorker {
     return { chunkBytes: sizes.BLOC, slotBytes: sizes.HEAP };
   }
 
+  busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  async terminate(): Promise<void> {
+    untrack(this);
+    await this.worker.terminate();
+  }
+
   private async command(header: object, payload?: Uint8Array): Promise<Metered<string>> {
     const head = encoder.encode(`${JSON.stringify(header)}\n`);
     const message = new Uint8Array(head.length + (payload?.length ?? 0));
     message.set(head, 0);
     if (payload) message.set(payload, head.length);
-    const { reply, meterUsage } = await this.worker.issueCommand(message);
-    return { value: decoder.decode(reply), compute: meterUsage.compute, heapCount: meterUsage.currentHeapCount };
+    this.inFlight++;
+    try {
+      const { reply, meterUsage } = await this.worker.issueCommand(message);
+      const value = decoder.decode(reply);
+      if (value.startsWith('{"error":')) throw new Error(`XS: ${(JSON.parse(value) as { error: string }).error}`);
+      return { value, compute: meterUsage.compute, heapCount: meterUsage.currentHeapCount };
+    } finally {
+      this.inFlight--;
+    }
   }
 }

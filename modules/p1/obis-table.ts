@@ -61,7 +61,7 @@ function mbusChannel(n: number): ObisEntry[] {
  */
 export const OBIS_ENTRIES: readonly ObisEntry[] = [
   entry("0-0:1.0.0", Quantity.Clock, NONE, "Meter time", Layout.Clock),
-  // The 27 Swedish values, in VSCP sensor index order 0–25 (3.7.0/4.7.0 sit at 6/7).
+  // The 26 Swedish values (the clock above makes 27 objects), in VSCP sensor index order 0–25 (3.7.0/4.7.0 sit at 6/7).
   entry("1-0:1.8.0", Quantity.ActiveEnergy, ENERGY, "Active energy import"),
   entry("1-0:2.8.0", Quantity.ActiveEnergy, ENERGY, "Active energy export"),
   entry("1-0:3.8.0", Quantity.ReactiveEnergy, REACTIVE_ENERGY, "Reactive energy import"),
