@@ -22,9 +22,11 @@ function compose(values: Record<string, string | number | boolean> = {}, default
   const meter = new FakeMeter();
   const mqtt = new FakeMqttLink(clock);
   const problems: string[] = [];
-  const composed = composeBridge({ ...settings({ broker: "127.0.0.1", ...values }), ...raw },
+  const composed = composeBridge(
+    { ...settings({ broker: "127.0.0.1", ...values }), ...raw },
     { meter, clock, scheduler: clock, mqtt, network: new FakeNetwork(clock), system: new FakeSystem(() => clock.now) },
-    { mac: MAC, defaultOutboxBytes, report: (p) => problems.push(p) });
+    { mac: MAC, defaultOutboxBytes, report: (p) => problems.push(p) },
+  );
   return { ...composed, clock, meter, mqtt, problems };
 }
 
@@ -34,7 +36,14 @@ describe("composeBridge", () => {
     c.bridge.start();
     c.clock.advance(1000);
     const options = c.mqtt.connects[0].options;
-    expect(options).toMatchObject({ host: "127.0.0.1", port: 8883, clientId: "p1vscp-240ac4123456", username: "meter", password: "pw-123456", tls: {} });
+    expect(options).toMatchObject({
+      host: "127.0.0.1",
+      port: 8883,
+      clientId: "p1vscp-240ac4123456",
+      username: "meter",
+      password: "pw-123456",
+      tls: {},
+    });
     expect(options.will).toEqual({ topic: "p1vscp/240AC4123456/status", payload: "offline", retain: true });
     expect(c.problems).toEqual([]);
   });

@@ -2,15 +2,36 @@
 // the last internal error and the counters that reach MQTT only through the stats.
 import { describe, expect, it } from "vitest";
 import {
-  ERROR_TEXT_MAX, HEALTH_FIELDS, STATS_FIELDS, StatsWriter, createHealthCounters, healthView, recordInternalError,
+  ERROR_TEXT_MAX,
+  HEALTH_FIELDS,
+  STATS_FIELDS,
+  StatsWriter,
+  createHealthCounters,
+  healthView,
+  recordInternalError,
 } from "../modules/app/health";
 import { expectedEvents, makeRig } from "./fakes/rig";
 import { telegramSeries, withValue } from "./fakes/telegrams";
 
 /** The VSCP profile's stats set (§7), which comes first and in this order. */
 const PROFILE_KEYS = [
-  "uptime", "telegramsOk", "crcErrors", "overflows", "truncated", "hdlcFrames", "unknownLines", "bytesReceived", "uartOverruns",
-  "mqttReconnects", "queueDepth", "queueDrops", "eventsPublished", "timeFromDevice", "timeUnknown", "freeMemory", "rssi",
+  "uptime",
+  "telegramsOk",
+  "crcErrors",
+  "overflows",
+  "truncated",
+  "hdlcFrames",
+  "unknownLines",
+  "bytesReceived",
+  "uartOverruns",
+  "mqttReconnects",
+  "queueDepth",
+  "queueDrops",
+  "eventsPublished",
+  "timeFromDevice",
+  "timeUnknown",
+  "freeMemory",
+  "rssi",
   "lastTelegramAge",
 ];
 
@@ -35,8 +56,16 @@ describe("the health table", () => {
     const json = JSON.parse(text(writer.buffer, writer.write(h))) as Record<string, unknown>;
     expect(Object.keys(json).slice(0, PROFILE_KEYS.length)).toEqual(PROFILE_KEYS);
     expect(Object.keys(json)).toEqual(STATS_FIELDS.map((f) => f.key));
-    expect(json).toMatchObject({ uptime: 3600, telegramsOk: 360, rssi: -67, freeMemory: null, lastTelegramAge: null, meterSilent: 1,
-      malformedLines: 2, lastInternalError: "drain: TypeError: x" });
+    expect(json).toMatchObject({
+      uptime: 3600,
+      telegramsOk: 360,
+      rssi: -67,
+      freeMemory: null,
+      lastTelegramAge: null,
+      meterSilent: 1,
+      malformedLines: 2,
+      lastInternalError: "drain: TypeError: x",
+    });
     expect(json).not.toHaveProperty("mqttConnected");
     h.lastInternalError = "";
     expect(JSON.parse(text(writer.buffer, writer.write(h))).lastInternalError).toBeNull();
@@ -107,7 +136,14 @@ describe("the bridge's stats", () => {
     rig.telegram(noCrc);
     rig.clock.advance(10_000);
     const last = JSON.parse(rig.mqtt.on(rig.presence.statsTopic).at(-1)!.payload) as Record<string, number>;
-    expect(last).toMatchObject({ telegramsOk: 1, unitRejected: 1, valueRejected: 1, valuesUnencodable: 1, uartFramingErrors: 3,
-      noCrcTelegrams: 1, noCrcRejected: 1 });
+    expect(last).toMatchObject({
+      telegramsOk: 1,
+      unitRejected: 1,
+      valueRejected: 1,
+      valuesUnencodable: 1,
+      uartFramingErrors: 3,
+      noCrcTelegrams: 1,
+      noCrcRejected: 1,
+    });
   });
 });

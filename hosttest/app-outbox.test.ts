@@ -90,8 +90,7 @@ describe("Outbox", () => {
     expect(outbox.droppedMessages).toBe(18);
     expect(outbox.telegrams).toBe(4);
     const taken = take(outbox);
-    expect(taken.map((m) => `${m.telegram}.${m.index}`)).toEqual(
-      [6, 7, 8, 9].flatMap((t) => [`${t}.0`, `${t}.1`, `${t}.2`]));
+    expect(taken.map((m) => `${m.telegram}.${m.index}`)).toEqual([6, 7, 8, 9].flatMap((t) => [`${t}.0`, `${t}.1`, `${t}.2`]));
   });
 
   it("never cuts a telegram that is partly taken: the whole telegram behind it is dropped instead", () => {
@@ -126,152 +125,171 @@ describe("Outbox", () => {
 
   it("under any mix of telegrams and partial takes: order kept, no half telegram, every message accounted for", () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant("telegram" as const), sizes: fc.array(fc.integer({ min: 3, max: 255 }), { minLength: 1, maxLength: 8 }) }),
+      fc.record({
+        kind: fc.constant("telegram" as const),
+        sizes: fc.array(fc.integer({ min: 3, max: 255 }), { minLength: 1, maxLength: 8 }),
+      }),
       fc.record({ kind: fc.constant("take" as const), n: fc.integer({ min: 0, max: 12 }) }),
       fc.record({ kind: fc.constant("abort" as const), sizes: fc.array(fc.integer({ min: 3, max: 255 }), { maxLength: 4 }) }),
     );
-    fc.assert(fc.property(fc.integer({ min: 300, max: 3000 }), fc.array(op, { maxLength: 120 }), (capacity, ops) => {
-      const outbox = new Outbox(capacity);
-      const committed = new Map<number, number>();
-      let abandonedAppends = 0;
-      const taken: Taken[] = [];
-      let telegram = 0;
-      for (const o of ops) {
-        if (o.kind === "telegram") {
-          const id = telegram++;
-          let ok = outbox.beginTelegram(secondsOf(id), microsOf(id));
-          for (let i = 0; i < o.sizes.length && ok; i++) {
-            ok = outbox.append(i * 97, payload(id, i, o.sizes[i]), 0, o.sizes[i]); // slots 0..679: both slot widths
-            if (!ok) abandonedAppends += i;
+    fc.assert(
+      fc.property(fc.integer({ min: 300, max: 3000 }), fc.array(op, { maxLength: 120 }), (capacity, ops) => {
+        const outbox = new Outbox(capacity);
+        const committed = new Map<number, number>();
+        let abandonedAppends = 0;
+        const taken: Taken[] = [];
+        let telegram = 0;
+        for (const o of ops) {
+          if (o.kind === "telegram") {
+            const id = telegram++;
+            let ok = outbox.beginTelegram(secondsOf(id), microsOf(id));
+            for (let i = 0; i < o.sizes.length && ok; i++) {
+              ok = outbox.append(i * 97, payload(id, i, o.sizes[i]), 0, o.sizes[i]); // slots 0..679: both slot widths
+              if (!ok) abandonedAppends += i;
+            }
+            if (ok) {
+              outbox.commitTelegram();
+              committed.set(id, o.sizes.length);
+            }
+          } else if (o.kind === "abort") {
+            // A telegram the bridge gave up on half way (an exception): nothing of it may show.
+            const id = telegram++;
+            let ok = outbox.beginTelegram(secondsOf(id), microsOf(id));
+            for (let i = 0; i < o.sizes.length && ok; i++) {
+              ok = outbox.append(i * 97, payload(id, i, o.sizes[i]), 0, o.sizes[i]);
+              if (!ok) abandonedAppends += i;
+            }
+            outbox.abortTelegram();
+          } else {
+            taken.push(...take(outbox, o.n));
           }
-          if (ok) {
-            outbox.commitTelegram();
-            committed.set(id, o.sizes.length);
-          }
-        } else if (o.kind === "abort") {
-          // A telegram the bridge gave up on half way (an exception): nothing of it may show.
-          const id = telegram++;
-          let ok = outbox.beginTelegram(secondsOf(id), microsOf(id));
-          for (let i = 0; i < o.sizes.length && ok; i++) {
-            ok = outbox.append(i * 97, payload(id, i, o.sizes[i]), 0, o.sizes[i]);
-            if (!ok) abandonedAppends += i;
-          }
-          outbox.abortTelegram();
-        } else {
-          taken.push(...take(outbox, o.n));
+          expect(outbox.usedBytes).toBeGreaterThanOrEqual(0);
+          expect(outbox.usedBytes).toBeLessThanOrEqual(capacity);
         }
-        expect(outbox.usedBytes).toBeGreaterThanOrEqual(0);
-        expect(outbox.usedBytes).toBeLessThanOrEqual(capacity);
-      }
-      taken.push(...take(outbox));
-      // In order, and each telegram either complete or absent.
-      for (const m of taken) expect(m.topic).toBe(m.index * 97);
-      for (let i = 1; i < taken.length; i++) {
-        const a = taken[i - 1], b = taken[i];
-        expect(b.telegram > a.telegram || (b.telegram === a.telegram && b.index === a.index + 1)).toBe(true);
-      }
-      const perTelegram = new Map<number, number>();
-      for (const m of taken) perTelegram.set(m.telegram, (perTelegram.get(m.telegram) ?? 0) + 1);
-      for (const [id, count] of perTelegram) expect(count).toBe(committed.get(id));
-      const committedMessages = [...committed.values()].reduce((a, b) => a + b, 0);
-      expect(taken.length + outbox.droppedMessages).toBe(committedMessages + abandonedAppends);
-      expect(outbox.messages).toBe(0);
-      expect(outbox.telegrams).toBe(0);
-      expect(outbox.usedBytes).toBe(0);
-    }), { numRuns: 300 });
+        taken.push(...take(outbox));
+        // In order, and each telegram either complete or absent.
+        for (const m of taken) expect(m.topic).toBe(m.index * 97);
+        for (let i = 1; i < taken.length; i++) {
+          const a = taken[i - 1],
+            b = taken[i];
+          expect(b.telegram > a.telegram || (b.telegram === a.telegram && b.index === a.index + 1)).toBe(true);
+        }
+        const perTelegram = new Map<number, number>();
+        for (const m of taken) perTelegram.set(m.telegram, (perTelegram.get(m.telegram) ?? 0) + 1);
+        for (const [id, count] of perTelegram) expect(count).toBe(committed.get(id));
+        const committedMessages = [...committed.values()].reduce((a, b) => a + b, 0);
+        expect(taken.length + outbox.droppedMessages).toBe(committedMessages + abandonedAppends);
+        expect(outbox.messages).toBe(0);
+        expect(outbox.telegrams).toBe(0);
+        expect(outbox.usedBytes).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("in flight: sent events stay until released, go out again after a rewind, and are never dropped", () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant("telegram" as const), sizes: fc.array(fc.integer({ min: 3, max: 120 }), { minLength: 1, maxLength: 8 }) }),
+      fc.record({
+        kind: fc.constant("telegram" as const),
+        sizes: fc.array(fc.integer({ min: 3, max: 120 }), { minLength: 1, maxLength: 8 }),
+      }),
       fc.record({ kind: fc.constant("send" as const), n: fc.integer({ min: 0, max: 12 }) }),
       fc.record({ kind: fc.constant("release" as const), n: fc.integer({ min: 0, max: 12 }) }),
       fc.record({ kind: fc.constant("rewind" as const) }),
     );
-    fc.assert(fc.property(fc.integer({ min: 300, max: 2000 }), fc.array(op, { maxLength: 150 }), (capacity, ops) => {
-      const outbox = new Outbox(capacity);
-      const committed = new Map<number, number>();
-      const key = (m: Taken) => `${m.telegram}.${m.index}`;
-      /** Sent and not released, oldest first (what a window would hold). */
-      let flying: string[] = [];
-      const everSent = new Set<string>();
-      const released: string[] = [];
-      let telegram = 0;
-      let abandonedAppends = 0;
-      const send = (n: number) => {
-        for (let i = 0; i < n && outbox.peek(); i++) {
-          const bytes = outbox.bytes.subarray(outbox.digitsOffset, outbox.digitsOffset + outbox.digitsLength);
-          const m = { telegram: (bytes[0] << 8) | bytes[1], index: bytes[2], topic: outbox.eventSlot };
-          const k = key(m);
-          // A resend is exactly the next event of the flying list; a new send extends it.
-          const position = outbox.inFlight;
-          if (position < flying.length) {
-            expect(outbox.resending).toBe(true);
-            expect(k).toBe(flying[position]);
+    fc.assert(
+      fc.property(fc.integer({ min: 300, max: 2000 }), fc.array(op, { maxLength: 150 }), (capacity, ops) => {
+        const outbox = new Outbox(capacity);
+        const committed = new Map<number, number>();
+        const key = (m: Taken) => `${m.telegram}.${m.index}`;
+        /** Sent and not released, oldest first (what a window would hold). */
+        const flying: string[] = [];
+        const everSent = new Set<string>();
+        const released: string[] = [];
+        let telegram = 0;
+        let abandonedAppends = 0;
+        const send = (n: number) => {
+          for (let i = 0; i < n && outbox.peek(); i++) {
+            const bytes = outbox.bytes.subarray(outbox.digitsOffset, outbox.digitsOffset + outbox.digitsLength);
+            const m = { telegram: (bytes[0] << 8) | bytes[1], index: bytes[2], topic: outbox.eventSlot };
+            const k = key(m);
+            // A resend is exactly the next event of the flying list; a new send extends it.
+            const position = outbox.inFlight;
+            if (position < flying.length) {
+              expect(outbox.resending).toBe(true);
+              expect(k).toBe(flying[position]);
+            } else {
+              expect(outbox.resending).toBe(false);
+              flying.push(k);
+            }
+            everSent.add(k);
+            outbox.markSent();
+          }
+        };
+        for (const o of ops) {
+          if (o.kind === "telegram") {
+            const id = telegram++;
+            let ok = outbox.beginTelegram(secondsOf(id), microsOf(id));
+            for (let i = 0; i < o.sizes.length && ok; i++) {
+              ok = outbox.append(100 + i, payload(id, i, o.sizes[i]), 0, o.sizes[i]);
+              if (!ok) abandonedAppends += i;
+            }
+            if (ok) {
+              outbox.commitTelegram();
+              committed.set(id, o.sizes.length);
+            }
+          } else if (o.kind === "send") {
+            send(o.n);
+          } else if (o.kind === "release") {
+            for (let i = 0; i < o.n && outbox.inFlight > 0; i++) {
+              outbox.release();
+              released.push(flying.shift()!);
+            }
           } else {
-            expect(outbox.resending).toBe(false);
-            flying.push(k);
+            outbox.rewind();
+            expect(outbox.unsent).toBe(outbox.messages);
           }
-          everSent.add(k);
-          outbox.markSent();
+          expect(outbox.inFlight).toBeLessThanOrEqual(flying.length);
+          expect(outbox.messages).toBeGreaterThanOrEqual(flying.length);
+          expect(outbox.usedBytes).toBeLessThanOrEqual(capacity);
         }
-      };
-      for (const o of ops) {
-        if (o.kind === "telegram") {
-          const id = telegram++;
-          let ok = outbox.beginTelegram(secondsOf(id), microsOf(id));
-          for (let i = 0; i < o.sizes.length && ok; i++) {
-            ok = outbox.append(100 + i, payload(id, i, o.sizes[i]), 0, o.sizes[i]);
-            if (!ok) abandonedAppends += i;
-          }
-          if (ok) {
-            outbox.commitTelegram();
-            committed.set(id, o.sizes.length);
-          }
-        } else if (o.kind === "send") {
-          send(o.n);
-        } else if (o.kind === "release") {
-          for (let i = 0; i < o.n && outbox.inFlight > 0; i++) {
-            outbox.release();
-            released.push(flying.shift()!);
-          }
-        } else {
-          outbox.rewind();
-          expect(outbox.unsent).toBe(outbox.messages);
+        outbox.rewind();
+        send(Infinity);
+        while (outbox.inFlight > 0) {
+          outbox.release();
+          released.push(flying.shift()!);
         }
-        expect(outbox.inFlight).toBeLessThanOrEqual(flying.length);
-        expect(outbox.messages).toBeGreaterThanOrEqual(flying.length);
-        expect(outbox.usedBytes).toBeLessThanOrEqual(capacity);
-      }
-      outbox.rewind();
-      send(Infinity);
-      while (outbox.inFlight > 0) {
-        outbox.release();
-        released.push(flying.shift()!);
-      }
-      expect(outbox.messages).toBe(0);
-      // Every event ever sent was released (none dropped), in order, and each telegram is whole or absent.
-      for (const k of everSent) expect(released).toContain(k);
-      expect(new Set(released).size).toBe(released.length);
-      const parsed = released.map((k) => k.split(".").map(Number));
-      for (let i = 1; i < parsed.length; i++) {
-        const [ta, ia] = parsed[i - 1];
-        const [tb, ib] = parsed[i];
-        expect(tb > ta || (tb === ta && ib === ia + 1)).toBe(true);
-      }
-      const perTelegram = new Map<number, number>();
-      for (const [t] of parsed) perTelegram.set(t, (perTelegram.get(t) ?? 0) + 1);
-      for (const [id, count] of perTelegram) expect(count).toBe(committed.get(id));
-      const committedMessages = [...committed.values()].reduce((a, b) => a + b, 0);
-      expect(released.length + outbox.droppedMessages).toBe(committedMessages + abandonedAppends);
-    }), { numRuns: 300 });
+        expect(outbox.messages).toBe(0);
+        // Every event ever sent was released (none dropped), in order, and each telegram is whole or absent.
+        for (const k of everSent) expect(released).toContain(k);
+        expect(new Set(released).size).toBe(released.length);
+        const parsed = released.map((k) => k.split(".").map(Number));
+        for (let i = 1; i < parsed.length; i++) {
+          const [ta, ia] = parsed[i - 1];
+          const [tb, ib] = parsed[i];
+          expect(tb > ta || (tb === ta && ib === ia + 1)).toBe(true);
+        }
+        const perTelegram = new Map<number, number>();
+        for (const [t] of parsed) perTelegram.set(t, (perTelegram.get(t) ?? 0) + 1);
+        for (const [id, count] of perTelegram) expect(count).toBe(committed.get(id));
+        const committedMessages = [...committed.values()].reduce((a, b) => a + b, 0);
+        expect(released.length + outbox.droppedMessages).toBe(committedMessages + abandonedAppends);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("keeps each telegram's time exactly: 40-bit seconds, µs; out-of-range times as the date writer clamps them", () => {
     const outbox = new Outbox(1024);
     const times: [number, number, number, number][] = [
-      [0, 0, 0, 0], [1_734_030_828, 999_999, 1_734_030_828, 999_999], [253_402_300_799, 5, 253_402_300_799, 5],
-      [2 ** 40 - 1, 1, 2 ** 40 - 1, 1], [2 ** 41, 1, 2 ** 40 - 1, 1], [-5, -1, 0, 0], [Number.NaN, Number.NaN, 0, 0], [12.9, 7.6, 12, 7],
+      [0, 0, 0, 0],
+      [1_734_030_828, 999_999, 1_734_030_828, 999_999],
+      [253_402_300_799, 5, 253_402_300_799, 5],
+      [2 ** 40 - 1, 1, 2 ** 40 - 1, 1],
+      [2 ** 41, 1, 2 ** 40 - 1, 1],
+      [-5, -1, 0, 0],
+      [Number.NaN, Number.NaN, 0, 0],
+      [12.9, 7.6, 12, 7],
     ];
     const digits = new Uint8Array([0x31]);
     for (const [seconds, micros] of times) {

@@ -30,7 +30,10 @@ describe("power history", () => {
     history.record(reading("0001.500", "0000.250"), 0);
     history.record(reading("0002.000", "0000.000"), 5_000); // same step: replaces
     history.record(reading("0000.000", "0003.125"), 10_000);
-    expect(history.since(0)).toEqual([[0, 0, 2000], [1, 10, -3125]]);
+    expect(history.since(0)).toEqual([
+      [0, 0, 2000],
+      [1, 10, -3125],
+    ]);
     expect(history.count).toBe(2);
   });
 
@@ -54,7 +57,8 @@ describe("live endpoint", () => {
   it("reads the sequence number from the path, 0 for anything else", () => {
     expect(liveSince("/api/live/42")).toBe(42);
     expect(liveSince("/api/live")).toBe(0);
-    for (const bad of ["/api/live/-1", "/api/live/1.5", "/api/live/x", "/api/live/", "/api/live/1234567890123"]) expect(liveSince(bad)).toBe(0);
+    for (const bad of ["/api/live/-1", "/api/live/1.5", "/api/live/x", "/api/live/", "/api/live/1234567890123"])
+      expect(liveSince(bad)).toBe(0);
   });
 
   it("adds the chart to the status view, or null without one", () => {
@@ -74,7 +78,12 @@ describe("size of the live answer", () => {
     rig.bridge.start();
     rig.clock.advance(2_000);
     for (const t of telegramSeries(400)) rig.telegram(t, 10_000);
-    const report = new StatusReport({ firmware: "0.1.0", boardName: "esp32", settings: loadSettings(new MemoryStore()).settings, clock: rig.clock });
+    const report = new StatusReport({
+      firmware: "0.1.0",
+      boardName: "esp32",
+      settings: loadSettings(new MemoryStore()).settings,
+      clock: rig.clock,
+    });
     report.bridge = rig.bridge;
     const status = report.read("normal");
     const full = asciiJson(liveView(status, 0)).length;

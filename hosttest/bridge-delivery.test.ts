@@ -78,8 +78,14 @@ describe("bridge delivery", () => {
     expect(got).toEqual(want);
     expect(new Set(got.map((e) => e.payload)).size).toBe(got.length);
     expect(rig.bridge.refreshHealth()).toMatchObject({
-      telegramsOk: 42, eventsQueued: 42 * 26, eventsPublished: 42 * 26, queueDepth: 0,
-      queueDrops: 0, queueDroppedTelegrams: 0, mqttReconnects: 1, mqttDisconnects: 1,
+      telegramsOk: 42,
+      eventsQueued: 42 * 26,
+      eventsPublished: 42 * 26,
+      queueDepth: 0,
+      queueDrops: 0,
+      queueDroppedTelegrams: 0,
+      mqttReconnects: 1,
+      mqttDisconnects: 1,
     });
     // Presence again on the reconnect.
     expect(rig.mqtt.on(rig.presence.newNodeOnlineTopic).length).toBe(2);
@@ -109,7 +115,8 @@ describe("bridge delivery", () => {
     const before = telegramSeries(37);
     // The outage: 60 telegrams, half of them the largest meter's, the rest cycling through the corpus.
     const during = Array.from({ length: 60 }, (_, i) =>
-      stamp(i % 2 === 0 ? largest : corpus[i % corpus.length].bytes, T0 + (37 + i) * 10_000));
+      stamp(i % 2 === 0 ? largest : corpus[i % corpus.length].bytes, T0 + (37 + i) * 10_000),
+    );
     const after = telegramSeries(3, T0 + 97 * 10_000);
     const rig = makeRig();
     startConnected(rig);
@@ -123,8 +130,14 @@ describe("bridge delivery", () => {
     const all = [...before, ...during, ...after];
     expect(rig.events()).toEqual(expectedEvents(all));
     expect(rig.bridge.refreshHealth()).toMatchObject({
-      telegramsOk: 100, eventsQueued: 100 * 26, eventsPublished: 100 * 26, queueDepth: 0, queueBytes: 0,
-      queueDrops: 0, queueDroppedTelegrams: 0, mqttDisconnects: 1,
+      telegramsOk: 100,
+      eventsQueued: 100 * 26,
+      eventsPublished: 100 * 26,
+      queueDepth: 0,
+      queueBytes: 0,
+      queueDrops: 0,
+      queueDroppedTelegrams: 0,
+      mqttDisconnects: 1,
     });
   });
 
@@ -147,7 +160,10 @@ describe("bridge delivery", () => {
     expect(kept).toBeLessThanOrEqual(4);
     expect(got).toEqual(perTelegram.slice(12 - kept).flat());
     expect(rig.bridge.refreshHealth()).toMatchObject({
-      queueDroppedTelegrams: 12 - kept, queueDrops: (12 - kept) * 26, eventsPublished: kept * 26, queueDepth: 0,
+      queueDroppedTelegrams: 12 - kept,
+      queueDrops: (12 - kept) * 26,
+      eventsPublished: kept * 26,
+      queueDepth: 0,
     });
   });
 

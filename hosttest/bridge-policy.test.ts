@@ -10,7 +10,10 @@ const VOLTAGE = "1-0:32.7.0";
 
 /** Values of one topic's events, in arrival order, with the telegram time. */
 function published(rig: ReturnType<typeof makeRig>, sensorIndex: number): { time: string; value: number }[] {
-  return rig.events().map((e) => JSON.parse(e.payload)).filter((p) => p.measurement.sensorindex === sensorIndex)
+  return rig
+    .events()
+    .map((e) => JSON.parse(e.payload))
+    .filter((p) => p.measurement.sensorindex === sensorIndex)
     .map((p) => ({ time: p.vscpDateTime.slice(11, 19), value: p.measurement.value }));
 }
 
@@ -36,7 +39,22 @@ describe("publish policy", () => {
     const rig = makeRig({ publishPolicies: { [POWER]: { mode: "deadband", deadband: 100, refreshS: 60 } } });
     rig.bridge.start();
     // kW as the meter sends them; the event and the deadband are in W.
-    const kw = ["1.000", "1.050", "1.099", "1.101", "1.150", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000", "1.000", "0.850"];
+    const kw = [
+      "1.000",
+      "1.050",
+      "1.099",
+      "1.101",
+      "1.150",
+      "1.000",
+      "1.000",
+      "1.000",
+      "1.000",
+      "1.000",
+      "1.000",
+      "1.000",
+      "1.000",
+      "0.850",
+    ];
     const series = telegramSeries(kw.length).map((t, i) => withValue(t, POWER, `000${kw[i]}*kW`.slice(-11)));
     for (const t of series) rig.telegram(t);
     expect(published(rig, 4)).toEqual([

@@ -28,7 +28,11 @@ describe("bridge robustness", () => {
     rig.network.rssi = () => {
       throw new Error("not associated");
     };
-    Object.defineProperty(rig.meter, "overruns", { get: () => { throw new Error("driver gone"); } });
+    Object.defineProperty(rig.meter, "overruns", {
+      get: () => {
+        throw new Error("driver gone");
+      },
+    });
     rig.bridge.start();
     rig.clock.advance(20_000); // meter retried after 5 s; MQTT after 1 + 2 + 4 s
     expect(rig.meter.started).toBe(true);

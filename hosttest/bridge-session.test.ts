@@ -78,7 +78,15 @@ describe("MQTT session policy", () => {
     expect(level2()).toBe(5);
     expect(stats().length).toBe(5);
     const last = JSON.parse(stats()[4].payload);
-    expect(last).toMatchObject({ uptime: 300, telegramsOk: 30, queueDepth: 0, queueDrops: 0, mqttReconnects: 0, rssi: -61, freeMemory: 123456 });
+    expect(last).toMatchObject({
+      uptime: 300,
+      telegramsOk: 30,
+      queueDepth: 0,
+      queueDrops: 0,
+      mqttReconnects: 0,
+      rssi: -61,
+      freeMemory: 123456,
+    });
     expect(last.bytesReceived).toBeGreaterThan(30 * 690);
     const downAt = rig.clock.now;
     rig.mqtt.goDown();

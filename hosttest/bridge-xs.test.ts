@@ -26,7 +26,10 @@ interface Entry {
 
 describe("bridge core inside XS", () => {
   let xs: XsWorker;
-  useXsWorker(() => ({ se: stream }), (worker) => (xs = worker));
+  useXsWorker(
+    () => ({ se: stream }),
+    (worker) => (xs = worker),
+  );
 
   it("publishes the same payloads as under Node, queued through the outbox, dropped whole when full, drained", async () => {
     const node = new Runner();

@@ -11,9 +11,20 @@ const SCHEMA_1_KEYS: string[] = FIELDS.map((f) => f.key).filter((key) => key !==
 /** A store as firmware 0.1.0 left it: Wi-Fi, broker and a few changed values, no version key. */
 function schema1Store(): MemoryStore {
   return new MemoryStore({
-    ssid: "HomeNet", password: "correct horse battery", broker: "mqtt.lan", port: 8883, tls: true, mqttUser: "meter",
-    mqttPass: "s3cret-pass", zone: 7, publish: "deadband", pubDeadband: 25, adminPass: "admin-pass-1", statusPage: true,
-    buildSeed: 12345, setupWhy: "station-failed",
+    ssid: "HomeNet",
+    password: "correct horse battery",
+    broker: "mqtt.lan",
+    port: 8883,
+    tls: true,
+    mqttUser: "meter",
+    mqttPass: "s3cret-pass",
+    zone: 7,
+    publish: "deadband",
+    pubDeadband: 25,
+    adminPass: "admin-pass-1",
+    statusPage: true,
+    buildSeed: 12345,
+    setupWhy: "station-failed",
   });
 }
 
@@ -45,7 +56,14 @@ describe("settings schema migration", () => {
     for (const [key, value] of before) expect(store.get(key)).toBe(value);
     const loaded = loadSettings(store);
     expect(loaded.problems).toEqual([]);
-    expect(loaded.settings).toMatchObject({ ssid: "HomeNet", password: "correct horse battery", broker: "mqtt.lan", port: 8883, tls: true, zone: 7 });
+    expect(loaded.settings).toMatchObject({
+      ssid: "HomeNet",
+      password: "correct horse battery",
+      broker: "mqtt.lan",
+      port: 8883,
+      tls: true,
+      zone: 7,
+    });
     expect(loaded.settings.probation).toBe(defaultSettings().probation);
   });
 
@@ -82,13 +100,17 @@ describe("settings schema migration", () => {
   it("an interrupted migration resumes at the step where it stopped", () => {
     const store = schema1Store();
     const applied: number[] = [];
-    const steps = [1, 2, 3].map((from) => ({ from, describe: `step ${from}`, apply: () => {
-      if (from === 2 && applied.filter((x) => x === 2).length === 0) {
-        applied.push(2);
-        throw new Error("power cut");
-      }
-      applied.push(from);
-    } }));
+    const steps = [1, 2, 3].map((from) => ({
+      from,
+      describe: `step ${from}`,
+      apply: () => {
+        if (from === 2 && applied.filter((x) => x === 2).length === 0) {
+          applied.push(2);
+          throw new Error("power cut");
+        }
+        applied.push(from);
+      },
+    }));
     expect(() => migrateStore(store, 4, steps)).toThrow("power cut");
     expect(store.get(VERSION_KEY)).toBe(2);
     expect(migrateStore(store, 4, steps).now).toBe(4);

@@ -89,7 +89,15 @@ describe("loadSettings", () => {
 });
 
 describe("seedStore", () => {
-  const build = { ssid: "home", password: "correct horse", broker: "192.168.1.5", port: "1884", tls: "false", file: { root: "/tmp/" }, sntp: "pool.ntp.org" };
+  const build = {
+    ssid: "home",
+    password: "correct horse",
+    broker: "192.168.1.5",
+    port: "1884",
+    tls: "false",
+    file: { root: "/tmp/" },
+    sntp: "pool.ntp.org",
+  };
 
   it("copies the schema's build values into the store, typed, and ignores other keys", () => {
     const store = new FakePreferences();

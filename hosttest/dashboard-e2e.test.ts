@@ -22,7 +22,16 @@ import { MeterTap } from "./sim/meter-tap";
 import { ScriptedMeterSource } from "./sim/scripted-source";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const PHONE = { width: 390, height: 844 };
 /** The README's screenshots with SETUP_SCREENSHOTS set; otherwise a temporary folder, removed afterwards. */
 const KEEP_SHOTS = Boolean(process.env.SETUP_SCREENSHOTS);
@@ -56,18 +65,33 @@ describe.skipIf(!haveChromium)("live dashboard in headless Chromium", () => {
     meter = new ScriptedMeterSource();
     const tap = new MeterTap(meter, () => {});
     // Chart points 50 ms apart instead of 10 s, so that each telegram of the test gets its own point.
-    host = new HostBridge({ meter: tap, broker: { host: "127.0.0.1", port: broker.port }, mac: MAC, store,
-      bridge: { ...FAST, historyPoints: 360, historyStepS: 0.05 }, log: () => {} });
+    host = new HostBridge({
+      meter: tap,
+      broker: { host: "127.0.0.1", port: broker.port },
+      mac: MAC,
+      store,
+      bridge: { ...FAST, historyPoints: 360, historyStepS: 0.05 },
+      log: () => {},
+    });
     host.start();
     pages = await startSimSetup({
-      store, port: 30000 + Math.floor(Math.random() * 20000), picture: () => tap.picture, health: () => host.health,
+      store,
+      port: 30000 + Math.floor(Math.random() * 20000),
+      picture: () => tap.picture,
+      health: () => host.health,
       chart: () => ({ nowS: performance.now() / 1000, source: chartSource ?? host.bridge.history! }),
       mqtt: () => ({ state: host.health.mqttConnected ? "connected" : "disconnected", broker: `127.0.0.1:${broker.port}`, lastError: "" }),
       log: () => {},
     });
     dir = mkdtempSync(join(tmpdir(), "p1vscp-chromium-"));
     context = await chromium.launchPersistentContext(dir, {
-      executablePath: CHROMIUM, args: ARGS, headless: true, viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true,
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: PHONE,
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
       httpCredentials: { username: "admin", password: ADMIN_PASS },
     });
   });
@@ -98,7 +122,12 @@ describe.skipIf(!haveChromium)("live dashboard in headless Chromium", () => {
 
     // A telegram with another import power on L1 and in total, and no export.
     let next: Buffer = Buffer.from(telegrams[1], "latin1");
-    for (const [obis, group] of [["1-0:21.7.0", "04.321*kW"], ["1-0:1.7.0", "05.432*kW"], ["1-0:2.7.0", "00.000*kW"]]) next = withValue(next, obis, group);
+    for (const [obis, group] of [
+      ["1-0:21.7.0", "04.321*kW"],
+      ["1-0:1.7.0", "05.432*kW"],
+      ["1-0:2.7.0", "00.000*kW"],
+    ])
+      next = withValue(next, obis, group);
     await new Promise((r) => setTimeout(r, 100));
     meter.feed(next);
     await expect.poll(() => page.textContent("#flow"), { timeout: 10_000 }).toBe("Importing 5.432 kW");

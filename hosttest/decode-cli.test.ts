@@ -19,8 +19,12 @@ describe("decode command", () => {
     expect(code).toBe(0);
     const lines = out.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0].startsWith('{"status":"ok","header":"ELL5\\\\253833635_A","crc":{"sent":"4760","computed":"4760"},' +
-      '"time":{"raw":"241212201348W","utc":"2024-12-12T19:13:48Z"')).toBe(true);
+    expect(
+      lines[0].startsWith(
+        '{"status":"ok","header":"ELL5\\\\253833635_A","crc":{"sent":"4760","computed":"4760"},' +
+          '"time":{"raw":"241212201348W","utc":"2024-12-12T19:13:48Z"',
+      ),
+    ).toBe(true);
     const record = JSON.parse(lines[0]);
     expect(record.values).toHaveLength(26);
     expect(record.values[0]).toEqual({ obis: "1-0:1.8.0", value: 47522.278, unit: "kWh", raw: "00047522.278*kWh" });
@@ -29,7 +33,12 @@ describe("decode command", () => {
 
   test("a stream with several frames prints each; a non-ok frame makes the exit code 1", () => {
     const { code, out } = decode("--json", join(FIXTURES, "crc-variants.txt"));
-    expect(out.trim().split("\n").map((l) => JSON.parse(l).status)).toEqual(["ok", "crc-mismatch", "no-crc"]);
+    expect(
+      out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).status),
+    ).toEqual(["ok", "crc-mismatch", "no-crc"]);
     expect(code).toBe(1);
   });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { MqttLinkEvents, NetworkLinkEvents, Scheduler } from "../modules/app/ports";
 import { assembleDevice, type DeviceModules } from "../modules/device/assemble";
 import { FixedDataRequestLine, openDataRequestLine } from "../modules/device/data-request";
-import { ModdableMqttLink, NetResolver, type MqttClient419, type MqttClient419Options, type MqttWriteOptions } from "../modules/device/mqtt-link";
+import {
+  ModdableMqttLink,
+  NetResolver,
+  type MqttClient419,
+  type MqttClient419Options,
+  type MqttWriteOptions,
+} from "../modules/device/mqtt-link";
 import { pemToDer } from "../modules/device/pem";
 import { PreferenceStore } from "../modules/device/preference-store";
 import { WiFiConnection, WiFiStationLink, normalizeMac, type WiFiStation } from "../modules/device/wifi-link";
@@ -144,7 +150,8 @@ describe("ModdableMqttLink (ECMA-419 MQTT client)", () => {
     }
     const TCP = class {};
     const TLSSocket = class {};
-    const resolve = (host: string, callback: (name: string, address?: string) => void) => callback(host, host === "nowhere" ? undefined : "10.0.0.2");
+    const resolve = (host: string, callback: (name: string, address?: string) => void) =>
+      callback(host, host === "nowhere" ? undefined : "10.0.0.2");
     return { mqtt: new ModdableMqttLink({ Client: FakeClient, TCP, TLSSocket, resolve }), created, TCP, TLSSocket };
   }
   const connectOptions = {
@@ -171,7 +178,13 @@ describe("ModdableMqttLink (ECMA-419 MQTT client)", () => {
     const { mqtt, created, TCP } = link();
     mqtt.connect(connectOptions, recorder().events);
     expect(created[0].options).toMatchObject({
-      host: "10.0.0.2", port: 1883, id: "p1vscp-240AC4123456", user: "meter", password: "mqtt-secret", clean: true, keepalive: 30000,
+      host: "10.0.0.2",
+      port: 1883,
+      id: "p1vscp-240AC4123456",
+      user: "meter",
+      password: "mqtt-secret",
+      clean: true,
+      keepalive: 30000,
       will: { topic: "p1vscp/240AC4123456/status", message: "offline", QoS: 1, retain: true },
       socket: { io: TCP },
     });
@@ -218,7 +231,10 @@ describe("ModdableMqttLink (ECMA-419 MQTT client)", () => {
     client.connack();
     const payload = Uint8Array.of(9, 1, 2, 3, 9);
     expect(mqtt.publish("vscp/x", payload, 1, 3, false, 1, 42, true)).toBe(true);
-    expect(client.written[0]).toEqual({ bytes: [1, 2, 3], options: { topic: "vscp/x", QoS: 1, retain: false, duplicate: true, id: 42, byteLength: 3 } });
+    expect(client.written[0]).toEqual({
+      bytes: [1, 2, 3],
+      options: { topic: "vscp/x", QoS: 1, retain: false, duplicate: true, id: 42, byteLength: 3 },
+    });
     expect(mqtt.publish("p1vscp/s", payload, 0, 2, true, 0, 0, false)).toBe(true);
     expect(client.written[1].options).toMatchObject({ QoS: 0, retain: true, duplicate: false, byteLength: 2 });
   });
@@ -282,6 +298,7 @@ describe("WiFiStationLink", () => {
       class {
         constructor(options: { onChanged?: (p: "connection" | "address") => void }) {
           onChanged = options.onChanged;
+          // biome-ignore lint/correctness/noConstructorReturn: the fake class hands back the prepared station
           return wifi;
         }
       } as unknown as ConstructorParameters<typeof WiFiStationLink>[0],

@@ -86,7 +86,9 @@ describe("selectBoard", () => {
 describe("boards/ fragments and the manifest", () => {
   const boardsDir = new URL("../boards/", import.meta.url);
   const manifest = JSON.parse(readFileSync(new URL("../manifest.json", import.meta.url), "utf8"));
-  const boardDirs = readdirSync(boardsDir).filter((name) => existsSync(new URL(`${name}/manifest.json`, boardsDir)) && name !== "esp32-family");
+  const boardDirs = readdirSync(boardsDir).filter(
+    (name) => existsSync(new URL(`${name}/manifest.json`, boardsDir)) && name !== "esp32-family",
+  );
 
   it("every board fragment's wiring passes selectBoard", () => {
     expect(boardDirs.length).toBeGreaterThanOrEqual(5);
@@ -108,7 +110,8 @@ describe("boards/ fragments and the manifest", () => {
     for (const name of boardDirs) expect(included.has(name), name).toBe(true);
     const wildcard = keys.indexOf("esp32/*");
     for (const key of keys.filter((k) => k.startsWith("esp32/") && k !== "esp32/*")) expect(keys.indexOf(key), key).toBeLessThan(wildcard);
-    for (const platform of ["esp32", "esp32/esp32c3", "esp32/esp32s3", "esp32/esp32c6", "esp32/m5atom_lite", "lin"]) expect(keys, platform).toContain(platform);
+    for (const platform of ["esp32", "esp32/esp32c3", "esp32/esp32s3", "esp32/esp32c6", "esp32/m5atom_lite", "lin"])
+      expect(keys, platform).toContain(platform);
   });
 
   it("preloads every pure module by name (wildcards skip .ts files)", () => {

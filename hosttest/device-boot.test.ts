@@ -45,8 +45,13 @@ interface Rig {
 }
 
 const DEVKITC = selectBoard({
-  name: "ESP32 DevKitC", chip: "esp32", uartPort: 2, rxPin: 16, rts: { pin: 4, activeLow: false },
-  led: { pin: 2, activeLow: false, kind: "gpio" }, button: { pin: 0, activeLow: true },
+  name: "ESP32 DevKitC",
+  chip: "esp32",
+  uartPort: 2,
+  rxPin: 16,
+  rts: { pin: 4, activeLow: false },
+  led: { pin: 2, activeLow: false, kind: "gpio" },
+  button: { pin: 0, activeLow: true },
 }).board!;
 
 function rig(values: Record<string, string | number | boolean>, options: { button?: boolean; accessPoint?: boolean } = {}): Rig {
@@ -59,7 +64,15 @@ function rig(values: Record<string, string | number | boolean>, options: { butto
   const meter = new FakeMeter();
   const r = { clock, store, system, network, mqtt, meter, portsOpened: 0, setups: [], statusServers: 0, log: [] } as unknown as Rig;
   r.device = {
-    settings, firmware: "0.1.0", board: DEVKITC, pins: meterPinChoices(DEVKITC), problems: [], store, clock, scheduler: clock, system,
+    settings,
+    firmware: "0.1.0",
+    board: DEVKITC,
+    pins: meterPinChoices(DEVKITC),
+    problems: [],
+    store,
+    clock,
+    scheduler: clock,
+    system,
     buttonHeld: () => options.button === true,
     openPorts(): DevicePorts {
       r.portsOpened++;

@@ -6,7 +6,11 @@ import { FakeClock } from "./fakes/fake-clock";
 import { FakeMqttLink } from "./fakes/fake-mqtt";
 
 const OPTIONS: MqttConnectOptions = {
-  host: "broker", port: 8883, clientId: "p1vscp-x", keepAliveSeconds: 60, tls: {},
+  host: "broker",
+  port: 8883,
+  clientId: "p1vscp-x",
+  keepAliveSeconds: 60,
+  tls: {},
   will: { topic: "p1vscp/x/status", payload: "offline", retain: true },
 };
 
@@ -15,13 +19,21 @@ function gate(clockMs: number, syncResult: boolean) {
   const link = new FakeMqttLink(clock);
   const syncs: number[] = [];
   const log: string[] = [];
-  const gated = new ClockGatedMqttLink(link, clock, (done) => {
-    syncs.push(clock.now);
-    done(syncResult, syncResult ? "clock set from pool.ntp.org" : "no time from pool.ntp.org");
-  }, (line) => log.push(line));
+  const gated = new ClockGatedMqttLink(
+    link,
+    clock,
+    (done) => {
+      syncs.push(clock.now);
+      done(syncResult, syncResult ? "clock set from pool.ntp.org" : "no time from pool.ntp.org");
+    },
+    (line) => log.push(line),
+  );
   const seen: string[] = [];
   const events: MqttLinkEvents = {
-    onMqttConnected: () => seen.push("up"), onMqttDisconnected: (r) => seen.push(`down: ${r}`), onMqttAcknowledged: () => {}, onMqttHeard: () => {},
+    onMqttConnected: () => seen.push("up"),
+    onMqttDisconnected: (r) => seen.push(`down: ${r}`),
+    onMqttAcknowledged: () => {},
+    onMqttHeard: () => {},
   };
   return { clock, link, gated, syncs, log, seen, events };
 }

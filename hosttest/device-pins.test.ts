@@ -83,7 +83,9 @@ describe("pin overrides", () => {
   });
 
   it("RX and RTS on one GPIO: the override is refused", () => {
-    expect(applyPinOverrides(devkitc, { rxPin: -1, rtsPin: 16 }).problems).toEqual(["rtsPin: GPIO 16 is the RX pin; the board's GPIO 4 kept"]);
+    expect(applyPinOverrides(devkitc, { rxPin: -1, rtsPin: 16 }).problems).toEqual([
+      "rtsPin: GPIO 16 is the RX pin; the board's GPIO 4 kept",
+    ]);
     const onRts = applyPinOverrides(devkitc, { rxPin: 4, rtsPin: -1 });
     expect(onRts.board.rxPin).toBe(16);
     expect(onRts.problems).toEqual(["rxPin: GPIO 4 is the board's RTS pin; the board's GPIO 16 kept"]);
@@ -113,7 +115,10 @@ describe("assembleDevice with pin settings", () => {
     const prefs = new Map<string, unknown>();
     for (const [k, v] of Object.entries(stored)) prefs.set(`p1vscp/${k}`, v);
     const m: DeviceModules<number> = {
-      buildConfig: { board: JSON.parse(readFileSync(new URL("../boards/devkitc/manifest.json", import.meta.url), "utf8")).config.board, firmware: "9.9.9" },
+      buildConfig: {
+        board: JSON.parse(readFileSync(new URL("../boards/devkitc/manifest.json", import.meta.url), "utf8")).config.board,
+        firmware: "9.9.9",
+      },
       preferences: {
         get: (d: string, k: string) => prefs.get(`${d}/${k}`) as never,
         set: (d: string, k: string, v: unknown) => void prefs.set(`${d}/${k}`, v),

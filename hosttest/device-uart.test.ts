@@ -28,7 +28,10 @@ describe("meterUartOptions", () => {
   });
 
   it("passes the tty path through on lin", () => {
-    const options = meterUartOptions({ ...board, chip: "lin", uartPort: 0, rxPin: -1, device: "/dev/pts/4" }, { baud: 115200, uartFormat: "8N1", invertRx: false });
+    const options = meterUartOptions(
+      { ...board, chip: "lin", uartPort: 0, rxPin: -1, device: "/dev/pts/4" },
+      { baud: 115200, uartFormat: "8N1", invertRx: false },
+    );
     expect(options.device).toBe("/dev/pts/4");
   });
 });

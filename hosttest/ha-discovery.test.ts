@@ -66,8 +66,14 @@ function build(file: string, options: { enabled?: boolean; entries?: EntryOverri
   const encoder = new EventEncoder(mapping);
   const discovery = new HaDiscovery(mapping, {
     stats: STATS_FIELDS,
-    enabled: options.enabled ?? true, prefix: "homeassistant", deviceId: presence.deviceId, statusTopic: presence.statusTopic,
-    statsTopic: presence.statsTopic, nodeName: "P1 meter", firmware: "0.1.0", configurationUrl: "http://p1vscp/",
+    enabled: options.enabled ?? true,
+    prefix: "homeassistant",
+    deviceId: presence.deviceId,
+    statusTopic: presence.statusTopic,
+    statsTopic: presence.statsTopic,
+    nodeName: "P1 meter",
+    firmware: "0.1.0",
+    configurationUrl: "http://p1vscp/",
   });
   const parser = new TelegramParser(catalog);
   const reading = new Reading(catalog);
@@ -214,9 +220,11 @@ describe("in the bridge", () => {
     const clock = new FakeClock(T0 - 5_000);
     const meter = new FakeMeter();
     const mqtt = new FakeMqttLink(clock);
-    const { bridge } = composeBridge({ ...s, broker: "127.0.0.1" },
+    const { bridge } = composeBridge(
+      { ...s, broker: "127.0.0.1" },
       { meter, clock, scheduler: clock, mqtt, network: new FakeNetwork(clock), system: new FakeSystem(() => clock.now) },
-      { mac: MAC, firmware: "0.1.0", report: () => {} });
+      { mac: MAC, firmware: "0.1.0", report: () => {} },
+    );
     return { bridge, clock, meter, mqtt };
   }
   const configTopics = (mqtt: FakeMqttLink) => mqtt.received.filter((m) => m.topic.startsWith("homeassistant/"));
@@ -280,11 +288,13 @@ describe("README", () => {
     const section = readme.slice(readme.indexOf("## Use it with Home Assistant"), readme.indexOf("## Build and flash the firmware"));
     const rows = section.split("\n").filter((l) => l.startsWith("| ") && l.includes("`obis_"));
     const { messages } = build(SWEDISH.find((f) => f.includes("ellevio"))!);
-    const expected = messages.filter((m) => m.topic.includes("/obis_")).map((m) => {
-      const c = JSON.parse(m.payload);
-      const id = m.topic.split("/")[3];
-      return `| ${c.name} | \`${id}\` | ${c.device_class} | ${c.state_class} | ${c.unit_of_measurement ?? ""} | ${c.suggested_display_precision} |`;
-    });
+    const expected = messages
+      .filter((m) => m.topic.includes("/obis_"))
+      .map((m) => {
+        const c = JSON.parse(m.payload);
+        const id = m.topic.split("/")[3];
+        return `| ${c.name} | \`${id}\` | ${c.device_class} | ${c.state_class} | ${c.unit_of_measurement ?? ""} | ${c.suggested_display_precision} |`;
+      });
     expect(rows).toEqual(expected);
     const prose = section.replace(/\s+/g, " ");
     for (const d of DIAGNOSTICS) expect(prose).toContain(d.name);

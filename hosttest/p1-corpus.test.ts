@@ -28,8 +28,11 @@ describe("real telegram corpus", () => {
 
   test.each(telegramFiles("SE_"))("%s: every value with its number and unit", (file) => {
     const text = readTelegram(file).toString("latin1");
-    const expected = [...text.matchAll(/^(\d+-\d+:\d+\.\d+\.\d+)\((-?[\d.]+)(?:\*([A-Za-z0-9]+))?\)\r?$/gm)]
-      .map((m) => ({ obis: m[1], value: Number(m[2]), unit: m[3] ?? "" }));
+    const expected = [...text.matchAll(/^(\d+-\d+:\d+\.\d+\.\d+)\((-?[\d.]+)(?:\*([A-Za-z0-9]+))?\)\r?$/gm)].map((m) => ({
+      obis: m[1],
+      value: Number(m[2]),
+      unit: m[3] ?? "",
+    }));
     expect(expected.length).toBeGreaterThanOrEqual(26);
     const { records } = decodeStream(readTelegram(file));
     expect(records).toHaveLength(1);
@@ -52,7 +55,14 @@ describe("real telegram corpus", () => {
     const [r] = decodeStream(readTelegram("SE_kamstrup_omnia_KAM5_1D66.txt")).records;
     expect(r.time!.raw.endsWith("S")).toBe(true);
     const raw = r.time!.raw;
-    const local = Date.UTC(2000 + +raw.slice(0, 2), +raw.slice(2, 4) - 1, +raw.slice(4, 6), +raw.slice(6, 8), +raw.slice(8, 10), +raw.slice(10, 12));
+    const local = Date.UTC(
+      2000 + +raw.slice(0, 2),
+      +raw.slice(2, 4) - 1,
+      +raw.slice(4, 6),
+      +raw.slice(6, 8),
+      +raw.slice(8, 10),
+      +raw.slice(10, 12),
+    );
     expect(Date.parse(r.time!.utc!)).toBe(local - 2 * 3600_000);
   });
 

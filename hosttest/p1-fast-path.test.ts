@@ -30,8 +30,16 @@ function state(r: Reading): unknown {
   const n = r.orderLength;
   return {
     order: Array.from(r.order.subarray(0, n)),
-    slots: Array.from(r.order.subarray(0, n), (s) => [r.present[s], r.mantissa[s], r.exponent[s], r.unit[s], r.valueStart[s],
-      r.valueEnd[s], r.groupStart[s], r.groupEnd[s]]),
+    slots: Array.from(r.order.subarray(0, n), (s) => [
+      r.present[s],
+      r.mantissa[s],
+      r.exponent[s],
+      r.unit[s],
+      r.valueStart[s],
+      r.valueEnd[s],
+      r.groupStart[s],
+      r.groupEnd[s],
+    ]),
     present: Array.from(r.present),
     unknown: Array.from(r.unknownStart.subarray(0, r.unknownLength), (s, i) => [s, r.unknownEnd[i]]),
     header: [r.headerStart, r.headerEnd],
@@ -56,12 +64,17 @@ function frameOf(body: string): Buffer {
 
 /** Every line of a raw file that could be a value line (starts with a digit), with its line end. */
 function valueLines(bytes: Buffer): string[] {
-  return bytes.toString("latin1").split(/(?<=\n)/).filter((l) => /^[0-9]/.test(l));
+  return bytes
+    .toString("latin1")
+    .split(/(?<=\n)/)
+    .filter((l) => /^[0-9]/.test(l));
 }
 
 const corpus = [
   ...telegramFiles().map((f) => readTelegram(f)),
-  ...readdirSync(FIXTURES).filter((f) => f.endsWith(".txt")).map((f) => readFixture(f)),
+  ...readdirSync(FIXTURES)
+    .filter((f) => f.endsWith(".txt"))
+    .map((f) => readFixture(f)),
 ];
 
 describe("the parser's one-pass line path and its general path agree", () => {
@@ -100,23 +113,38 @@ describe("the parser's one-pass line path and its general path agree", () => {
     const known = fc.constantFrom(...OBIS_ENTRIES.map((e) => e.obis));
     const field = fc.oneof(digits(1, 3), digits(0, 5), fc.constantFrom("255", "256", "007"));
     const made = fc.tuple(field, field, field, field, field).map(([p, q, r, s, t]) => `${p}-${q}:${r}.${s}.${t}`);
-    const obis = fc.oneof(known, known, known, made, known.map((o) => `${o}*255`), known.map((o) => o.replace(":", ".")));
+    const obis = fc.oneof(
+      known,
+      known,
+      known,
+      made,
+      known.map((o) => `${o}*255`),
+      known.map((o) => o.replace(":", ".")),
+    );
     const number = fc.oneof(
-      fc.tuple(fc.constantFrom("", "-", "+"), digits(0, 18), fc.constantFrom("", ".", ". "), digits(0, 32))
+      fc
+        .tuple(fc.constantFrom("", "-", "+"), digits(0, 18), fc.constantFrom("", ".", ". "), digits(0, 32))
         .map(([sign, whole, point, fraction]) => sign + whole + (point ? point.trim() + fraction : "")),
       fc.constantFrom("", "0", "-0", "-0.000", "00000000.000", "999999999999999", "1000000000000000", "1.", ".5", "1e3", "0x10"),
     );
-    const spelling = fc.constantFrom(...UNITS.map((u) => u.name)).chain((name) =>
-      fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length })
-        .map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join("")));
+    const spelling = fc
+      .constantFrom(...UNITS.map((u) => u.name))
+      .chain((name) =>
+        fc
+          .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+          .map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join("")),
+      );
     const odd = fc.constantFrom("", "*", "kWhh", "kvarhh", "m", "mWh", "S", "Wh ");
     const unit = fc.oneof(spelling, spelling, odd, fc.string({ maxLength: 7 }));
     const group = fc.tuple(number, fc.boolean(), unit).map(([n, star, u]) => `(${n}${star || u ? `*${u}` : ""})`);
     const tail = fc.oneof(fc.constant(""), fc.constant(""), group, fc.constantFrom("()", "(x)", "(", ")", " ", "\r"));
     const end = fc.constantFrom("\r\n", "\r\n", "\n", "\r\r\n", "", "\r\n(1.0)\r\n", "\r\n(m3)\r\n");
     const line = fc.tuple(obis, group, tail, end).map(([o, g, t, e]) => o + g + t + e);
-    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 4 }), (lines) => {
-      sameBothWays(frameOf(lines.join("")));
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 4 }), (lines) => {
+        sameBothWays(frameOf(lines.join("")));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

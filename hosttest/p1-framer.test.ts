@@ -81,7 +81,11 @@ describe("framer", () => {
   });
 
   test("the same frames for every chunking of a stream", () => {
-    const bytes = Buffer.concat([readFixture("noisy-stream.bin"), readFixture("restart-mid-telegram.txt"), readFixture("hdlc-then-ascii.bin")]);
+    const bytes = Buffer.concat([
+      readFixture("noisy-stream.bin"),
+      readFixture("restart-mid-telegram.txt"),
+      readFixture("hdlc-then-ascii.bin"),
+    ]);
     const whole = decodeStream(bytes).records;
     for (const chunks of [[1], [2], [3, 1, 4, 1, 5, 9, 2, 6], [64], [128], [1000]]) {
       expect(decodeStream(bytes, chunks).records).toEqual(whole);
@@ -91,19 +95,24 @@ describe("framer", () => {
   test("a '/' or '!' after a line feed is found at every place in the four-byte blocks, within lines it is data", () => {
     // Lines of random lengths put each line feed, and the byte after it, at every offset of the copy loop's blocks;
     // the same stream fed one byte at a time never takes that loop's block path.
-    const line = fc.tuple(fc.integer({ min: 0, max: 9 }), fc.constantFrom("a", "/", "!", "(", "\r"), fc.boolean())
+    const line = fc
+      .tuple(fc.integer({ min: 0, max: 9 }), fc.constantFrom("a", "/", "!", "(", "\r"), fc.boolean())
       .map(([n, mark, lfOnly]) => `1-0:1.8.0(${"7".repeat(n)}${mark})${lfOnly ? "\n" : "\r\n"}`);
     const start = fc.constantFrom("/", "!", "");
-    const telegram = fc.tuple(fc.array(fc.tuple(start, line), { maxLength: 8 }), fc.constantFrom("!A1B2\r\n", "!\r\n", ""))
+    const telegram = fc
+      .tuple(fc.array(fc.tuple(start, line), { maxLength: 8 }), fc.constantFrom("!A1B2\r\n", "!\r\n", ""))
       .map(([lines, end]) => `/ABC5 x\r\n\r\n${lines.map(([s, l]) => s + l).join("")}${end}`);
-    fc.assert(fc.property(fc.array(telegram, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 64 }), (telegrams, chunk) => {
-      const bytes = Buffer.from(telegrams.join(""), "latin1");
-      const one = decodeStream(bytes, [1]);
-      const chunked = decodeStream(bytes, [chunk]);
-      const whole = decodeStream(bytes);
-      expect(chunked.records).toEqual(one.records);
-      expect(whole.records).toEqual(one.records);
-      expect({ ...whole.framer.counters }).toEqual({ ...one.framer.counters });
-    }), { numRuns: 800 });
+    fc.assert(
+      fc.property(fc.array(telegram, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 64 }), (telegrams, chunk) => {
+        const bytes = Buffer.from(telegrams.join(""), "latin1");
+        const one = decodeStream(bytes, [1]);
+        const chunked = decodeStream(bytes, [chunk]);
+        const whole = decodeStream(bytes);
+        expect(chunked.records).toEqual(one.records);
+        expect(whole.records).toEqual(one.records);
+        expect({ ...whole.framer.counters }).toEqual({ ...one.framer.counters });
+      }),
+      { numRuns: 800 },
+    );
   });
 });

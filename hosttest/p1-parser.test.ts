@@ -15,23 +15,60 @@ const one = (name: string) => {
 
 describe("OBIS catalog", () => {
   test("has the 27 Swedish values in VSCP sensor order after the clock", () => {
-    const swedish = ["1.8.0", "2.8.0", "3.8.0", "4.8.0", "1.7.0", "2.7.0", "3.7.0", "4.7.0", "21.7.0", "41.7.0", "61.7.0",
-      "22.7.0", "42.7.0", "62.7.0", "23.7.0", "43.7.0", "63.7.0", "24.7.0", "44.7.0", "64.7.0", "32.7.0", "52.7.0",
-      "72.7.0", "31.7.0", "51.7.0", "71.7.0"].map((c) => `1-0:${c}`);
+    const swedish = [
+      "1.8.0",
+      "2.8.0",
+      "3.8.0",
+      "4.8.0",
+      "1.7.0",
+      "2.7.0",
+      "3.7.0",
+      "4.7.0",
+      "21.7.0",
+      "41.7.0",
+      "61.7.0",
+      "22.7.0",
+      "42.7.0",
+      "62.7.0",
+      "23.7.0",
+      "43.7.0",
+      "63.7.0",
+      "24.7.0",
+      "44.7.0",
+      "64.7.0",
+      "32.7.0",
+      "52.7.0",
+      "72.7.0",
+      "31.7.0",
+      "51.7.0",
+      "71.7.0",
+    ].map((c) => `1-0:${c}`);
     expect(OBIS_ENTRIES[0].obis).toBe("0-0:1.0.0");
     expect(OBIS_ENTRIES.slice(1, 27).map((e) => e.obis)).toEqual(swedish);
   });
 
   test("codes are unique and looked up by packed key", () => {
     const catalog = new ObisCatalog();
-    OBIS_ENTRIES.forEach((e, slot) => expect(catalog.indexOf(obisKeyOf(e.obis))).toBe(slot));
+    OBIS_ENTRIES.forEach((e, slot) => {
+      expect(catalog.indexOf(obisKeyOf(e.obis))).toBe(slot);
+    });
     expect(catalog.indexOfCode("1-0:42.1.0")).toBe(-1);
     expect(() => new ObisCatalog([OBIS_ENTRIES[1], OBIS_ENTRIES[1]])).toThrow(/duplicate/);
   });
 
   test("covers the other countries' registers", () => {
     const catalog = new ObisCatalog();
-    for (const code of ["1-0:1.8.1", "1-0:2.8.4", "1-0:14.7.0", "1-0:13.7.0", "1-0:9.7.0", "0-1:24.2.1", "0-4:24.2.3", "1-0:31.4.0", "0-0:17.0.0"]) {
+    for (const code of [
+      "1-0:1.8.1",
+      "1-0:2.8.4",
+      "1-0:14.7.0",
+      "1-0:13.7.0",
+      "1-0:9.7.0",
+      "0-1:24.2.1",
+      "0-4:24.2.3",
+      "1-0:31.4.0",
+      "0-0:17.0.0",
+    ]) {
       expect(catalog.indexOfCode(code), code).toBeGreaterThan(0);
     }
   });
@@ -72,7 +109,14 @@ describe("parser", () => {
     expect(value("0-0:96.13.0")).toMatchObject({ value: "48656C6C6F" });
     expect(value("1-0:1.8.1")).toBeUndefined(); // 18 digits: more than a double holds exactly
     expect(r.unknown).toEqual(["1-0:42.1.0(00012*kW)", "1-0:4:24.7.0(0000.000*kvar)", "garbage line without parentheses"]);
-    expect(r.counters).toEqual({ unknownLines: 1, unknownDropped: 0, malformedLines: 2, unitRejected: 2, valueRejected: 2, duplicateLines: 1 });
+    expect(r.counters).toEqual({
+      unknownLines: 1,
+      unknownDropped: 0,
+      malformedLines: 2,
+      unitRejected: 2,
+      valueRejected: 2,
+      duplicateLines: 1,
+    });
   });
 
   test("values keep the meter's exact digits as mantissa and exponent", () => {
@@ -173,10 +217,60 @@ describe("units", () => {
 
   test("every spelling of every unit in the table: any case unless another unit has the same letters", () => {
     // Independent of units.ts: SI prefixes (m milli / M mega …) before the units a meter could name.
-    const prefixes = ["", "q", "r", "y", "z", "a", "f", "p", "n", "u", "m", "c", "d", "da", "h", "k", "M", "G", "T", "P", "E",
-      "Z", "Y", "R", "Q"];
-    const bases = ["W", "Wh", "var", "varh", "VA", "VAh", "V", "A", "Ah", "Hz", "s", "S", "J", "m3", "g", "l", "Ohm", "F", "H", "T",
-      "C", "K", "Pa", "bar", "N"];
+    const prefixes = [
+      "",
+      "q",
+      "r",
+      "y",
+      "z",
+      "a",
+      "f",
+      "p",
+      "n",
+      "u",
+      "m",
+      "c",
+      "d",
+      "da",
+      "h",
+      "k",
+      "M",
+      "G",
+      "T",
+      "P",
+      "E",
+      "Z",
+      "Y",
+      "R",
+      "Q",
+    ];
+    const bases = [
+      "W",
+      "Wh",
+      "var",
+      "varh",
+      "VA",
+      "VAh",
+      "V",
+      "A",
+      "Ah",
+      "Hz",
+      "s",
+      "S",
+      "J",
+      "m3",
+      "g",
+      "l",
+      "Ohm",
+      "F",
+      "H",
+      "T",
+      "C",
+      "K",
+      "Pa",
+      "bar",
+      "N",
+    ];
     const others = prefixes.flatMap((p) => bases.map((b) => p + b));
     const spellings = (name: string): string[] => {
       let out = [""];
@@ -196,7 +290,11 @@ describe("units", () => {
       }
     });
     expect(twins).toBeGreaterThanOrEqual(2); // at least MWh/mWh and s/S
-    expect(UNITS.filter((u) => !u.anyCase).map((u) => u.name).sort()).toEqual(["MWh", "s"]);
+    expect(
+      UNITS.filter((u) => !u.anyCase)
+        .map((u) => u.name)
+        .sort(),
+    ).toEqual(["MWh", "s"]);
   });
 });
 
@@ -214,7 +312,7 @@ describe("lines with more groups than the parser keeps", () => {
 
   test("a Reading keeps no valueOf of its own (coercion is not a silent NaN from a slot lookup)", () => {
     const reading = new Reading(new ObisCatalog());
-    expect(Object.prototype.hasOwnProperty.call(Reading.prototype, "valueOf")).toBe(false);
+    expect(Object.hasOwn(Reading.prototype, "valueOf")).toBe(false);
     expect(reading.valueOf()).toBe(reading);
   });
 });

@@ -32,8 +32,16 @@ describe("README", () => {
   it("lists every health figure of the stats message and status page, in the table's order, with its meaning", () => {
     const section = readme.slice(readme.indexOf("### Stats JSON"), readme.indexOf("### Telegram snapshot"));
     const rows = section.split("\n").filter((line) => line.startsWith("| `"));
-    const kindText = (field: (typeof HEALTH_FIELDS)[number]) => ("stats" in field ? "status page only"
-      : field.kind === "flag" ? "0 or 1" : field.kind === "text" ? "text or null" : field.kind === "gauge" ? "integer or null" : "integer");
+    const kindText = (field: (typeof HEALTH_FIELDS)[number]) =>
+      "stats" in field
+        ? "status page only"
+        : field.kind === "flag"
+          ? "0 or 1"
+          : field.kind === "text"
+            ? "text or null"
+            : field.kind === "gauge"
+              ? "integer or null"
+              : "integer";
     expect(rows).toEqual(HEALTH_FIELDS.map((field) => `| \`${field.key}\` | ${kindText(field)} | ${field.about} |`));
   });
 });

@@ -13,7 +13,16 @@ import { startEmbeddedBroker, type EmbeddedBroker } from "./sim/embedded-broker"
 import { MemoryStore } from "./sim/memory-store";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const PHONE = { width: 390, height: 844 };
 /** `npm run screenshots:setup` keeps the pictures for the README; a normal run writes them to a temporary folder. */
 const README_SHOTS = process.env.SETUP_SCREENSHOTS ? fileURLToPath(new URL("./setup/screenshots/", import.meta.url)) : undefined;
@@ -47,20 +56,31 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     const dir = mkdtempSync(join(tmpdir(), "p1vscp-chromium-"));
     dirs.push(dir);
     const context = await chromium.launchPersistentContext(dir, {
-      executablePath: CHROMIUM, args: ARGS, headless: true, viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true,
-      httpCredentials, acceptDownloads: true,
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: PHONE,
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+      httpCredentials,
+      acceptDownloads: true,
     });
     contexts.push(context);
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("response", (response) => {
-      response.text().then((text) => bodies.push(text), () => {});
+      response.text().then(
+        (text) => bodies.push(text),
+        () => {},
+      );
     });
     return page;
   }
 
   beforeAll(async () => {
-    if (README_SHOTS) mkdirSync((SHOTS = README_SHOTS), { recursive: true });
-    else dirs.push((SHOTS = mkdtempSync(join(tmpdir(), "p1vscp-shots-"))));
+    SHOTS = README_SHOTS || mkdtempSync(join(tmpdir(), "p1vscp-shots-"));
+    if (README_SHOTS) mkdirSync(SHOTS, { recursive: true });
+    else dirs.push(SHOTS);
     broker = await startEmbeddedBroker(20000 + Math.floor(Math.random() * 20000));
     store = new MemoryStore();
     setup = new HostSetup({ store, log: (line) => logs.push(line), apply: { restartDelayMs: 1_500, mqttTimeoutMs: 8_000 }, scanMs: 100 });
@@ -175,10 +195,15 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     expect(store.get("zone")).toBe(3);
 
     const changed = { ...file, values: { ...file.values, zone: 9, nodeName: "Imported meter", mqttPass: "imported-pass-1" } };
-    await page.setInputFiles("#import", { name: "config.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(changed)) });
+    await page.setInputFiles("#import", {
+      name: "config.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(changed)),
+    });
     await expect.poll(() => store.get("zone"), { timeout: 15_000 }).toBe(9);
     // The browser may show the reply after the device has applied it (a busy machine): wait for the text.
-    await expect.poll(() => page.textContent("#import-msg"), { timeout: 15_000 })
+    await expect
+      .poll(() => page.textContent("#import-msg"), { timeout: 15_000 })
       .toContain("Passwords in the file were ignored (mqttPass)");
     expect(await page.textContent("#import-msg")).toContain("Imported");
     expect(store.get("nodeName")).toBe("Imported meter");

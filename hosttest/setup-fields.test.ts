@@ -9,26 +9,132 @@ const GUID = "FF:FF:FF:FF:FF:FF:FF:FE:00:00:00:00:00:00:00:01";
 type Value = string | number | boolean | null;
 /** Per key: values accepted (and what gets stored), and values refused (and a word of the error). */
 const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> = {
-  ssid: { good: [["HomeNet", "HomeNet"], ["Cafe guest", "Cafe guest"]], bad: [["x".repeat(33), "longer than 32"], ["bad\u0001", "control"]] },
-  password: { good: [["12345678", "12345678"]], bad: [["short", "8 to 63"], ["x".repeat(64), "longer than 63"]] },
-  hostname: { good: [["p1-meter", "p1-meter"]], bad: [["bad host", "letters, digits"], ["-x", "start or end"], ["", "1 to 63"]] },
-  broker: { good: [["192.168.1.10", "192.168.1.10"], ["mqtt.example.org", "mqtt.example.org"]], bad: [["bad host!", "not a host name"], ["a..b", "not a host name"]] },
-  port: { good: [["8883", 8883], [1883, 1883]], bad: [["0", "below the minimum 1"], ["70000", "above the maximum 65535"], ["abc", "not a whole number"], [1.5, "not a whole number"], ["1e3", "not a whole number"]] },
+  ssid: {
+    good: [
+      ["HomeNet", "HomeNet"],
+      ["Cafe guest", "Cafe guest"],
+    ],
+    bad: [
+      ["x".repeat(33), "longer than 32"],
+      ["bad\u0001", "control"],
+    ],
+  },
+  password: {
+    good: [["12345678", "12345678"]],
+    bad: [
+      ["short", "8 to 63"],
+      ["x".repeat(64), "longer than 63"],
+    ],
+  },
+  hostname: {
+    good: [["p1-meter", "p1-meter"]],
+    bad: [
+      ["bad host", "letters, digits"],
+      ["-x", "start or end"],
+      ["", "1 to 63"],
+    ],
+  },
+  broker: {
+    good: [
+      ["192.168.1.10", "192.168.1.10"],
+      ["mqtt.example.org", "mqtt.example.org"],
+    ],
+    bad: [
+      ["bad host!", "not a host name"],
+      ["a..b", "not a host name"],
+    ],
+  },
+  port: {
+    good: [
+      ["8883", 8883],
+      [1883, 1883],
+    ],
+    bad: [
+      ["0", "below the minimum 1"],
+      ["70000", "above the maximum 65535"],
+      ["abc", "not a whole number"],
+      [1.5, "not a whole number"],
+      ["1e3", "not a whole number"],
+    ],
+  },
   mqttUser: { good: [["meter", "meter"]], bad: [["a\nb", "control"]] },
   mqttPass: { good: [["pw", "pw"]], bad: [["x".repeat(65), "longer than 64"]] },
-  clientId: { good: [["meter-1", "meter-1"]], bad: [["a/b", "'/'"], ["x".repeat(24), "longer than 23"]] },
-  tls: { good: [[true, true], ["on", true], ["false", false]], bad: [["maybe", "not true or false"], [null, "got null"]] },
-  caCert: { good: [[PEM, PEM], ["", ""]], bad: [["not a cert", "not a PEM certificate"]] },
-  keepAlive: { good: [["30", 30]], bad: [["-1", "below the minimum 0"], ["3601", "above the maximum 3600"]] },
-  qos: { good: [["1", 1], ["0", 0]], bad: [["2", "above the maximum 1"]] },
-  inflightEvents: { good: [["32", 32]], bad: [["0", "below the minimum 1"], ["257", "above the maximum 256"]] },
+  clientId: {
+    good: [["meter-1", "meter-1"]],
+    bad: [
+      ["a/b", "'/'"],
+      ["x".repeat(24), "longer than 23"],
+    ],
+  },
+  tls: {
+    good: [
+      [true, true],
+      ["on", true],
+      ["false", false],
+    ],
+    bad: [
+      ["maybe", "not true or false"],
+      [null, "got null"],
+    ],
+  },
+  caCert: {
+    good: [
+      [PEM, PEM],
+      ["", ""],
+    ],
+    bad: [["not a cert", "not a PEM certificate"]],
+  },
+  keepAlive: {
+    good: [["30", 30]],
+    bad: [
+      ["-1", "below the minimum 0"],
+      ["3601", "above the maximum 3600"],
+    ],
+  },
+  qos: {
+    good: [
+      ["1", 1],
+      ["0", 0],
+    ],
+    bad: [["2", "above the maximum 1"]],
+  },
+  inflightEvents: {
+    good: [["32", 32]],
+    bad: [
+      ["0", "below the minimum 1"],
+      ["257", "above the maximum 256"],
+    ],
+  },
   inflightBytes: { good: [["8192", 8192]], bad: [["100", "below the minimum 512"]] },
-  prefix: { good: [["home", "home"]], bad: [["a/b", "'/'"], ["a b", "spaces"]] },
-  topic: { good: [["vscp/{guid}/{class}/{type}", "vscp/{guid}/{class}/{type}"]], bad: [["vscp/#", "wildcards"], ["x/{nope}", "unknown escape {nope}"], ["", "must not be empty"], ["/vscp", "start with '/'"]] },
+  prefix: {
+    good: [["home", "home"]],
+    bad: [
+      ["a/b", "'/'"],
+      ["a b", "spaces"],
+    ],
+  },
+  topic: {
+    good: [["vscp/{guid}/{class}/{type}", "vscp/{guid}/{class}/{type}"]],
+    bad: [
+      ["vscp/#", "wildcards"],
+      ["x/{nope}", "unknown escape {nope}"],
+      ["", "must not be empty"],
+      ["/vscp", "start with '/'"],
+    ],
+  },
   sntp: { good: [["time.example.org", "time.example.org"]], bad: [["time server", "not a host name"]] },
   haDiscovery: { good: [[true, true]], bad: [["nah", "not true or false"]] },
   haPrefix: { good: [["ha", "ha"]], bad: [["home/assistant", "'/'"]] },
-  guid: { good: [[GUID, GUID], ["", ""]], bad: [["FF:FF", "16 hex bytes"], ["25:00:00:00:00:00:00:00:00:00:00:00:00:00:00:01", "25:00"]] },
+  guid: {
+    good: [
+      [GUID, GUID],
+      ["", ""],
+    ],
+    bad: [
+      ["FF:FF", "16 hex bytes"],
+      ["25:00:00:00:00:00:00:00:00:00:00:00:00:00:00:01", "25:00"],
+    ],
+  },
   zone: { good: [["5", 5]], bad: [["256", "above the maximum 255"]] },
   subzone: { good: [["0", 0]], bad: [["-1", "below the minimum 0"]] },
   nodeName: { good: [["Kitchen meter", "Kitchen meter"]], bad: [["x".repeat(65), "longer than 64"]] },
@@ -41,10 +147,31 @@ const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> 
   invertRx: { good: [[false, false]], bad: [[null, "got null"]] },
   noCrc: { good: [[true, true]], bad: [["maybe", "not true or false"]] },
   silentAfter: { good: [["120", 120]], bad: [["5", "below the minimum 15"]] },
-  outboxKiB: { good: [["0", 0], ["64", 64]], bad: [["9000", "above the maximum 8192"]] },
+  outboxKiB: {
+    good: [
+      ["0", 0],
+      ["64", 64],
+    ],
+    bad: [["9000", "above the maximum 8192"]],
+  },
   restartAfter: { good: [["0", 0]], bad: [["2000", "above the maximum 1440"]] },
-  rxPin: { good: [["17", 17], ["-1", -1]], bad: [["6", "not available on this board"], ["49", "above the maximum 48"]] },
-  rtsPin: { good: [["5", 5]], bad: [["7", "not available"], ["16", "not available"]] },
+  rxPin: {
+    good: [
+      ["17", 17],
+      ["-1", -1],
+    ],
+    bad: [
+      ["6", "not available on this board"],
+      ["49", "above the maximum 48"],
+    ],
+  },
+  rtsPin: {
+    good: [["5", 5]],
+    bad: [
+      ["7", "not available"],
+      ["16", "not available"],
+    ],
+  },
   publish: { good: [["deadband", "deadband"]], bad: [["never", "not one of every, interval, deadband"]] },
   pubInterval: { good: [["120", 120]], bad: [["0", "below the minimum 10"]] },
   pubDeadband: { good: [["10", 10]], bad: [["0", "below the minimum 1"]] },

@@ -45,9 +45,16 @@ describe("passwords are write-only", () => {
     const rig = makeRig({ ...stored, statusPage: true });
     rig.tester.auto = { wifi: "wrong password " + SECRETS.password };
     const replies = [
-      rig.get("/"), rig.get("/api/config"), rig.get("/api/status"), rig.get("/api/export"), rig.get("/api/apply"), rig.get("/api/scan"),
-      rig.post("/api/config", { values: { password: "new-password-9" } }), rig.get("/api/apply"),
-      rig.post("/api/config", { values: { port: "x" } }), rig.get("/api/config", { network: "station", admin: SECRETS.adminPass }),
+      rig.get("/"),
+      rig.get("/api/config"),
+      rig.get("/api/status"),
+      rig.get("/api/export"),
+      rig.get("/api/apply"),
+      rig.get("/api/scan"),
+      rig.post("/api/config", { values: { password: "new-password-9" } }),
+      rig.get("/api/apply"),
+      rig.post("/api/config", { values: { port: "x" } }),
+      rig.get("/api/config", { network: "station", admin: SECRETS.adminPass }),
       rig.get("/api/config", { network: "station", admin: "wrong-password" }),
     ];
     for (const reply of replies) expectNoSecret(rig, reply.body);
@@ -119,8 +126,17 @@ describe("export and import", () => {
     const rig = makeRig({ ...stored, zone: 7, nodeName: "Hall meter", topic: "p1/{guid}/{type}" });
     const { args, problems } = mcconfigArgs(rig.get("/api/export").json);
     expect(problems).toEqual([]);
-    expect(args).toEqual(["ssid=HomeNet", "broker=10.0.0.2", "mqttUser=meter", "topic=p1/{guid}/{type}", "zone=7", "'nodeName=Hall meter'"]);
-    expect(mcconfigArgs({ format: EXPORT_FORMAT, version: 1, values: { zone: 300 } }).problems).toEqual(["zone: 300 is above the maximum 255"]);
+    expect(args).toEqual([
+      "ssid=HomeNet",
+      "broker=10.0.0.2",
+      "mqttUser=meter",
+      "topic=p1/{guid}/{type}",
+      "zone=7",
+      "'nodeName=Hall meter'",
+    ]);
+    expect(mcconfigArgs({ format: EXPORT_FORMAT, version: 1, values: { zone: 300 } }).problems).toEqual([
+      "zone: 300 is above the maximum 255",
+    ]);
   });
 
   it("reports the bad values of an imported file per field", () => {
@@ -197,9 +213,12 @@ describe("request checks", () => {
       }),
       { numRuns: 300 },
     );
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (raw) => {
-      expect(rig.post("/api/config", undefined, { raw }).status).toBeLessThan(500);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (raw) => {
+        expect(rig.post("/api/config", undefined, { raw }).status).toBeLessThan(500);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -277,7 +296,10 @@ describe("the page and the status view", () => {
 
   it("sends status with plain values only: nested health entries dropped, texts bounded, unknown RSSI as null", () => {
     const status = sampleStatus(0)();
-    const view = statusView({ ...status, health: { ok: 1, up: true, name: "x".repeat(500), nested: { a: 1 }, bad: NaN, none: null } }) as any;
+    const view = statusView({
+      ...status,
+      health: { ok: 1, up: true, name: "x".repeat(500), nested: { a: 1 }, bad: NaN, none: null },
+    }) as any;
     expect(view.health).toEqual({ ok: 1, up: true, name: "x".repeat(200), bad: null, none: null });
     expect(view.wifi.rssi).toBeNull();
   });

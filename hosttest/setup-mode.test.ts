@@ -5,7 +5,12 @@ import { defaultSettings, type Settings } from "../modules/config/schema";
 import type { SetupReason } from "../modules/setup/boot-mode";
 import { REQUEST_MARKER } from "../modules/setup/http";
 import {
-  IDLE_CHECK_MS, RESTART_DELAY_MS, SETUP_IDLE_S, startSetupMode, startStatusServer, type SetupEndpoint,
+  IDLE_CHECK_MS,
+  RESTART_DELAY_MS,
+  SETUP_IDLE_S,
+  startSetupMode,
+  startStatusServer,
+  type SetupEndpoint,
 } from "../modules/setup/setup-mode";
 import { FakeClock } from "./fakes/fake-clock";
 import { FakeMqttLink } from "./fakes/fake-mqtt";
@@ -21,27 +26,43 @@ function rig(reason: SetupReason, stored: Record<string, string> = {}, wifiTimeo
   const events: string[] = [];
   let endpoint: SetupEndpoint | undefined;
   const joins: Settings[] = [];
-  const running = startSetupMode({
-    store, clock, scheduler: clock, mac: "24:0a:c4:12:ab:cd", pins: DEFAULT_PINS, status: sampleStatus(0, store),
-    makeMqttLink: () => new FakeMqttLink(clock), restart: (why) => restarts.push(why), log: (line) => logs.push(line),
-    random: () => 0x12345678, apply: { wifiTimeoutMs },
-    adapters: {
-      openAccessPoint: (ssid, password) => {
-        events.push(`ap ${ssid} ${password.length}`);
-        return { address: "192.168.4.1", close: () => events.push("ap closed") };
-      },
-      wifi: { join: (settings) => joins.push(settings), cancel: () => events.push("wifi cancelled") },
-      scanner: { scan: (done) => done([{ ssid: "HomeNet", rssi: -50, secure: true }]) },
-      serve: (given) => {
-        endpoint = given;
-        events.push("serving");
-        return { close: () => events.push("server closed") };
+  const running = startSetupMode(
+    {
+      store,
+      clock,
+      scheduler: clock,
+      mac: "24:0a:c4:12:ab:cd",
+      pins: DEFAULT_PINS,
+      status: sampleStatus(0, store),
+      makeMqttLink: () => new FakeMqttLink(clock),
+      restart: (why) => restarts.push(why),
+      log: (line) => logs.push(line),
+      random: () => 0x12345678,
+      apply: { wifiTimeoutMs },
+      adapters: {
+        openAccessPoint: (ssid, password) => {
+          events.push(`ap ${ssid} ${password.length}`);
+          return { address: "192.168.4.1", close: () => events.push("ap closed") };
+        },
+        wifi: { join: (settings) => joins.push(settings), cancel: () => events.push("wifi cancelled") },
+        scanner: { scan: (done) => done([{ ssid: "HomeNet", rssi: -50, secure: true }]) },
+        serve: (given) => {
+          endpoint = given;
+          events.push("serving");
+          return { close: () => events.push("server closed") };
+        },
       },
     },
-  }, reason);
-  const request = (path: string, remote = "192.168.4.2") => endpoint!.handle({
-    method: "GET", path, headers: { [REQUEST_MARKER]: "1" }, body: "", network: endpoint!.networkOf(remote),
-  });
+    reason,
+  );
+  const request = (path: string, remote = "192.168.4.2") =>
+    endpoint!.handle({
+      method: "GET",
+      path,
+      headers: { [REQUEST_MARKER]: "1" },
+      body: "",
+      network: endpoint!.networkOf(remote),
+    });
   return { clock, store, logs, restarts, events, running, endpoint: endpoint!, request, joins };
 }
 
@@ -51,7 +72,10 @@ describe("setup mode", () => {
     expect(first.events).toEqual(["ap p1vscp-ABCD 12", "serving"]);
     const password = String(first.store.get("apPass"));
     expect(password).toHaveLength(12);
-    expect(first.logs).toEqual(["setup: access point p1vscp-ABCD at http://192.168.4.1/ (no-wifi)", `setup: access point password ${password}`]);
+    expect(first.logs).toEqual([
+      "setup: access point p1vscp-ABCD at http://192.168.4.1/ (no-wifi)",
+      `setup: access point password ${password}`,
+    ]);
     const again = rig("station-failed", { apPass: password });
     expect(again.logs.join("\n")).not.toContain(password);
     const button = rig("button", { apPass: password });
@@ -109,18 +133,31 @@ describe("setup mode", () => {
   it("closes the access point when the server cannot start", () => {
     const clock = new FakeClock();
     const closed: string[] = [];
-    expect(() => startSetupMode({
-      store: new MemoryStore(), clock, scheduler: clock, mac: "24:0a:c4:12:ab:cd", pins: DEFAULT_PINS, status: sampleStatus(0),
-      makeMqttLink: () => new FakeMqttLink(clock), restart: () => {}, log: () => {}, random: () => 1,
-      adapters: {
-        openAccessPoint: () => ({ address: "192.168.4.1", close: () => closed.push("ap") }),
-        wifi: { join: () => {}, cancel: () => {} },
-        scanner: { scan: (done) => done([]) },
-        serve: () => {
-          throw new Error("port 80 in use");
+    expect(() =>
+      startSetupMode(
+        {
+          store: new MemoryStore(),
+          clock,
+          scheduler: clock,
+          mac: "24:0a:c4:12:ab:cd",
+          pins: DEFAULT_PINS,
+          status: sampleStatus(0),
+          makeMqttLink: () => new FakeMqttLink(clock),
+          restart: () => {},
+          log: () => {},
+          random: () => 1,
+          adapters: {
+            openAccessPoint: () => ({ address: "192.168.4.1", close: () => closed.push("ap") }),
+            wifi: { join: () => {}, cancel: () => {} },
+            scanner: { scan: (done) => done([]) },
+            serve: () => {
+              throw new Error("port 80 in use");
+            },
+          },
         },
-      },
-    }, "no-wifi")).toThrow(/port 80/);
+        "no-wifi",
+      ),
+    ).toThrow(/port 80/);
     expect(closed).toEqual(["ap"]);
   });
 });
@@ -132,8 +169,15 @@ describe("status server", () => {
     let endpoint: SetupEndpoint | undefined;
     let port: number | undefined;
     const server = startStatusServer({
-      store: new MemoryStore(), clock, scheduler: clock, pins: DEFAULT_PINS, status: sampleStatus(0), restart: (why) => restarts.push(why),
-      log: () => {}, port: 8081, serve: (given, at) => {
+      store: new MemoryStore(),
+      clock,
+      scheduler: clock,
+      pins: DEFAULT_PINS,
+      status: sampleStatus(0),
+      restart: (why) => restarts.push(why),
+      log: () => {},
+      port: 8081,
+      serve: (given, at) => {
         endpoint = given;
         port = at;
         return { close() {} };

@@ -203,10 +203,16 @@ describe("setup mode", () => {
 
   it("lists scanned networks strongest first, once per name, without hidden ones", () => {
     const list = strongestFirst([
-      { ssid: "A", rssi: -80, secure: true }, { ssid: "", rssi: -20, secure: true }, { ssid: "B", rssi: -50, secure: false },
-      { ssid: "A", rssi: -40, secure: true }, ...Array.from({ length: 30 }, (_, i) => ({ ssid: `N${i}`, rssi: -90, secure: true })),
+      { ssid: "A", rssi: -80, secure: true },
+      { ssid: "", rssi: -20, secure: true },
+      { ssid: "B", rssi: -50, secure: false },
+      { ssid: "A", rssi: -40, secure: true },
+      ...Array.from({ length: 30 }, (_, i) => ({ ssid: `N${i}`, rssi: -90, secure: true })),
     ]);
-    expect(list.slice(0, 2)).toEqual([{ ssid: "A", rssi: -40, secure: true }, { ssid: "B", rssi: -50, secure: false }]);
+    expect(list.slice(0, 2)).toEqual([
+      { ssid: "A", rssi: -40, secure: true },
+      { ssid: "B", rssi: -50, secure: false },
+    ]);
     expect(list).toHaveLength(MAX_NETWORKS);
   });
 });

@@ -16,7 +16,16 @@ import { buildImage } from "./update/image-builder";
 import { HostUpdatePlatform } from "./update/host-update";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const ADMIN_PASS = "admin-pass-55";
 
 const haveChromium = existsSync(CHROMIUM);
@@ -38,7 +47,10 @@ describe.skipIf(!haveChromium)("update page in headless Chromium", () => {
   async function open(password = ADMIN_PASS): Promise<Page> {
     const profile = mkdtempSync(join(dir, "chromium-"));
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, args: ARGS, headless: true, httpCredentials: { username: "admin", password },
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      httpCredentials: { username: "admin", password },
     });
     contexts.push(context);
     return context.pages()[0] ?? (await context.newPage());
@@ -47,8 +59,15 @@ describe.skipIf(!haveChromium)("update page in headless Chromium", () => {
   beforeAll(async () => {
     setup = new HostSetup({ store });
     const updates = new UpdateService({
-      platform, chip: "esp32", store, clock: new RealClock(), scheduler: new RealScheduler(), admin: setup.handlers.admin,
-      readiness: () => "", outcome: () => ({ state: UpdateState.None, text: "", version: "" }), log: () => {},
+      platform,
+      chip: "esp32",
+      store,
+      clock: new RealClock(),
+      scheduler: new RealScheduler(),
+      admin: setup.handlers.admin,
+      readiness: () => "",
+      outcome: () => ({ state: UpdateState.None, text: "", version: "" }),
+      log: () => {},
     });
     station = await startSetupServer(setup, { network: "station", updates });
   });
@@ -90,7 +109,9 @@ describe.skipIf(!haveChromium)("update page in headless Chromium", () => {
     await page.setInputFiles("#file", file);
     await expect.poll(() => page.textContent("#msg")).toContain("SHA-256");
     await page.click("#send");
-    await expect.poll(() => page.textContent("#msg"), { timeout: 20_000 }).toBe("update refused: the image is built for esp32c3; this device is esp32");
+    await expect
+      .poll(() => page.textContent("#msg"), { timeout: 20_000 })
+      .toBe("update refused: the image is built for esp32c3; this device is esp32");
     expect(await page.getAttribute("#msg", "class")).toBe("error");
     expect(platform.slotPort.activated).toBe("");
     expect(store.get(KEY_TO)).toBeUndefined();

@@ -10,11 +10,19 @@ const family = JSON.parse(readFileSync(new URL("boards/esp32-family/manifest.jso
 const manifest = JSON.parse(readFileSync(new URL("manifest.json", root), "utf8"));
 const sdkconfig = readFileSync(new URL("boards/esp32-family/sdkconfig/sdkconfig.defaults", root), "utf8");
 
-interface Partition { name: string; type: string; subtype: string; offset: number; size: number }
+interface Partition {
+  name: string;
+  type: string;
+  subtype: string;
+  offset: number;
+  size: number;
+}
 
 function partitions(): Partition[] {
   return readFileSync(new URL("boards/esp32-family/sdkconfig/partitions.csv", root), "utf8")
-    .split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"))
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"))
     .map((line) => {
       const [name, type, subtype, offset, size] = line.split(",").map((x) => x.trim());
       return { name, type, subtype, offset: Number(offset), size: Number(size) };

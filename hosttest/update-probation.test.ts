@@ -1,11 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { KEY_FROM, KEY_LAST, KEY_TO, KEY_WHY, Probation, UpdateState, noteActivated, readiness, settleAtBoot, type Proof } from "../modules/update/probation";
+import {
+  KEY_FROM,
+  KEY_LAST,
+  KEY_TO,
+  KEY_WHY,
+  Probation,
+  UpdateState,
+  noteActivated,
+  readiness,
+  settleAtBoot,
+  type Proof,
+} from "../modules/update/probation";
 import { FakeClock } from "./fakes/fake-clock";
 import { MemoryStore } from "./sim/memory-store";
 import { FakePlatform } from "./update/fakes";
 
 const proof = (telegramsOk: number, eventsPublished: number, extra: Partial<Proof> = {}): Proof => ({
-  telegramsOk, eventsPublished, mqttConnected: true, meterSilent: false, ...extra,
+  telegramsOk,
+  eventsPublished,
+  mqttConnected: true,
+  meterSilent: false,
+  ...extra,
 });
 
 function onProbation(deadlineS = 600) {
@@ -17,7 +32,11 @@ function onProbation(deadlineS = 600) {
   const clock = new FakeClock();
   const outcomes: string[] = [];
   const probation = new Probation(store, platform, clock, clock, {
-    version: "0.2.0", deadlineS, bootMs: 0, log: () => {}, onOutcome: (_state, text) => outcomes.push(text),
+    version: "0.2.0",
+    deadlineS,
+    bootMs: 0,
+    log: () => {},
+    onOutcome: (_state, text) => outcomes.push(text),
   });
   return { store, platform, clock, probation, outcomes };
 }
@@ -96,9 +115,17 @@ describe("update probation", () => {
     store.set(KEY_WHY, "no good telegram within 600 s");
     platform.version = "0.1.0";
     platform.state = "valid";
-    expect(settleAtBoot(store, platform)).toEqual({ state: UpdateState.RolledBack, text: "rolled back from 0.2.0: no good telegram within 600 s", version: "" });
+    expect(settleAtBoot(store, platform)).toEqual({
+      state: UpdateState.RolledBack,
+      text: "rolled back from 0.2.0: no good telegram within 600 s",
+      version: "",
+    });
     expect([store.get(KEY_FROM), store.get(KEY_TO), store.get(KEY_WHY)]).toEqual([undefined, undefined, undefined]);
-    expect(settleAtBoot(store, platform)).toEqual({ state: UpdateState.None, text: "rolled back from 0.2.0: no good telegram within 600 s", version: "" });
+    expect(settleAtBoot(store, platform)).toEqual({
+      state: UpdateState.None,
+      text: "rolled back from 0.2.0: no good telegram within 600 s",
+      version: "",
+    });
 
     // A reset (watchdog, power cut) during probation: the bootloader went back, no reason was written.
     noteActivated(store, "0.1.0", "0.3.0");

@@ -18,8 +18,15 @@ function rig(ready = "") {
   const log: string[] = [];
   let outcome: BootOutcome = { state: UpdateState.None, text: "", version: "" };
   const service = new UpdateService({
-    platform, chip: "esp32", store, clock, scheduler: clock, admin: new AdminGate(), readiness: () => ready,
-    outcome: () => outcome, log: (line) => log.push(line),
+    platform,
+    chip: "esp32",
+    store,
+    clock,
+    scheduler: clock,
+    admin: new AdminGate(),
+    readiness: () => ready,
+    outcome: () => outcome,
+    log: (line) => log.push(line),
   });
   return { store, platform, clock, log, service, setOutcome: (o: BootOutcome) => (outcome = o) };
 }
@@ -28,7 +35,12 @@ function headers(image: Uint8Array, extra: Record<string, string> = {}) {
   return { authorization: AUTH, "x-p1vscp": "1", "content-length": String(image.length), "x-image-sha256": sha256Hex(image), ...extra };
 }
 
-function upload(service: UpdateService, image: Uint8Array, extra: Record<string, string> = {}, upTo = image.length): SetupResponse | UploadSink {
+function upload(
+  service: UpdateService,
+  image: Uint8Array,
+  extra: Record<string, string> = {},
+  upTo = image.length,
+): SetupResponse | UploadSink {
   const sink = service.open("POST", "/api/update", headers(image, extra));
   if ("status" in sink) return sink;
   for (let at = 0; at < upTo; at += 1460) sink.write(image, at, Math.min(upTo, at + 1460));
@@ -67,7 +79,9 @@ describe("update service (status page routes)", () => {
     const { service, platform } = rig("the meter is silent: a new image could not prove itself; try again when telegrams arrive");
     const response = upload(service, buildImage()) as SetupResponse;
     expect(response.status).toBe(409);
-    expect(body(response).error).toBe("update refused: the meter is silent: a new image could not prove itself; try again when telegrams arrive");
+    expect(body(response).error).toBe(
+      "update refused: the meter is silent: a new image could not prove itself; try again when telegrams arrive",
+    );
     expect(platform.slotPort.opened).toBe(0);
   });
 
@@ -116,7 +130,13 @@ describe("update service (status page routes)", () => {
     const { service, setOutcome } = rig();
     setOutcome({ state: UpdateState.RolledBack, text: "rolled back from 0.2.0: no good telegram within 600 s", version: "" });
     const view = body(service.open("GET", "/api/update", { authorization: AUTH }));
-    expect(view).toMatchObject({ running: "0.1.0", chip: "esp32", state: 3, outcome: "rolled back from 0.2.0: no good telegram within 600 s", ready: "" });
+    expect(view).toMatchObject({
+      running: "0.1.0",
+      chip: "esp32",
+      state: 3,
+      outcome: "rolled back from 0.2.0: no good telegram within 600 s",
+      ready: "",
+    });
   });
 
   it("serves a self-contained ASCII page (the device's server sends strings as they are)", () => {

@@ -13,14 +13,32 @@ const GUID_PREFIX = "FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:";
 
 /** The profile's default numbering (§5) and types/units (§4), written out independently of the catalog. */
 const PROFILE: readonly [obis: string, type: number, unit: number][] = [
-  ["1-0:1.8.0", 13, 1], ["1-0:2.8.0", 13, 1], ["1-0:3.8.0", 65, 0], ["1-0:4.8.0", 65, 0],
-  ["1-0:1.7.0", 14, 0], ["1-0:2.7.0", 14, 0], ["1-0:3.7.0", 64, 0], ["1-0:4.7.0", 64, 0],
-  ["1-0:21.7.0", 14, 0], ["1-0:41.7.0", 14, 0], ["1-0:61.7.0", 14, 0],
-  ["1-0:22.7.0", 14, 0], ["1-0:42.7.0", 14, 0], ["1-0:62.7.0", 14, 0],
-  ["1-0:23.7.0", 64, 0], ["1-0:43.7.0", 64, 0], ["1-0:63.7.0", 64, 0],
-  ["1-0:24.7.0", 64, 0], ["1-0:44.7.0", 64, 0], ["1-0:64.7.0", 64, 0],
-  ["1-0:32.7.0", 16, 0], ["1-0:52.7.0", 16, 0], ["1-0:72.7.0", 16, 0],
-  ["1-0:31.7.0", 5, 0], ["1-0:51.7.0", 5, 0], ["1-0:71.7.0", 5, 0],
+  ["1-0:1.8.0", 13, 1],
+  ["1-0:2.8.0", 13, 1],
+  ["1-0:3.8.0", 65, 0],
+  ["1-0:4.8.0", 65, 0],
+  ["1-0:1.7.0", 14, 0],
+  ["1-0:2.7.0", 14, 0],
+  ["1-0:3.7.0", 64, 0],
+  ["1-0:4.7.0", 64, 0],
+  ["1-0:21.7.0", 14, 0],
+  ["1-0:41.7.0", 14, 0],
+  ["1-0:61.7.0", 14, 0],
+  ["1-0:22.7.0", 14, 0],
+  ["1-0:42.7.0", 14, 0],
+  ["1-0:62.7.0", 14, 0],
+  ["1-0:23.7.0", 64, 0],
+  ["1-0:43.7.0", 64, 0],
+  ["1-0:63.7.0", 64, 0],
+  ["1-0:24.7.0", 64, 0],
+  ["1-0:44.7.0", 64, 0],
+  ["1-0:64.7.0", 64, 0],
+  ["1-0:32.7.0", 16, 0],
+  ["1-0:52.7.0", 16, 0],
+  ["1-0:72.7.0", 16, 0],
+  ["1-0:31.7.0", 5, 0],
+  ["1-0:51.7.0", 5, 0],
+  ["1-0:71.7.0", 5, 0],
 ];
 
 function encoderFor(config = {}): EventEncoder {
@@ -46,66 +64,120 @@ function published(line: string): string {
 
 describe("golden bytes: SE_sagemcom_ELL5_ellevio_4760.txt, MAC 24:0A:C4:12:34:56", () => {
   const GOLDEN: [string, string][] = [
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00/1040/13/0/0",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":13,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00","vscpData":[0,0,0,1,52,55,53,50,50,46,50,55,56,0],"vscpNote":"Active energy import","measurement":{"value":47522.278,"unit":1,"sensorindex":0,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:01/1040/13/1/1",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":13,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:01","vscpData":[1,0,0,1,48,46,48,48,49,0],"vscpNote":"Active energy export","measurement":{"value":0.001,"unit":1,"sensorindex":1,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:02/1040/65/2/2",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":65,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:02","vscpData":[2,0,0,0,53,57,46,48,51,57,0],"vscpNote":"Reactive energy import","measurement":{"value":59.039,"unit":0,"sensorindex":2,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:03/1040/65/3/3",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":65,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:03","vscpData":[3,0,0,0,49,50,53,55,48,46,57,55,54,0],"vscpNote":"Reactive energy export","measurement":{"value":12570.976,"unit":0,"sensorindex":3,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:04/1040/14/4/4",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:04","vscpData":[4,0,0,0,49,50,51,49,0],"vscpNote":"Active power import","measurement":{"value":1231,"unit":0,"sensorindex":4,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:05/1040/14/5/5",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:05","vscpData":[5,0,0,0,48,0],"vscpNote":"Active power export","measurement":{"value":0,"unit":0,"sensorindex":5,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:06/1040/64/6/6",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:06","vscpData":[6,0,0,0,48,0],"vscpNote":"Reactive power import","measurement":{"value":0,"unit":0,"sensorindex":6,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:07/1040/64/7/7",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:07","vscpData":[7,0,0,0,52,53,49,0],"vscpNote":"Reactive power export","measurement":{"value":451,"unit":0,"sensorindex":7,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08/1040/14/8/8",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08","vscpData":[8,0,0,0,51,55,54,0],"vscpNote":"Active power import L1","measurement":{"value":376,"unit":0,"sensorindex":8,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:09/1040/14/9/9",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:09","vscpData":[9,0,0,0,56,50,52,0],"vscpNote":"Active power import L2","measurement":{"value":824,"unit":0,"sensorindex":9,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0A/1040/14/10/10",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0A","vscpData":[10,0,0,0,51,48,0],"vscpNote":"Active power import L3","measurement":{"value":30,"unit":0,"sensorindex":10,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0B/1040/14/11/11",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0B","vscpData":[11,0,0,0,48,0],"vscpNote":"Active power export L1","measurement":{"value":0,"unit":0,"sensorindex":11,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0C/1040/14/12/12",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0C","vscpData":[12,0,0,0,48,0],"vscpNote":"Active power export L2","measurement":{"value":0,"unit":0,"sensorindex":12,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0D/1040/14/13/13",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0D","vscpData":[13,0,0,0,48,0],"vscpNote":"Active power export L3","measurement":{"value":0,"unit":0,"sensorindex":13,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0E/1040/64/14/14",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0E","vscpData":[14,0,0,0,48,0],"vscpNote":"Reactive power import L1","measurement":{"value":0,"unit":0,"sensorindex":14,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0F/1040/64/15/15",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0F","vscpData":[15,0,0,0,48,0],"vscpNote":"Reactive power import L2","measurement":{"value":0,"unit":0,"sensorindex":15,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:10/1040/64/16/16",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:10","vscpData":[16,0,0,0,48,0],"vscpNote":"Reactive power import L3","measurement":{"value":0,"unit":0,"sensorindex":16,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:11/1040/64/17/17",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:11","vscpData":[17,0,0,0,55,50,0],"vscpNote":"Reactive power export L1","measurement":{"value":72,"unit":0,"sensorindex":17,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:12/1040/64/18/18",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:12","vscpData":[18,0,0,0,51,52,57,0],"vscpNote":"Reactive power export L2","measurement":{"value":349,"unit":0,"sensorindex":18,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:13/1040/64/19/19",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:13","vscpData":[19,0,0,0,50,57,0],"vscpNote":"Reactive power export L3","measurement":{"value":29,"unit":0,"sensorindex":19,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:14/1040/16/20/20",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":16,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:14","vscpData":[20,0,0,0,50,51,50,46,56,0],"vscpNote":"Voltage L1","measurement":{"value":232.8,"unit":0,"sensorindex":20,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:15/1040/16/21/21",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":16,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:15","vscpData":[21,0,0,0,50,51,51,46,53,0],"vscpNote":"Voltage L2","measurement":{"value":233.5,"unit":0,"sensorindex":21,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:16/1040/16/22/22",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":16,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:16","vscpData":[22,0,0,0,50,51,56,46,53,0],"vscpNote":"Voltage L3","measurement":{"value":238.5,"unit":0,"sensorindex":22,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:17/1040/5/23/23",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":5,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:17","vscpData":[23,0,0,0,49,46,56,0],"vscpNote":"Current L1","measurement":{"value":1.8,"unit":0,"sensorindex":23,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:18/1040/5/24/24",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":5,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:18","vscpData":[24,0,0,0,52,46,48,0],"vscpNote":"Current L2","measurement":{"value":4.0,"unit":0,"sensorindex":24,"zone":0,"subzone":0}}'],
-  ["vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:19/1040/5/25/25",
-    '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":5,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:19","vscpData":[25,0,0,0,48,46,49,0],"vscpNote":"Current L3","measurement":{"value":0.1,"unit":0,"sensorindex":25,"zone":0,"subzone":0}}'],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00/1040/13/0/0",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":13,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00","vscpData":[0,0,0,1,52,55,53,50,50,46,50,55,56,0],"vscpNote":"Active energy import","measurement":{"value":47522.278,"unit":1,"sensorindex":0,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:01/1040/13/1/1",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":13,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:01","vscpData":[1,0,0,1,48,46,48,48,49,0],"vscpNote":"Active energy export","measurement":{"value":0.001,"unit":1,"sensorindex":1,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:02/1040/65/2/2",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":65,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:02","vscpData":[2,0,0,0,53,57,46,48,51,57,0],"vscpNote":"Reactive energy import","measurement":{"value":59.039,"unit":0,"sensorindex":2,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:03/1040/65/3/3",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":65,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:03","vscpData":[3,0,0,0,49,50,53,55,48,46,57,55,54,0],"vscpNote":"Reactive energy export","measurement":{"value":12570.976,"unit":0,"sensorindex":3,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:04/1040/14/4/4",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:04","vscpData":[4,0,0,0,49,50,51,49,0],"vscpNote":"Active power import","measurement":{"value":1231,"unit":0,"sensorindex":4,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:05/1040/14/5/5",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:05","vscpData":[5,0,0,0,48,0],"vscpNote":"Active power export","measurement":{"value":0,"unit":0,"sensorindex":5,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:06/1040/64/6/6",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:06","vscpData":[6,0,0,0,48,0],"vscpNote":"Reactive power import","measurement":{"value":0,"unit":0,"sensorindex":6,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:07/1040/64/7/7",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:07","vscpData":[7,0,0,0,52,53,49,0],"vscpNote":"Reactive power export","measurement":{"value":451,"unit":0,"sensorindex":7,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08/1040/14/8/8",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08","vscpData":[8,0,0,0,51,55,54,0],"vscpNote":"Active power import L1","measurement":{"value":376,"unit":0,"sensorindex":8,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:09/1040/14/9/9",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:09","vscpData":[9,0,0,0,56,50,52,0],"vscpNote":"Active power import L2","measurement":{"value":824,"unit":0,"sensorindex":9,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0A/1040/14/10/10",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0A","vscpData":[10,0,0,0,51,48,0],"vscpNote":"Active power import L3","measurement":{"value":30,"unit":0,"sensorindex":10,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0B/1040/14/11/11",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0B","vscpData":[11,0,0,0,48,0],"vscpNote":"Active power export L1","measurement":{"value":0,"unit":0,"sensorindex":11,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0C/1040/14/12/12",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0C","vscpData":[12,0,0,0,48,0],"vscpNote":"Active power export L2","measurement":{"value":0,"unit":0,"sensorindex":12,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0D/1040/14/13/13",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":14,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0D","vscpData":[13,0,0,0,48,0],"vscpNote":"Active power export L3","measurement":{"value":0,"unit":0,"sensorindex":13,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0E/1040/64/14/14",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0E","vscpData":[14,0,0,0,48,0],"vscpNote":"Reactive power import L1","measurement":{"value":0,"unit":0,"sensorindex":14,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0F/1040/64/15/15",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:0F","vscpData":[15,0,0,0,48,0],"vscpNote":"Reactive power import L2","measurement":{"value":0,"unit":0,"sensorindex":15,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:10/1040/64/16/16",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:10","vscpData":[16,0,0,0,48,0],"vscpNote":"Reactive power import L3","measurement":{"value":0,"unit":0,"sensorindex":16,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:11/1040/64/17/17",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:11","vscpData":[17,0,0,0,55,50,0],"vscpNote":"Reactive power export L1","measurement":{"value":72,"unit":0,"sensorindex":17,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:12/1040/64/18/18",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:12","vscpData":[18,0,0,0,51,52,57,0],"vscpNote":"Reactive power export L2","measurement":{"value":349,"unit":0,"sensorindex":18,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:13/1040/64/19/19",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":64,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:13","vscpData":[19,0,0,0,50,57,0],"vscpNote":"Reactive power export L3","measurement":{"value":29,"unit":0,"sensorindex":19,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:14/1040/16/20/20",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":16,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:14","vscpData":[20,0,0,0,50,51,50,46,56,0],"vscpNote":"Voltage L1","measurement":{"value":232.8,"unit":0,"sensorindex":20,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:15/1040/16/21/21",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":16,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:15","vscpData":[21,0,0,0,50,51,51,46,53,0],"vscpNote":"Voltage L2","measurement":{"value":233.5,"unit":0,"sensorindex":21,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:16/1040/16/22/22",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":16,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:16","vscpData":[22,0,0,0,50,51,56,46,53,0],"vscpNote":"Voltage L3","measurement":{"value":238.5,"unit":0,"sensorindex":22,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:17/1040/5/23/23",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":5,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:17","vscpData":[23,0,0,0,49,46,56,0],"vscpNote":"Current L1","measurement":{"value":1.8,"unit":0,"sensorindex":23,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:18/1040/5/24/24",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":5,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:18","vscpData":[24,0,0,0,52,46,48,0],"vscpNote":"Current L2","measurement":{"value":4.0,"unit":0,"sensorindex":24,"zone":0,"subzone":0}}',
+    ],
+    [
+      "vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:19/1040/5/25/25",
+      '{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":0,"vscpClass":1040,"vscpType":5,"vscpGuid":"FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:19","vscpData":[25,0,0,0,48,46,49,0],"vscpNote":"Current L3","measurement":{"value":0.1,"unit":0,"sensorindex":25,"zone":0,"subzone":0}}',
+    ],
   ];
 
   it("publishes exactly these topics and payloads, in sensor index order", () => {
     const encoder = encoderFor();
     let seen: [string, string][] = [];
-    expect(forEachFrame("SE_sagemcom_ELL5_ellevio_4760.txt", (reading) => {
-      seen = events(encoder, reading, Date.UTC(2030, 0, 1));
-    })).toBe(1);
+    expect(
+      forEachFrame("SE_sagemcom_ELL5_ellevio_4760.txt", (reading) => {
+        seen = events(encoder, reading, Date.UTC(2030, 0, 1));
+      }),
+    ).toBe(1);
     expect(seen).toEqual(GOLDEN);
     expect(encoder.timeSource).toBe(TimeSource.Meter);
   });
@@ -125,7 +197,8 @@ describe("every event of every Swedish telegram, decoded with node-vscp", () => 
         // What the telegram says, read from its lines with a regular expression (independent of the parser).
         const body = new TextDecoder("latin1").decode(reading.frame.subarray(0, reading.frame.indexOf(0x21) + 1));
         const lines = new Map<string, { raw: string; unit: string }>();
-        for (const m of body.matchAll(/^(\d+-\d+:\d+\.\d+\.\d+)\(([-\d.]+)\*([A-Za-z]+)\)\r?$/gm)) lines.set(m[1], { raw: m[2], unit: m[3] });
+        for (const m of body.matchAll(/^(\d+-\d+:\d+\.\d+\.\d+)\(([-\d.]+)\*([A-Za-z]+)\)\r?$/gm))
+          lines.set(m[1], { raw: m[2], unit: m[3] });
         const clock = /^0-0:1\.0\.0\((\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([WS])\)/m.exec(body)!;
         const offsetHours = clock[7] === "S" ? 2 : 1;
         const utc = new Date(Date.UTC(2000 + +clock[1], +clock[2] - 1, +clock[3], +clock[4] - offsetHours, +clock[5], +clock[6]));
@@ -180,10 +253,12 @@ describe("value scaling by decimal shift", () => {
     const encoder = encoderFor();
     let values: Record<string, string> = {};
     forEachFrame("SE_aidon_6560_ADN9_CT_9AD0.txt", (reading) => {
-      values = Object.fromEntries(events(encoder, reading).map(([, p]) => {
-        const payload = JSON.parse(p);
-        return [payload.vscpNote, String.fromCharCode(...payload.vscpData.slice(4, -1))];
-      }));
+      values = Object.fromEntries(
+        events(encoder, reading).map(([, p]) => {
+          const payload = JSON.parse(p);
+          return [payload.vscpNote, String.fromCharCode(...payload.vscpData.slice(4, -1))];
+        }),
+      );
     });
     expect(values["Active energy import"]).toBe("1219.311383"); // 01219311.383*Wh
     expect(values["Active energy export"]).toBe("3.281871"); // 00003281.871*Wh
@@ -199,18 +274,24 @@ describe("value scaling by decimal shift", () => {
     const spellings = new Set<string>();
     const encoder = encoderFor();
     for (const name of telegramNames(/\.txt$/)) {
-      forEachFrame(name, (reading) => {
-        const count = encoder.beginTelegram(reading, NaN);
-        for (let i = 0; i < count; i++) {
-          const slot = encoder.slotOf(i);
-          const raw = new TextDecoder("latin1").decode(reading.frame.subarray(reading.valueStart[slot], reading.valueEnd[slot]));
-          const unit = new TextDecoder("latin1").decode(reading.frame.subarray(reading.valueEnd[slot] + 1, reading.groupEnd[slot]));
-          spellings.add(unit);
-          const payload = JSON.parse(text(encoder.buffer, encoder.encode(i)));
-          expect(String.fromCharCode(...payload.vscpData.slice(4, -1)), `${name} ${raw}*${unit}`).toBe(shiftDecimal(raw, shiftOfUnit(unit)));
-          expect(payload.measurement.value).toBe(Number(shiftDecimal(raw, shiftOfUnit(unit))));
-        }
-      }, true);
+      forEachFrame(
+        name,
+        (reading) => {
+          const count = encoder.beginTelegram(reading, NaN);
+          for (let i = 0; i < count; i++) {
+            const slot = encoder.slotOf(i);
+            const raw = new TextDecoder("latin1").decode(reading.frame.subarray(reading.valueStart[slot], reading.valueEnd[slot]));
+            const unit = new TextDecoder("latin1").decode(reading.frame.subarray(reading.valueEnd[slot] + 1, reading.groupEnd[slot]));
+            spellings.add(unit);
+            const payload = JSON.parse(text(encoder.buffer, encoder.encode(i)));
+            expect(String.fromCharCode(...payload.vscpData.slice(4, -1)), `${name} ${raw}*${unit}`).toBe(
+              shiftDecimal(raw, shiftOfUnit(unit)),
+            );
+            expect(payload.measurement.value).toBe(Number(shiftDecimal(raw, shiftOfUnit(unit))));
+          }
+        },
+        true,
+      );
     }
     for (const unit of ["kWh", "Wh", "kvarh", "kVArh", "varh", "VArh", "kW", "W", "kvar", "kVAr", "var", "VAr", "V", "A", "Hz"]) {
       expect(spellings, unit).toContain(unit);
@@ -306,8 +387,14 @@ describe("what a telegram yields", () => {
         { obis: "1-0:14.7.0", sensorIndex: 1 },
       ],
     });
-    const reading = parseLines(["1-0:1.7.0(0001.500*kW)", "1-0:2.7.0(0000.100*kW)", "1-0:14.7.0(50.01*Hz)", "1-0:1.8.0(1.0*kWh)",
-      "1-0:9.7.0(1.0*kVA)", "0-0:96.1.0(4B414D)"]);
+    const reading = parseLines([
+      "1-0:1.7.0(0001.500*kW)",
+      "1-0:2.7.0(0000.100*kW)",
+      "1-0:14.7.0(50.01*Hz)",
+      "1-0:1.8.0(1.0*kWh)",
+      "1-0:9.7.0(1.0*kVA)",
+      "0-0:96.1.0(4B414D)",
+    ]);
     const list = events(encoder, reading);
     expect(list.map(([topic]) => topic)).toEqual([
       `vscp/${GUID_PREFIX}00/1040/13/0/0`,
@@ -315,7 +402,9 @@ describe("what a telegram yields", () => {
       `vscp/${GUID_PREFIX}C8/1040/14/200/200`,
     ]);
     expect(list[1][1]).toContain('"vscpType":9,');
-    expect(list[1][1]).toContain('"vscpData":[1,0,0,0,53,48,46,48,49,0],"vscpNote":"Frequency","measurement":{"value":50.01,"unit":0,"sensorindex":1,"zone":0,"subzone":0}}');
+    expect(list[1][1]).toContain(
+      '"vscpData":[1,0,0,0,53,48,46,48,49,0],"vscpNote":"Frequency","measurement":{"value":50.01,"unit":0,"sensorindex":1,"zone":0,"subzone":0}}',
+    );
     expect(list[2][1]).toContain('"vscpData":[200,7,9,0,49,53,48,48,0]');
     expect(list[2][1]).toContain('"measurement":{"value":1500,"unit":0,"sensorindex":200,"zone":7,"subzone":9}}');
   });
@@ -377,21 +466,26 @@ describe("stored events (the outbox keeps slot, value digits and time; the paylo
     const encoder = encoderFor();
     const all: { stored: ReturnType<typeof bothWays>["stored"]; direct: string[] }[] = [];
     for (const name of names) {
-      expect(forEachFrame(name, (reading) => {
-        all.push(bothWays(encoder, reading, device)); // the meter clock
-        const placeholder = parseLines(["0-0:1.0.0(000101000001W)"]);
-        placeholder.present.set(reading.present);
-        placeholder.mantissa.set(reading.mantissa);
-        placeholder.exponent.set(reading.exponent);
-        placeholder.unit.set(reading.unit);
-        all.push(bothWays(encoder, placeholder, device)); // the device clock, with µs
-      }), name).toBe(1);
+      expect(
+        forEachFrame(name, (reading) => {
+          all.push(bothWays(encoder, reading, device)); // the meter clock
+          const placeholder = parseLines(["0-0:1.0.0(000101000001W)"]);
+          placeholder.present.set(reading.present);
+          placeholder.mantissa.set(reading.mantissa);
+          placeholder.exponent.set(reading.exponent);
+          placeholder.unit.set(reading.unit);
+          all.push(bothWays(encoder, placeholder, device)); // the device clock, with µs
+        }),
+        name,
+      ).toBe(1);
     }
     let events = 0;
     // Rendered later, after other telegrams were encoded, and interleaved: nothing left over from the last one.
     for (const round of [all, [...all].reverse()]) {
       for (const telegram of round) {
-        telegram.stored.forEach((e, i) => expect(render(encoder, e)).toBe(telegram.direct[i]));
+        telegram.stored.forEach((e, i) => {
+          expect(render(encoder, e)).toBe(telegram.direct[i]);
+        });
         events += telegram.stored.length;
       }
     }

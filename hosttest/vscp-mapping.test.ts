@@ -8,10 +8,32 @@ const MAC = "24:0A:C4:12:34:56";
 
 /** Profile §5, written out: sensor index = position. */
 const DEFAULT_ORDER = [
-  "1-0:1.8.0", "1-0:2.8.0", "1-0:3.8.0", "1-0:4.8.0", "1-0:1.7.0", "1-0:2.7.0", "1-0:3.7.0", "1-0:4.7.0",
-  "1-0:21.7.0", "1-0:41.7.0", "1-0:61.7.0", "1-0:22.7.0", "1-0:42.7.0", "1-0:62.7.0",
-  "1-0:23.7.0", "1-0:43.7.0", "1-0:63.7.0", "1-0:24.7.0", "1-0:44.7.0", "1-0:64.7.0",
-  "1-0:32.7.0", "1-0:52.7.0", "1-0:72.7.0", "1-0:31.7.0", "1-0:51.7.0", "1-0:71.7.0",
+  "1-0:1.8.0",
+  "1-0:2.8.0",
+  "1-0:3.8.0",
+  "1-0:4.8.0",
+  "1-0:1.7.0",
+  "1-0:2.7.0",
+  "1-0:3.7.0",
+  "1-0:4.7.0",
+  "1-0:21.7.0",
+  "1-0:41.7.0",
+  "1-0:61.7.0",
+  "1-0:22.7.0",
+  "1-0:42.7.0",
+  "1-0:62.7.0",
+  "1-0:23.7.0",
+  "1-0:43.7.0",
+  "1-0:63.7.0",
+  "1-0:24.7.0",
+  "1-0:44.7.0",
+  "1-0:64.7.0",
+  "1-0:32.7.0",
+  "1-0:52.7.0",
+  "1-0:72.7.0",
+  "1-0:31.7.0",
+  "1-0:51.7.0",
+  "1-0:71.7.0",
 ];
 
 function configError(config: VscpMappingConfig): VscpConfigError {
@@ -49,19 +71,67 @@ describe("default mapping", () => {
 
   it("keeps the documented numbering of every further code (GUIDs depend on it)", () => {
     const further = [
-      "1-0:1.8.1", "1-0:1.8.2", "1-0:1.8.3", "1-0:1.8.4", "1-0:2.8.1", "1-0:2.8.2", "1-0:2.8.3", "1-0:2.8.4",
-      "1-0:3.8.1", "1-0:3.8.2", "1-0:3.8.3", "1-0:3.8.4", "1-0:4.8.1", "1-0:4.8.2", "1-0:4.8.3", "1-0:4.8.4",
-      "1-0:15.8.0", "1-0:5.8.0", "1-0:6.8.0", "1-0:7.8.0", "1-0:8.8.0", "1-0:14.7.0", "1-0:13.7.0", "1-0:33.7.0",
-      "1-0:53.7.0", "1-0:73.7.0", "1-0:15.7.0", "1-0:5.7.0", "1-0:6.7.0", "1-0:7.7.0", "1-0:8.7.0", "1-0:12.7.0",
-      "1-0:11.7.0", "1-0:91.7.0", "1-0:90.7.0", "1-0:32.24.0", "1-0:52.24.0", "1-0:72.24.0", "1-0:1.4.0", "1-0:2.4.0",
-      "1-0:1.24.0", "1-0:15.24.0", "1-0:16.24.0", "1-0:1.6.0",
+      "1-0:1.8.1",
+      "1-0:1.8.2",
+      "1-0:1.8.3",
+      "1-0:1.8.4",
+      "1-0:2.8.1",
+      "1-0:2.8.2",
+      "1-0:2.8.3",
+      "1-0:2.8.4",
+      "1-0:3.8.1",
+      "1-0:3.8.2",
+      "1-0:3.8.3",
+      "1-0:3.8.4",
+      "1-0:4.8.1",
+      "1-0:4.8.2",
+      "1-0:4.8.3",
+      "1-0:4.8.4",
+      "1-0:15.8.0",
+      "1-0:5.8.0",
+      "1-0:6.8.0",
+      "1-0:7.8.0",
+      "1-0:8.8.0",
+      "1-0:14.7.0",
+      "1-0:13.7.0",
+      "1-0:33.7.0",
+      "1-0:53.7.0",
+      "1-0:73.7.0",
+      "1-0:15.7.0",
+      "1-0:5.7.0",
+      "1-0:6.7.0",
+      "1-0:7.7.0",
+      "1-0:8.7.0",
+      "1-0:12.7.0",
+      "1-0:11.7.0",
+      "1-0:91.7.0",
+      "1-0:90.7.0",
+      "1-0:32.24.0",
+      "1-0:52.24.0",
+      "1-0:72.24.0",
+      "1-0:1.4.0",
+      "1-0:2.4.0",
+      "1-0:1.24.0",
+      "1-0:15.24.0",
+      "1-0:16.24.0",
+      "1-0:1.6.0",
     ];
     const published = Array.from(mapping.publishOrder, (slot) => catalog.entries[slot].obis);
     expect(published).toEqual([...DEFAULT_ORDER, ...further]);
   });
 
   it("publishes no apparent power, counts, texts, M-Bus readings or the clock", () => {
-    for (const obis of ["1-0:9.7.0", "1-0:29.7.0", "0-0:96.7.21", "0-0:96.1.0", "0-1:24.2.1", "0-0:1.0.0", "1-0:0.4.2", "0-0:17.0.0", "1-0:31.4.0"]) {
+    for (const obis of [
+      "1-0:9.7.0",
+      "1-0:29.7.0",
+      "0-0:96.7.21",
+      "0-0:96.1.0",
+      "0-1:24.2.1",
+      "0-0:1.0.0",
+      "1-0:0.4.2",
+      "0-0:17.0.0",
+      "1-0:31.4.0",
+    ]) {
       expect(mapping.published[mapping.slotOf(obis)], obis).toBe(0);
     }
   });
@@ -93,14 +163,16 @@ describe("configured GUID, zone, topic template", () => {
 
   it("fills every escape", () => {
     const mapping = new VscpMapping(catalog, {
-      mac: MAC, zone: 3, subzone: 4,
+      mac: MAC,
+      zone: 3,
+      subzone: 4,
       topic: "home/{class}-{type}/{guid}/n{nickname}/s{sensorindex}/z{zone}/{subzone}/{type}",
       entries: [{ obis: "1-0:52.7.0", zone: 200, subzone: 255 }],
     });
-    expect(mapping.topic[mapping.slotOf("1-0:52.7.0")])
-      .toBe("home/1040-16/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:15/n21/s21/z200/255/16");
-    expect(mapping.topic[mapping.slotOf("1-0:1.8.0")])
-      .toBe("home/1040-13/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00/n0/s0/z3/4/13");
+    expect(mapping.topic[mapping.slotOf("1-0:52.7.0")]).toBe(
+      "home/1040-16/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:15/n21/s21/z200/255/16",
+    );
+    expect(mapping.topic[mapping.slotOf("1-0:1.8.0")]).toBe("home/1040-13/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00/n0/s0/z3/4/13");
   });
 
   it("reproduces the VSCP author's Python tool with vscp/{guid}/{class}/{type}", () => {
@@ -110,7 +182,9 @@ describe("configured GUID, zone, topic template", () => {
   });
 
   it("renders a template without escapes as is", () => {
-    expect(new TopicTemplate("meter/all").render({ guid: "g", class: 1, type: 2, nickname: 3, sensorindex: 4, zone: 5, subzone: 6 })).toBe("meter/all");
+    expect(new TopicTemplate("meter/all").render({ guid: "g", class: 1, type: 2, nickname: 3, sensorindex: 4, zone: 5, subzone: 6 })).toBe(
+      "meter/all",
+    );
   });
 });
 
@@ -141,7 +215,11 @@ describe("configuration errors name their field", () => {
     [{ mac: MAC, entries: [{ obis: "1-0:1.8.0", sensorIndex: 256 }] }, "entries[0].sensorIndex", /0\.\.255/],
     [{ mac: MAC, entries: [{ obis: "1-0:1.8.0", zone: "1" as unknown as number }] }, "entries[0].zone", /0\.\.255/],
     [{ mac: MAC, entries: [{ obis: "1-0:1.8.0", enabled: "yes" as unknown as boolean }] }, "entries[0].enabled", /true or false/],
-    [{ mac: MAC, entries: [{ obis: "1-0:31.7.0", sensorIndex: 4 }] }, "entries[0].sensorIndex", /sensor index 4 is used by both 1-0:1.7.0 and 1-0:31.7.0/],
+    [
+      { mac: MAC, entries: [{ obis: "1-0:31.7.0", sensorIndex: 4 }] },
+      "entries[0].sensorIndex",
+      /sensor index 4 is used by both 1-0:1.7.0 and 1-0:31.7.0/,
+    ],
   ];
   for (const [config, field, message] of cases) {
     it(`${field}: ${JSON.stringify(config)}`, () => {
@@ -155,7 +233,11 @@ describe("configuration errors name their field", () => {
   it("allows moving a value onto a freed index, and disabling a code without a VSCP type", () => {
     const mapping = new VscpMapping(catalog, {
       mac: MAC,
-      entries: [{ obis: "1-0:1.7.0", enabled: false }, { obis: "1-0:31.7.0", sensorIndex: 4 }, { obis: "1-0:9.7.0", enabled: false }],
+      entries: [
+        { obis: "1-0:1.7.0", enabled: false },
+        { obis: "1-0:31.7.0", sensorIndex: 4 },
+        { obis: "1-0:9.7.0", enabled: false },
+      ],
     });
     expect(mapping.published[mapping.slotOf("1-0:1.7.0")]).toBe(0);
     expect(mapping.guidText[mapping.slotOf("1-0:31.7.0")].endsWith(":00:04")).toBe(true);

@@ -25,7 +25,8 @@ describe("presence messages, byte-exact", () => {
     expect(p.newNodeOnlineTopic).toBe(`vscp/${NODE}/0/2/0/0`);
     expect(text(p.buffer, p.newNodeOnline(WALL))).toBe(
       `{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":123000,"vscpClass":0,"vscpType":2,` +
-      `"vscpGuid":"${NODE}","vscpData":[255,255,255,255,255,255,255,254,36,10,196,18,52,86,0,0],"vscpNote":"New node online"}`);
+        `"vscpGuid":"${NODE}","vscpData":[255,255,255,255,255,255,255,254,36,10,196,18,52,86,0,0],"vscpNote":"New node online"}`,
+    );
   });
 
   it("level-I heartbeat: CLASS1.INFORMATION / 9 with [0, zone, subzone]", () => {
@@ -33,7 +34,8 @@ describe("presence messages, byte-exact", () => {
     expect(p.heartbeatTopic).toBe(`vscp/${NODE}/20/9/0/0`);
     expect(text(p.buffer, p.heartbeat(WALL))).toBe(
       `{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"2024-12-12T19:13:48Z","vscpTimeStamp":123000,"vscpClass":20,"vscpType":9,` +
-      `"vscpGuid":"${NODE}","vscpData":[0,12,34],"vscpNote":"Node heartbeat"}`);
+        `"vscpGuid":"${NODE}","vscpData":[0,12,34],"vscpNote":"Node heartbeat"}`,
+    );
   });
 
   it("level-II heartbeat: CLASS2.INFORMATION / 2 with the node name as UTF-8", () => {
@@ -41,7 +43,8 @@ describe("presence messages, byte-exact", () => {
     expect(p.level2HeartbeatTopic).toBe(`vscp/${NODE}/1026/2/0/0`);
     expect(text(p.buffer, p.level2Heartbeat(NaN))).toBe(
       `{"vscpHead":32864,"vscpObId":0,"vscpDateTime":"1970-01-01T00:00:00Z","vscpTimeStamp":0,"vscpClass":1026,"vscpType":2,` +
-      `"vscpGuid":"${NODE}","vscpData":[77,195,164,116,97,114,101],"vscpNote":"Node heartbeat"}`);
+        `"vscpGuid":"${NODE}","vscpData":[77,195,164,116,97,114,101],"vscpNote":"Node heartbeat"}`,
+    );
   });
 
   it("cuts a long node name to 64 bytes without splitting a character", () => {
@@ -73,14 +76,23 @@ describe("presence messages, byte-exact", () => {
 describe("status, stats and telegram topics", () => {
   it("derives them from the prefix and the MAC", () => {
     const p = presence();
-    expect([p.statusTopic, p.statsTopic, p.telegramTopic]).toEqual(["p1vscp/240AC4123456/status", "p1vscp/240AC4123456/stats", "p1vscp/240AC4123456/telegram"]);
+    expect([p.statusTopic, p.statsTopic, p.telegramTopic]).toEqual([
+      "p1vscp/240AC4123456/status",
+      "p1vscp/240AC4123456/stats",
+      "p1vscp/240AC4123456/telegram",
+    ]);
     expect([STATUS_ONLINE, STATUS_OFFLINE]).toEqual(["online", "offline"]);
     const q = presence({ prefix: "house", deviceId: "meter1" });
     expect(q.statusTopic).toBe("house/meter1/status");
   });
 
   it("refuses prefixes and device ids that are not one topic level, and a missing MAC", () => {
-    for (const [options, field] of [[{ prefix: "a/b" }, "prefix"], [{ prefix: "" }, "prefix"], [{ prefix: "a+" }, "prefix"], [{ deviceId: "#" }, "deviceId"]] as const) {
+    for (const [options, field] of [
+      [{ prefix: "a/b" }, "prefix"],
+      [{ prefix: "" }, "prefix"],
+      [{ prefix: "a+" }, "prefix"],
+      [{ deviceId: "#" }, "deviceId"],
+    ] as const) {
       expect(() => presence(options)).toThrow(VscpConfigError);
       try {
         presence(options);
@@ -92,7 +104,6 @@ describe("status, stats and telegram topics", () => {
     expect(() => new PresenceEncoder(guidOnly)).toThrow(/mac: /);
     expect(new PresenceEncoder(guidOnly, { deviceId: "x" }).statusTopic).toBe("p1vscp/x/status");
   });
-
 });
 
 describe("telegram snapshot", () => {
@@ -102,9 +113,13 @@ describe("telegram snapshot", () => {
     forEachFrame("SE_aidon_6560_ADN9_CT_9AD0.txt", (reading) => {
       json = text(snapshot.buffer, snapshot.write(reading));
     });
-    expect(json.startsWith('{"header":"ADN9 6560","meterTime":"210729140950W","utc":"2021-07-29T13:09:50Z","clockValid":true,' +
-      '"values":{"1-0:1.8.0":{"value":1219311.383,"unit":"Wh"},"1-0:2.8.0":{"value":3281.871,"unit":"Wh"},' +
-      '"1-0:3.8.0":{"value":16166.083,"unit":"VArh"},')).toBe(true);
+    expect(
+      json.startsWith(
+        '{"header":"ADN9 6560","meterTime":"210729140950W","utc":"2021-07-29T13:09:50Z","clockValid":true,' +
+          '"values":{"1-0:1.8.0":{"value":1219311.383,"unit":"Wh"},"1-0:2.8.0":{"value":3281.871,"unit":"Wh"},' +
+          '"1-0:3.8.0":{"value":16166.083,"unit":"VArh"},',
+      ),
+    ).toBe(true);
     expect(json.endsWith('"1-0:0.4.2":{"value":995},"1-0:0.4.3":{"value":0.01}},"unknown":[],"omitted":0}')).toBe(true);
     const parsed = JSON.parse(json);
     expect(Object.keys(parsed.values)).toHaveLength(28);
@@ -117,7 +132,7 @@ describe("telegram snapshot", () => {
     forEachFrame("SE_sagemcom_ELL5_ellevio_4760.txt", (reading) => {
       expect(JSON.parse(text(snapshot.buffer, snapshot.write(reading))).header).toBe("ELL5\\253833635_A");
     });
-    const reading = parseLines(["0-0:1.0.0(632525252525W)", "0-0:96.1.0(4B\"414D)", "1-0:99.99.9(12*kWh)", "1-0:31.7.0(001.0*A)"]);
+    const reading = parseLines(["0-0:1.0.0(632525252525W)", '0-0:96.1.0(4B"414D)', "1-0:99.99.9(12*kWh)", "1-0:31.7.0(001.0*A)"]);
     const json = text(snapshot.buffer, snapshot.write(reading));
     const parsed = JSON.parse(json);
     expect(parsed.meterTime).toBe("632525252525W");
@@ -133,9 +148,13 @@ describe("telegram snapshot", () => {
   it("names the unit of a DSMR 2.2 gas reading, which is not next to its value", () => {
     const snapshot = new TelegramSnapshot(catalog);
     let gas: unknown;
-    forEachFrame("NL_iskra_MT382_DSMR22_nocrc.txt", (reading) => {
-      gas = JSON.parse(text(snapshot.buffer, snapshot.write(reading))).values["0-1:24.3.0"];
-    }, true);
+    forEachFrame(
+      "NL_iskra_MT382_DSMR22_nocrc.txt",
+      (reading) => {
+        gas = JSON.parse(text(snapshot.buffer, snapshot.write(reading))).values["0-1:24.3.0"];
+      },
+      true,
+    );
     expect(gas).toEqual({ value: 1.001, unit: "m3" });
   });
 
@@ -169,29 +188,42 @@ describe("telegram snapshot", () => {
 
   it("never writes past its buffer, and leaves out only what really does not fit (any header, clock and lines)", () => {
     // Mostly bytes that need escaping (6 bytes for a control byte), so the limits are reached.
-    const textChar = fc.oneof(fc.constantFrom(0x01, 0x1f, 0x22, 0x5c, 0x7f, 0xff), fc.integer({ min: 0, max: 255 }))
+    const textChar = fc
+      .oneof(fc.constantFrom(0x01, 0x1f, 0x22, 0x5c, 0x7f, 0xff), fc.integer({ min: 0, max: 255 }))
       .filter((b) => b !== 0x0a && b !== 0x0d);
     const text32 = (max: number) => fc.array(textChar, { maxLength: max }).map((a) => String.fromCharCode(...a));
-    fc.assert(fc.property(
-      text32(900), text32(40), fc.array(text32(120), { maxLength: 12 }), fc.integer({ min: 0, max: 4000 }),
-      (header, clock, extra, spare) => {
-        const lines = [`0-0:1.0.0(${clock.replace(/[()]/g, "")})`, "1-0:1.7.0(0001.727*kW)", "0-0:96.13.0(" +
-          extra.join("").replace(/[()]/g, "") + ")", ...extra.map((l, i) => `1-0:99.${i}.0(${l})`)];
-        const reading = parseFrame(header.replace(/^[/!]/, "x"), lines);
-        const capacity = 300 + spare;
-        const snapshot = new TelegramSnapshot(catalog, capacity);
-        const length = snapshot.write(reading);
-        expect(length).toBeLessThanOrEqual(capacity);
-        const parsed = JSON.parse(Buffer.from(snapshot.buffer.subarray(0, length)).toString("latin1"));
-        const headerWritten = reading.headerEnd === reading.headerStart || parsed.header !== "";
-        const values = reading.orderLength - (reading.present[catalog.clockIndex] ? 1 : 0);
-        expect((headerWritten ? 1 : 0) + Object.keys(parsed.values).length + parsed.unknown.length + parsed.omitted)
-          .toBe(1 + values + reading.unknownLength);
-        // With room for everything, nothing is left out.
-        const roomy = new TelegramSnapshot(catalog, 65536);
-        roomy.write(reading);
-        expect(roomy.omitted).toBe(0);
-      }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        text32(900),
+        text32(40),
+        fc.array(text32(120), { maxLength: 12 }),
+        fc.integer({ min: 0, max: 4000 }),
+        (header, clock, extra, spare) => {
+          const lines = [
+            `0-0:1.0.0(${clock.replace(/[()]/g, "")})`,
+            "1-0:1.7.0(0001.727*kW)",
+            "0-0:96.13.0(" + extra.join("").replace(/[()]/g, "") + ")",
+            ...extra.map((l, i) => `1-0:99.${i}.0(${l})`),
+          ];
+          const reading = parseFrame(header.replace(/^[/!]/, "x"), lines);
+          const capacity = 300 + spare;
+          const snapshot = new TelegramSnapshot(catalog, capacity);
+          const length = snapshot.write(reading);
+          expect(length).toBeLessThanOrEqual(capacity);
+          const parsed = JSON.parse(Buffer.from(snapshot.buffer.subarray(0, length)).toString("latin1"));
+          const headerWritten = reading.headerEnd === reading.headerStart || parsed.header !== "";
+          const values = reading.orderLength - (reading.present[catalog.clockIndex] ? 1 : 0);
+          expect((headerWritten ? 1 : 0) + Object.keys(parsed.values).length + parsed.unknown.length + parsed.omitted).toBe(
+            1 + values + reading.unknownLength,
+          );
+          // With room for everything, nothing is left out.
+          const roomy = new TelegramSnapshot(catalog, 65536);
+          roomy.write(reading);
+          expect(roomy.omitted).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("latin1StringLength is exactly what latin1String writes, for every byte", () => {

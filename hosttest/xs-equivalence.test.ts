@@ -22,7 +22,10 @@ const PIPELINES: PipelineName[] = ["p1-snapshot"];
 const node = new Runner();
 let xs: XsWorker;
 for (const file of files) node.load(file.name, file.bytes);
-useXsWorker(() => Object.fromEntries(files.map((file) => [file.name, file.bytes])), (worker) => (xs = worker));
+useXsWorker(
+  () => Object.fromEntries(files.map((file) => [file.name, file.bytes])),
+  (worker) => (xs = worker),
+);
 
 describe("XS and Node give the same result", () => {
   it("reads the corpus", () => {

@@ -10,7 +10,10 @@ import type { XsWorker } from "./xs/xs-worker";
 
 const stream = meterStream(swedishTelegrams());
 let xs: XsWorker;
-useXsWorker(() => ({ se: stream }), (worker) => (xs = worker));
+useXsWorker(
+  () => ({ se: stream }),
+  (worker) => (xs = worker),
+);
 
 async function cost(pipeline: Parameters<XsWorker["prepare"]>[0], frames: number) {
   await xs.prepare(pipeline, "se", 7);

@@ -43,8 +43,21 @@ interface ParserSteps {
 }
 
 export const PROBES = [
-  "empty", "framer", "crc", "parse", "parse:clear", "parse:value-lines", "parse:walk", "parse:obis", "parse:groups", "parse:lookup",
-  "parse:number", "parse:units", "parse:time", "encode", "encode:begin",
+  "empty",
+  "framer",
+  "crc",
+  "parse",
+  "parse:clear",
+  "parse:value-lines",
+  "parse:walk",
+  "parse:obis",
+  "parse:groups",
+  "parse:lookup",
+  "parse:number",
+  "parse:units",
+  "parse:time",
+  "encode",
+  "encode:begin",
 ] as const;
 export type ProbeName = (typeof PROBES)[number];
 
@@ -176,7 +189,9 @@ export class ProbePipeline implements Pipeline, FrameSink {
         };
       case "parse:walk":
         return () => {
-          const s = this.steps, frame = this.frame, length = this.length;
+          const _s = this.steps,
+            frame = this.frame,
+            length = this.length;
           let pos = 1;
           while (pos < length) pos = nextLine(frame, lineEnd(frame, pos, length), length);
         };

@@ -30,8 +30,11 @@ function firmwareFigures(): unknown {
   const command = "flock /tmp/p1vscp-e2e.lock npm run bench:firmware";
   if (process.argv.includes("--no-firmware")) return { skipped: "--no-firmware", command };
   if (!process.env.MODDABLE) return { skipped: "$MODDABLE is not set (point it at a Moddable SDK with its Linux tools built)", command };
-  const child = spawnSync("flock", ["/tmp/p1vscp-e2e.lock", join(repoRoot, "node_modules/.bin/tsx"), join(repoRoot, "hosttest/firmware/measure.ts"), "--json"],
-    { cwd: repoRoot, encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnSync(
+    "flock",
+    ["/tmp/p1vscp-e2e.lock", join(repoRoot, "node_modules/.bin/tsx"), join(repoRoot, "hosttest/firmware/measure.ts"), "--json"],
+    { cwd: repoRoot, encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "inherit"] },
+  );
   const line = child.stdout.trim().split("\n").at(-1) ?? "";
   if (child.status !== 0 || !line.startsWith("{")) return { error: `exit ${child.status}: see the messages above`, command };
   return JSON.parse(line) as unknown;
@@ -82,8 +85,13 @@ async function main(): Promise<void> {
     byteScan: await xsCost("byte-scan", stream),
     breakdown: await xsBreakdown(stream),
   };
-  const where = whereTheUnitsGo(xs.breakdown, probeTelegramShape(stream), xs.framerCrcParser.computePerTelegram,
-    xs.byteScan.computePerTelegram, stream.length / files.length);
+  const where = whereTheUnitsGo(
+    xs.breakdown,
+    probeTelegramShape(stream),
+    xs.framerCrcParser.computePerTelegram,
+    xs.byteScan.computePerTelegram,
+    stream.length / files.length,
+  );
 
   const ratio = ours.megabytesPerSecond / peer.megabytesPerSecond;
   const result = {
@@ -107,8 +115,11 @@ async function main(): Promise<void> {
     targets: {
       xsHeapSlotsPerTelegram: {
         target: TARGETS.xsHeapSlotsPerTelegram,
-        measured: Math.max(xs.framerCrcParser.heapSlotsPerTelegram, xs.pipeline.heapSlotsPerTelegram,
-          xs.pipelineWithSnapshot.heapSlotsPerTelegram),
+        measured: Math.max(
+          xs.framerCrcParser.heapSlotsPerTelegram,
+          xs.pipeline.heapSlotsPerTelegram,
+          xs.pipelineWithSnapshot.heapSlotsPerTelegram,
+        ),
       },
       xsFramerCrcParserCompute: { target: TARGETS.xsFramerCrcParserCompute, measured: xs.framerCrcParser.computePerTelegram },
       xsPipelineCompute: { target: TARGETS.xsPipelineCompute, measured: xs.pipeline.computePerTelegram },
@@ -134,19 +145,33 @@ async function main(): Promise<void> {
     return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (fraction ? `.${fraction}` : "");
   };
   const met = (ok: boolean) => (ok ? "met" : "MISSED");
-  console.log(`Swedish corpus: ${files.length} telegrams, ${n(result.corpus.meanTelegramBytes, 1)} bytes and ${n(result.corpus.eventsPerTelegram, 1)} events each`);
+  console.log(
+    `Swedish corpus: ${files.length} telegrams, ${n(result.corpus.meanTelegramBytes, 1)} bytes and ${n(result.corpus.eventsPerTelegram, 1)} events each`,
+  );
   console.log("");
   console.log("Node (wall clock)                       MB/s    µs/telegram");
-  console.log(`  our framer + CRC + parser         ${n(ours.megabytesPerSecond, 1).padStart(9)} ${n(ours.microsecondsPerTelegram, 2).padStart(13)}`);
-  console.log(`  our framer + CRC only             ${n(oursFramer.megabytesPerSecond, 1).padStart(9)} ${n(oursFramer.microsecondsPerTelegram, 2).padStart(13)}`);
-  console.log(`  our whole pipeline (+ encoding)   ${n(oursPipeline.megabytesPerSecond, 1).padStart(9)} ${n(oursPipeline.microsecondsPerTelegram, 2).padStart(13)}`);
-  console.log(`  smartmeter-obis D0 parser         ${n(peer.megabytesPerSecond, 1).padStart(9)} ${n(peer.microsecondsPerTelegram, 2).padStart(13)}` +
-    (peer.rejected.length > 0 ? `   (rejects ${peer.rejected.join(", ")})` : ""));
-  console.log(`  ratio ours / smartmeter-obis      ${n(ratio, 1).padStart(9)}×   (target ≥ ${TARGETS.nodeRatio}×: ${met(ratio >= TARGETS.nodeRatio)})`);
+  console.log(
+    `  our framer + CRC + parser         ${n(ours.megabytesPerSecond, 1).padStart(9)} ${n(ours.microsecondsPerTelegram, 2).padStart(13)}`,
+  );
+  console.log(
+    `  our framer + CRC only             ${n(oursFramer.megabytesPerSecond, 1).padStart(9)} ${n(oursFramer.microsecondsPerTelegram, 2).padStart(13)}`,
+  );
+  console.log(
+    `  our whole pipeline (+ encoding)   ${n(oursPipeline.megabytesPerSecond, 1).padStart(9)} ${n(oursPipeline.microsecondsPerTelegram, 2).padStart(13)}`,
+  );
+  console.log(
+    `  smartmeter-obis D0 parser         ${n(peer.megabytesPerSecond, 1).padStart(9)} ${n(peer.microsecondsPerTelegram, 2).padStart(13)}` +
+      (peer.rejected.length > 0 ? `   (rejects ${peer.rejected.join(", ")})` : ""),
+  );
+  console.log(
+    `  ratio ours / smartmeter-obis      ${n(ratio, 1).padStart(9)}×   (target ≥ ${TARGETS.nodeRatio}×: ${met(ratio >= TARGETS.nodeRatio)})`,
+  );
   console.log("");
   console.log("XS (deterministic, per telegram)         compute   heap slots   chunk check");
   const row = (label: string, c: { computePerTelegram: number; heapSlotsPerTelegram: number; tightHeapGrowth: number }) =>
-    console.log(`  ${label.padEnd(36)} ${n(c.computePerTelegram).padStart(9)} ${n(c.heapSlotsPerTelegram, 2).padStart(12)}   ${c.tightHeapGrowth === 0 ? "none" : "allocates"}`);
+    console.log(
+      `  ${label.padEnd(36)} ${n(c.computePerTelegram).padStart(9)} ${n(c.heapSlotsPerTelegram, 2).padStart(12)}   ${c.tightHeapGrowth === 0 ? "none" : "allocates"}`,
+    );
   row("framer + CRC + parser", xs.framerCrcParser);
   row("framer + CRC only", xs.framerCrc);
   row("whole pipeline (+ encode all events)", xs.pipeline);
@@ -154,21 +179,29 @@ async function main(): Promise<void> {
   row("baseline line/regex/parseFloat", xs.baseline);
   row("baseline without CRC", xs.baselineWithoutCrc);
   row("byte scan (loop floor)", xs.byteScan);
-  console.log(`  targets: framer+CRC+parser ≤ ${n(TARGETS.xsFramerCrcParserCompute)} (${met(xs.framerCrcParser.computePerTelegram <= TARGETS.xsFramerCrcParserCompute)}), ` +
-    `pipeline ≤ ${n(TARGETS.xsPipelineCompute)} (${met(xs.pipeline.computePerTelegram <= TARGETS.xsPipelineCompute)}), ` +
-    `0 heap slots (${met(result.targets.xsHeapSlotsPerTelegram.measured === 0)})`);
+  console.log(
+    `  targets: framer+CRC+parser ≤ ${n(TARGETS.xsFramerCrcParserCompute)} (${met(xs.framerCrcParser.computePerTelegram <= TARGETS.xsFramerCrcParserCompute)}), ` +
+      `pipeline ≤ ${n(TARGETS.xsPipelineCompute)} (${met(xs.pipeline.computePerTelegram <= TARGETS.xsPipelineCompute)}), ` +
+      `0 heap slots (${met(result.targets.xsHeapSlotsPerTelegram.measured === 0)})`,
+  );
   console.log("");
   const w = where;
   console.log(`Where framer + CRC + parser's units go (one telegram of ${n(w.telegramBytes)} bytes and ${w.dataLines} data lines)`);
-  console.log(`  framing + CRC      ${n(w.framingPerTelegram).padStart(7)}   ${n(w.framingPerByte, 1)} per byte ` +
-    `(touching each byte once: ${n(w.byteScanPerByte, 1)}, the plain CRC loop alone: ${n(w.plainCrcLoopPerByte, 1)})`);
-  console.log(`  parsing            ${n(w.parsingPerTelegram).padStart(7)}   ${n(w.parsingPerLine, 0)} per data line ` +
-    `(${n(w.valueLinesPerLine, 0)} of it in the one-pass line path)`);
-  console.log(`  chunks, hand-over  ${n(w.chunksAndHandOverPerTelegram).padStart(7)}   ` +
-    "(feeding 1–128-byte chunks, the frame to the parser)");
+  console.log(
+    `  framing + CRC      ${n(w.framingPerTelegram).padStart(7)}   ${n(w.framingPerByte, 1)} per byte ` +
+      `(touching each byte once: ${n(w.byteScanPerByte, 1)}, the plain CRC loop alone: ${n(w.plainCrcLoopPerByte, 1)})`,
+  );
+  console.log(
+    `  parsing            ${n(w.parsingPerTelegram).padStart(7)}   ${n(w.parsingPerLine, 0)} per data line ` +
+      `(${n(w.valueLinesPerLine, 0)} of it in the one-pass line path)`,
+  );
+  console.log(
+    `  chunks, hand-over  ${n(w.chunksAndHandOverPerTelegram).padStart(7)}   ` + "(feeding 1–128-byte chunks, the frame to the parser)",
+  );
   console.log("");
   console.log("XS compute by sub-step, one telegram");
-  for (const [step, value] of Object.entries(xs.breakdown)) console.log(`  ${step.padEnd(16)} ${typeof value === "number" ? n(value).padStart(9) : value}`);
+  for (const [step, value] of Object.entries(xs.breakdown))
+    console.log(`  ${step.padEnd(16)} ${typeof value === "number" ? n(value).padStart(9) : value}`);
   console.log("");
   console.log("End to end (wall clock)");
   console.log(`  ${formatLatency(latencyRun)}`);
@@ -176,7 +209,11 @@ async function main(): Promise<void> {
   console.log("Firmware memory (Linux simulator build, SDK instrumentation)");
   console.log(`  ${formatFirmware(firmware).split("\n").join("\n  ")}`);
   console.log("");
-  console.log(Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(", "));
+  console.log(
+    Object.entries(result.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", "),
+  );
 }
 
 main().catch((error: unknown) => {

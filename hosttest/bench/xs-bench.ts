@@ -82,8 +82,13 @@ export function probeTelegramShape(stream: Uint8Array): { bytes: number; lines: 
  * the pipeline figures: framing (copy, CRC, line feeds) per byte against touching each byte once and the plain CRC
  * loop, parsing per data line, and what feeding the stream in chunks and handing frames over adds.
  */
-export function whereTheUnitsGo(breakdown: Record<string, number | string>, shape: { bytes: number; lines: number },
-  framerCrcParser: number, byteScanPerTelegram: number, meanTelegramBytes: number): Record<string, number> {
+export function whereTheUnitsGo(
+  breakdown: Record<string, number | string>,
+  shape: { bytes: number; lines: number },
+  framerCrcParser: number,
+  byteScanPerTelegram: number,
+  meanTelegramBytes: number,
+): Record<string, number> {
   const n = (key: string) => (typeof breakdown[key] === "number" ? (breakdown[key] as number) : NaN);
   const round = (x: number) => Math.round(x * 10) / 10;
   return {

@@ -10,7 +10,8 @@ import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";
 import { frameRecord, type FrameRecord } from "./frame-record";
 
-const USAGE = "usage: npm run --silent decode -- [--json] [--allow-no-crc] [--utc-offset MINUTES] [--events [--mac AA:BB:CC:DD:EE:FF]] FILE...";
+const USAGE =
+  "usage: npm run --silent decode -- [--json] [--allow-no-crc] [--utc-offset MINUTES] [--events [--mac AA:BB:CC:DD:EE:FF]] FILE...";
 
 /** MAC used for the event GUIDs when --mac is not given (the profile's example). */
 const EXAMPLE_MAC = "24:0A:C4:12:34:56";

@@ -76,8 +76,12 @@ export function frameRecord(framer: Framer, reading: Reading | null): FrameRecor
   }
   const c = reading.counters;
   record.counters = {
-    unknownLines: c.unknownLines, unknownDropped: c.unknownDropped, malformedLines: c.malformedLines,
-    unitRejected: c.unitRejected, valueRejected: c.valueRejected, duplicateLines: c.duplicateLines,
+    unknownLines: c.unknownLines,
+    unknownDropped: c.unknownDropped,
+    malformedLines: c.malformedLines,
+    unitRejected: c.unitRejected,
+    valueRejected: c.valueRejected,
+    duplicateLines: c.duplicateLines,
   };
   return record;
 }

@@ -24,31 +24,45 @@ export interface OtaResult {
 }
 
 /** Uploads `file` to `host`; resolves with the device's answer. */
-export function sendImage(host: string, password: string, file: string, progress?: (sent: number, total: number) => void): Promise<OtaResult> {
+export function sendImage(
+  host: string,
+  password: string,
+  file: string,
+  progress?: (sent: number, total: number) => void,
+): Promise<OtaResult> {
   const image = readFileSync(file);
   const sha256 = createHash("sha256").update(image).digest("hex");
   const [name, portText] = host.split(":");
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: name, port: portText ? Number(portText) : 80, method: "POST", path: "/api/update",
-      headers: {
-        Authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}`,
-        "X-P1vscp": "1", "X-Image-SHA256": sha256, "Content-Type": "application/octet-stream", "Content-Length": image.length,
+    const req = request(
+      {
+        host: name,
+        port: portText ? Number(portText) : 80,
+        method: "POST",
+        path: "/api/update",
+        headers: {
+          Authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}`,
+          "X-P1vscp": "1",
+          "X-Image-SHA256": sha256,
+          "Content-Type": "application/octet-stream",
+          "Content-Length": image.length,
+        },
       },
-    }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => {
-        let body: OtaResult["body"] = {};
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = { error: text.slice(0, 200) || `HTTP ${res.statusCode}` };
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => {
+          let body: OtaResult["body"] = {};
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = { error: text.slice(0, 200) || `HTTP ${res.statusCode}` };
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
     req.on("error", reject);
     let sent = 0;
     const stream = createReadStream(file, { highWaterMark: 4096 });
@@ -63,7 +77,11 @@ export function sendImage(host: string, password: string, file: string, progress
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { host: { type: "string" }, password: { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean" } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { host: { type: "string" }, password: { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean" } },
+    });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -92,7 +110,12 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${file}: version ${info.version} for ${chipName(info.chipId)}; sending to ${values.host}\n`);
   const tty = process.stderr.isTTY && !values.quiet;
   try {
-    const result = await sendImage(values.host, password, file, tty ? (sent, total) => process.stderr.write(`\r${Math.round((100 * sent) / total)} %`) : undefined);
+    const result = await sendImage(
+      values.host,
+      password,
+      file,
+      tty ? (sent, total) => process.stderr.write(`\r${Math.round((100 * sent) / total)} %`) : undefined,
+    );
     if (tty) process.stderr.write("\n");
     if (result.status === 200 && result.body.ok) {
       process.stdout.write(`accepted: ${result.body.message ?? "restarting"}\n`);

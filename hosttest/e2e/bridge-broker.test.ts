@@ -4,7 +4,15 @@ import { DEFAULT_INFLIGHT_EVENTS } from "../../modules/config/schema";
 import { mosquittoPath, startTestBroker, type TestBroker } from "./broker";
 import { expectedEvents, meterTimeToUtc } from "./expected-events";
 import {
-  DEVICE_ID, FAST, MAC, NODE_GUID, STATS_TOPIC, STATUS_TOPIC, TELEGRAM_TOPIC, sleep, startBridge, tenTelegrams, until,
+  FAST,
+  NODE_GUID,
+  STATS_TOPIC,
+  STATUS_TOPIC,
+  TELEGRAM_TOPIC,
+  sleep,
+  startBridge,
+  tenTelegrams,
+  until,
   type RunningBridge,
 } from "./harness";
 import { Subscriber, type Received } from "./subscriber";
@@ -17,7 +25,11 @@ const lastStats = (messages: Received[]) => {
   const stats = messages.filter((m) => m.topic === STATS_TOPIC);
   return stats.length ? (JSON.parse(stats[stats.length - 1].payload.toString()) as Record<string, number | null>) : undefined;
 };
-const lastStatus = (messages: Received[]) => messages.filter((m) => m.topic === STATUS_TOPIC).at(-1)?.payload.toString();
+const lastStatus = (messages: Received[]) =>
+  messages
+    .filter((m) => m.topic === STATUS_TOPIC)
+    .at(-1)
+    ?.payload.toString();
 /** "New node online" follows the retained status on every connect: the session is up and being heard. */
 const nodeOnline = (messages: Received[]) => messages.some((m) => m.topic.startsWith(`vscp/${NODE_GUID}/0/2/`));
 
@@ -68,7 +80,11 @@ let bridge: RunningBridge | undefined;
 
 beforeEach(async () => {
   broker = await startTestBroker();
-  subscriber = await Subscriber.connect(broker.host, broker.port, { topics: ["vscp/#", "p1vscp/#"], clientId: `e2e-${process.pid}`, persistent: true });
+  subscriber = await Subscriber.connect(broker.host, broker.port, {
+    topics: ["vscp/#", "p1vscp/#"],
+    clientId: `e2e-${process.pid}`,
+    persistent: true,
+  });
 });
 
 afterEach(async () => {
@@ -105,7 +121,9 @@ describe(`bridge against a real broker`, () => {
     const stats = lastStats(subscriber.messages)!;
     expect(stats).toMatchObject({ telegramsOk: 10, crcErrors: 0, truncated: 0, queueDrops: 0, eventsPublished: 260 });
 
-    const presence = subscriber.messages.filter((m) => m.topic.startsWith(`vscp/${NODE_GUID}/`)).map((m) => JSON.parse(m.payload.toString()));
+    const presence = subscriber.messages
+      .filter((m) => m.topic.startsWith(`vscp/${NODE_GUID}/`))
+      .map((m) => JSON.parse(m.payload.toString()));
     const online = presence.find((e) => e.vscpClass === 0 && e.vscpType === 2);
     expect(online?.vscpData).toEqual(NODE_GUID.split(":").map((b) => parseInt(b, 16)));
     await subscriber.waitFor((m) => m.some((x) => x.topic.includes("/1026/2/")), "level-II heartbeat", 15_000);
@@ -114,52 +132,55 @@ describe(`bridge against a real broker`, () => {
     expect(heartbeats.find((e) => e.vscpClass === 1026 && e.vscpType === 2)?.vscpData).toEqual([...Buffer.from("P1 meter")]);
   });
 
-  test.skipIf(!RESTART_KEEPS_SESSIONS)("broker stopped and restarted: every queued event arrives, in order, and the stats tell", async () => {
-    bridge = startBridge(broker);
-    const b = bridge;
-    await subscriber.waitFor(nodeOnline, "new node online");
-    for (const telegram of TELEGRAMS.slice(0, 2)) b.meter.feed(telegram);
-    await subscriber.waitFor((m) => events(m).length >= 52, "first 52 events");
+  test.skipIf(!RESTART_KEEPS_SESSIONS)(
+    "broker stopped and restarted: every queued event arrives, in order, and the stats tell",
+    async () => {
+      bridge = startBridge(broker);
+      const b = bridge;
+      await subscriber.waitFor(nodeOnline, "new node online");
+      for (const telegram of TELEGRAMS.slice(0, 2)) b.meter.feed(telegram);
+      await subscriber.waitFor((m) => events(m).length >= 52, "first 52 events");
 
-    await broker.stop();
-    await until(() => !b.host.health.mqttConnected, "the bridge to notice the outage");
-    for (const telegram of TELEGRAMS.slice(2, 6)) {
-      b.meter.feed(telegram);
-      await sleep(50);
-    }
-    expect(b.host.health.queueDepth).toBe(4 * 26);
-    await sleep(1000); // the broker stays away while the bridge keeps retrying
-    expect(b.host.health.mqttConnectFailures).toBeGreaterThan(0);
-    await broker.start();
-    await subscriber.waitFor((m) => events(m).length >= 156, "all 156 events after the restart", 15_000);
-    for (const telegram of TELEGRAMS.slice(6, 8)) b.meter.feed(telegram);
-    // Stats go out on their own timer: wait for one written after the last acknowledgement (nothing left queued).
-    await subscriber.waitFor((m) => {
-      const stats = lastStats(m);
-      return events(m).length >= 208 && (stats?.eventsPublished ?? 0) >= 208 && stats?.queueDepth === 0;
-    }, "events after recovery and stats after the last acknowledgement");
-    await sleep(200);
+      await broker.stop();
+      await until(() => !b.host.health.mqttConnected, "the bridge to notice the outage");
+      for (const telegram of TELEGRAMS.slice(2, 6)) {
+        b.meter.feed(telegram);
+        await sleep(50);
+      }
+      expect(b.host.health.queueDepth).toBe(4 * 26);
+      await sleep(1000); // the broker stays away while the bridge keeps retrying
+      expect(b.host.health.mqttConnectFailures).toBeGreaterThan(0);
+      await broker.start();
+      await subscriber.waitFor((m) => events(m).length >= 156, "all 156 events after the restart", 15_000);
+      for (const telegram of TELEGRAMS.slice(6, 8)) b.meter.feed(telegram);
+      // Stats go out on their own timer: wait for one written after the last acknowledgement (nothing left queued).
+      await subscriber.waitFor((m) => {
+        const stats = lastStats(m);
+        return events(m).length >= 208 && (stats?.eventsPublished ?? 0) >= 208 && stats?.queueDepth === 0;
+      }, "events after recovery and stats after the last acknowledgement");
+      await sleep(200);
 
-    const all = events(subscriber.messages).map(decodeMeasurement);
-    const seen = new Set<string>();
-    const decoded = all.filter((e) => {
-      const key = `${e.dateTime}#${e.sensorIndex}`; // how a consumer tells a duplicate
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-    checkEvents(decoded, [0, 1, 2, 3, 4, 5, 6, 7]); // all of them, in order
+      const all = events(subscriber.messages).map(decodeMeasurement);
+      const seen = new Set<string>();
+      const decoded = all.filter((e) => {
+        const key = `${e.dateTime}#${e.sensorIndex}`; // how a consumer tells a duplicate
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      checkEvents(decoded, [0, 1, 2, 3, 4, 5, 6, 7]); // all of them, in order
 
-    const stats = lastStats(subscriber.messages)!;
-    // At least once: an event arrives twice only if it was in flight when the broker went away, from the bridge
-    // (its window) or from the broker to this subscriber (mosquitto's own QoS 1 redelivery, 20 by default).
-    expect(all.length - decoded.length).toBeLessThanOrEqual(DEFAULT_INFLIGHT_EVENTS + 20);
-    expect(stats.mqttReconnects).toBe(1);
-    expect(stats.queueDrops).toBe(0);
-    expect(stats.queueDepth).toBe(0);
-    expect(stats.eventsPublished).toBe(208);
-    expect(b.logs.some((l) => l.includes("mqtt") && l.includes("connected"))).toBe(true);
-  });
+      const stats = lastStats(subscriber.messages)!;
+      // At least once: an event arrives twice only if it was in flight when the broker went away, from the bridge
+      // (its window) or from the broker to this subscriber (mosquitto's own QoS 1 redelivery, 20 by default).
+      expect(all.length - decoded.length).toBeLessThanOrEqual(DEFAULT_INFLIGHT_EVENTS + 20);
+      expect(stats.mqttReconnects).toBe(1);
+      expect(stats.queueDrops).toBe(0);
+      expect(stats.queueDepth).toBe(0);
+      expect(stats.eventsPublished).toBe(208);
+      expect(b.logs.some((l) => l.includes("mqtt") && l.includes("connected"))).toBe(true);
+    },
+  );
 
   test("corrupted telegrams among good ones: none of their values is published, each is counted", async () => {
     bridge = startBridge(broker);
@@ -168,7 +189,10 @@ describe(`bridge against a real broker`, () => {
     const valueChanged = t[1].replace(/1-0:32\.7\.0\((\d)/, (_, d: string) => `1-0:32.7.0(${(Number(d) + 1) % 10}`);
     const truncated = t[3].slice(0, Math.floor(t[3].length / 2)) + "\r\n";
     const lineDropped = t[5].replace(/1-0:51\.7\.0\([^)]*\)\r\n/, "");
-    const crcDigitsWrong = t[7].replace(/!([0-9A-F]{4})\r\n$/, (_, crc: string) => `!${((parseInt(crc, 16) + 1) & 0xffff).toString(16).toUpperCase().padStart(4, "0")}\r\n`);
+    const crcDigitsWrong = t[7].replace(
+      /!([0-9A-F]{4})\r\n$/,
+      (_, crc: string) => `!${((parseInt(crc, 16) + 1) & 0xffff).toString(16).toUpperCase().padStart(4, "0")}\r\n`,
+    );
     expect(valueChanged).not.toBe(t[1]);
     expect(lineDropped).not.toBe(t[5]);
     expect(crcDigitsWrong).not.toBe(t[7]);
@@ -177,12 +201,17 @@ describe(`bridge against a real broker`, () => {
     for (const part of stream) bridge.meter.feed(Buffer.from(part, "latin1"));
 
     // (stats written after the last acknowledgement: earlier ones may show events still in flight)
-    await subscriber.waitFor((m) => events(m).length >= 156 && (lastStats(m)?.eventsPublished ?? 0) >= 156, "events of the 6 good telegrams");
+    await subscriber.waitFor(
+      (m) => events(m).length >= 156 && (lastStats(m)?.eventsPublished ?? 0) >= 156,
+      "events of the 6 good telegrams",
+    );
     await sleep(300);
     const good = [0, 2, 4, 6, 8, 9];
     checkEvents(events(subscriber.messages).map(decodeMeasurement), good);
     const badTimes = [1, 3, 5, 7].map((i) => timeOf(t[i]));
-    const published = subscriber.messages.filter((m) => m.topic.startsWith("vscp/") || m.topic === TELEGRAM_TOPIC).map((m) => m.payload.toString());
+    const published = subscriber.messages
+      .filter((m) => m.topic.startsWith("vscp/") || m.topic === TELEGRAM_TOPIC)
+      .map((m) => m.payload.toString());
     for (const time of badTimes) expect(published.some((p) => p.includes(time))).toBe(false);
 
     const stats = lastStats(subscriber.messages)!;
@@ -221,5 +250,3 @@ describe(`bridge against a real broker`, () => {
     expect(await retainedStatus()).toBe("online");
   });
 });
-
-export { DEVICE_ID, MAC };

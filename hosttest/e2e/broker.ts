@@ -69,16 +69,31 @@ class MosquittoBroker implements TestBroker {
   private readonly folder = mkdtempSync(join(tmpdir(), "p1vscp-mosquitto-"));
   log = "";
 
-  constructor(private readonly binary: string, readonly port: number) {
+  constructor(
+    private readonly binary: string,
+    readonly port: number,
+  ) {
     // Loopback only. Persistence keeps the subscribers' sessions across a restart, and queued QoS 0 messages
     // for a subscriber that is away, so a test subscriber misses nothing while the broker restarts.
-    writeFileSync(join(this.folder, "mosquitto.conf"), [
-      `listener ${port} ${HOST}`, "allow_anonymous true", "persistence true", `persistence_location ${this.folder}/`,
-      // Started as root, mosquitto would switch to its own user and could not write the store here.
-      `user ${userInfo().username}`,
-      // Saved every second, so that even a killed broker comes back with the subscribers' sessions.
-      "autosave_interval 1", "queue_qos0_messages true", "max_queued_messages 100000", "log_dest stdout", "log_type error", "log_type warning", "",
-    ].join("\n"));
+    writeFileSync(
+      join(this.folder, "mosquitto.conf"),
+      [
+        `listener ${port} ${HOST}`,
+        "allow_anonymous true",
+        "persistence true",
+        `persistence_location ${this.folder}/`,
+        // Started as root, mosquitto would switch to its own user and could not write the store here.
+        `user ${userInfo().username}`,
+        // Saved every second, so that even a killed broker comes back with the subscribers' sessions.
+        "autosave_interval 1",
+        "queue_qos0_messages true",
+        "max_queued_messages 100000",
+        "log_dest stdout",
+        "log_type error",
+        "log_type warning",
+        "",
+      ].join("\n"),
+    );
   }
 
   async start(): Promise<void> {
@@ -158,7 +173,8 @@ export async function startTestBroker(): Promise<TestBroker> {
   const binary = mosquittoPath();
   let broker: TestBroker;
   if (binary) broker = new MosquittoBroker(binary, port);
-  else if (process.env.CI && process.env.P1VSCP_E2E_BROKER !== "embedded") throw new Error("mosquitto is not installed (CI is set, so the end-to-end tests do not fall back): apt-get install mosquitto");
+  else if (process.env.CI && process.env.P1VSCP_E2E_BROKER !== "embedded")
+    throw new Error("mosquitto is not installed (CI is set, so the end-to-end tests do not fall back): apt-get install mosquitto");
   else {
     process.stderr.write("mosquitto not found: the end-to-end tests run against the embedded aedes broker instead\n");
     broker = new EmbeddedTestBroker(port);

@@ -17,14 +17,32 @@ const VOLTAGE = { type: 16, unit: 0, shift: 0 };
 const CURRENT = { type: 5, unit: 0, shift: 0 };
 
 const ORDER: Array<[string, Omit<ProfileRow, "index">]> = [
-  ["1-0:1.8.0", ENERGY], ["1-0:2.8.0", ENERGY], ["1-0:3.8.0", REACTIVE_ENERGY], ["1-0:4.8.0", REACTIVE_ENERGY],
-  ["1-0:1.7.0", POWER], ["1-0:2.7.0", POWER], ["1-0:3.7.0", REACTIVE_POWER], ["1-0:4.7.0", REACTIVE_POWER],
-  ["1-0:21.7.0", POWER], ["1-0:41.7.0", POWER], ["1-0:61.7.0", POWER],
-  ["1-0:22.7.0", POWER], ["1-0:42.7.0", POWER], ["1-0:62.7.0", POWER],
-  ["1-0:23.7.0", REACTIVE_POWER], ["1-0:43.7.0", REACTIVE_POWER], ["1-0:63.7.0", REACTIVE_POWER],
-  ["1-0:24.7.0", REACTIVE_POWER], ["1-0:44.7.0", REACTIVE_POWER], ["1-0:64.7.0", REACTIVE_POWER],
-  ["1-0:32.7.0", VOLTAGE], ["1-0:52.7.0", VOLTAGE], ["1-0:72.7.0", VOLTAGE],
-  ["1-0:31.7.0", CURRENT], ["1-0:51.7.0", CURRENT], ["1-0:71.7.0", CURRENT],
+  ["1-0:1.8.0", ENERGY],
+  ["1-0:2.8.0", ENERGY],
+  ["1-0:3.8.0", REACTIVE_ENERGY],
+  ["1-0:4.8.0", REACTIVE_ENERGY],
+  ["1-0:1.7.0", POWER],
+  ["1-0:2.7.0", POWER],
+  ["1-0:3.7.0", REACTIVE_POWER],
+  ["1-0:4.7.0", REACTIVE_POWER],
+  ["1-0:21.7.0", POWER],
+  ["1-0:41.7.0", POWER],
+  ["1-0:61.7.0", POWER],
+  ["1-0:22.7.0", POWER],
+  ["1-0:42.7.0", POWER],
+  ["1-0:62.7.0", POWER],
+  ["1-0:23.7.0", REACTIVE_POWER],
+  ["1-0:43.7.0", REACTIVE_POWER],
+  ["1-0:63.7.0", REACTIVE_POWER],
+  ["1-0:24.7.0", REACTIVE_POWER],
+  ["1-0:44.7.0", REACTIVE_POWER],
+  ["1-0:64.7.0", REACTIVE_POWER],
+  ["1-0:32.7.0", VOLTAGE],
+  ["1-0:52.7.0", VOLTAGE],
+  ["1-0:72.7.0", VOLTAGE],
+  ["1-0:31.7.0", CURRENT],
+  ["1-0:51.7.0", CURRENT],
+  ["1-0:71.7.0", CURRENT],
 ];
 
 const PROFILE = new Map<string, ProfileRow>(ORDER.map(([obis, row], index) => [obis, { ...row, index }]));
@@ -76,7 +94,14 @@ export function expectedEvents(telegram: string): ExpectedEvent[] {
     if (!match) continue;
     const row = PROFILE.get(match[1]);
     if (!row) continue;
-    events.push({ obis: match[1], sensorIndex: row.index, type: row.type, unit: row.unit, text: shiftDecimal(match[2], row.shift), dateTime });
+    events.push({
+      obis: match[1],
+      sensorIndex: row.index,
+      type: row.type,
+      unit: row.unit,
+      text: shiftDecimal(match[2], row.shift),
+      dateTime,
+    });
   }
   return events.sort((a, b) => a.sensorIndex - b.sensorIndex);
 }

@@ -22,7 +22,10 @@ export class FaultProxy {
   private readonly pairs = new Set<Pair>();
   private readonly server: Server;
 
-  private constructor(private readonly targetHost: string, private readonly targetPort: number) {
+  private constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {
     this.server = createServer((client) => this.accept(client));
   }
 
@@ -77,7 +80,10 @@ export class FaultProxy {
     };
     forward(client, upstream);
     forward(upstream, client);
-    for (const [socket, other] of [[client, upstream], [upstream, client]]) {
+    for (const [socket, other] of [
+      [client, upstream],
+      [upstream, client],
+    ]) {
       const end = () => {
         // A silent link tells the other end nothing, not even that this end went away.
         if (pair.swallowing && !other.destroyed) return;

@@ -49,8 +49,12 @@ let meter: ScriptedMeterSource;
 async function startBridge(qos: number): Promise<void> {
   meter = new ScriptedMeterSource();
   host = new HostBridge({
-    meter, mac: MAC, broker: { host: proxy.host, port: proxy.port }, store: new MemoryStore({ keepAlive: KEEP_ALIVE_S, qos }),
-    bridge: { ...FAST, connectTimeoutS: 5 }, log: () => {},
+    meter,
+    mac: MAC,
+    broker: { host: proxy.host, port: proxy.port },
+    store: new MemoryStore({ keepAlive: KEEP_ALIVE_S, qos }),
+    bridge: { ...FAST, connectTimeoutS: 5 },
+    log: () => {},
   });
   host.start();
   await subscriber.waitFor((m) => m.some((x) => x.topic.startsWith(`vscp/${NODE_GUID}/0/2/`)), "new node online");
@@ -59,7 +63,11 @@ async function startBridge(qos: number): Promise<void> {
 beforeEach(async () => {
   broker = await startTestBroker();
   proxy = await FaultProxy.start(broker.host, broker.port);
-  subscriber = await Subscriber.connect(broker.host, broker.port, { topics: ["vscp/#"], clientId: `faults-${process.pid}`, persistent: true });
+  subscriber = await Subscriber.connect(broker.host, broker.port, {
+    topics: ["vscp/#"],
+    clientId: `faults-${process.pid}`,
+    persistent: true,
+  });
 });
 
 afterEach(async () => {
@@ -72,8 +80,12 @@ afterEach(async () => {
 
 afterAll(() => {
   if (table.length === 0) return;
-  const lines = ["| fault | events sent | received | lost | duplicated | redelivered (stats) | reconnects |", "|---|---|---|---|---|---|---|"];
-  for (const f of table) lines.push(`| ${f.fault} | ${f.sent} | ${f.received} | ${f.lost} | ${f.duplicated} | ${f.redelivered} | ${f.reconnects} |`);
+  const lines = [
+    "| fault | events sent | received | lost | duplicated | redelivered (stats) | reconnects |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const f of table)
+    lines.push(`| ${f.fault} | ${f.sent} | ${f.received} | ${f.lost} | ${f.duplicated} | ${f.redelivered} | ${f.reconnects} |`);
   process.stdout.write(`\n${lines.join("\n")}\n\n`);
 });
 
@@ -99,8 +111,13 @@ async function run(name: string, fault: (index: number) => Promise<void> | void,
   const unique = new Set(keys);
   const health = h.health;
   const figures: Figures = {
-    fault: name, sent: health.eventsQueued, received: keys.length, lost: [...want].filter((k) => !unique.has(k)).length,
-    duplicated: keys.length - unique.size, redelivered: health.redelivered, reconnects: health.mqttReconnects,
+    fault: name,
+    sent: health.eventsQueued,
+    received: keys.length,
+    lost: [...want].filter((k) => !unique.has(k)).length,
+    duplicated: keys.length - unique.size,
+    redelivered: health.redelivered,
+    reconnects: health.mqttReconnects,
   };
   table.push(figures);
   expect(health.eventsQueued).toBe(EXPECTED.length);
@@ -186,12 +203,16 @@ describe.skipIf(!mosquittoPath())("faults between the bridge and mosquitto (QoS 
   }, 120_000);
 
   test("for comparison, QoS 0 (configured): what is in flight at a silent drop is lost", async () => {
-    const figures = await run("QoS 0: silent drop mid-telegram, reset after 3 s", async (i) => {
-      if (i !== 4) return;
-      proxy.swallow();
-      await sleep(3000);
-      proxy.reset();
-    }, 0);
+    const figures = await run(
+      "QoS 0: silent drop mid-telegram, reset after 3 s",
+      async (i) => {
+        if (i !== 4) return;
+        proxy.swallow();
+        await sleep(3000);
+        proxy.reset();
+      },
+      0,
+    );
     expect(figures.lost).toBeGreaterThan(0);
     expect(figures.redelivered).toBe(0);
   }, 120_000);

@@ -1,6 +1,6 @@
 // Runs the Linux firmware under xvfb-run and starts it again whenever it ends with the restart status,
 // as the ESP32 restarts into its boot slot (the firmware's update adapter does the bootloader's part).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 
 /** modules/device/lin/update-platform.ts: RESTART_STATUS. */
 export const RESTART_STATUS = 75;

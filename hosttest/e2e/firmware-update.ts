@@ -28,7 +28,9 @@ export interface UpdateRun {
 
 async function updateState(): Promise<{ running: string; ready: string; outcome: string } | undefined> {
   try {
-    const response = await fetch(`http://${STATUS_HOST}/api/update`, { headers: { Authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` } });
+    const response = await fetch(`http://${STATUS_HOST}/api/update`, {
+      headers: { Authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` },
+    });
     return response.ok ? ((await response.json()) as { running: string; ready: string; outcome: string }) : undefined;
   } catch {
     return undefined;
@@ -78,12 +80,18 @@ export async function runUpdateChecks(run: UpdateRun): Promise<string> {
     if (second.status !== 200) throw new Error(`second image refused: HTTP ${second.status} ${second.body.error}`);
     const reason = `rolled back from ${bad}: no good telegram within ${PROBATION_S} s`;
     await subscriber.waitFor(() => statusSays(reason), `"${reason}" on the status topic`, (PROBATION_S + 90) * 1000);
-    if (firmware.restarts - restartsBefore !== 2) failures.push(`update: ${firmware.restarts - restartsBefore} restarts for update and rollback, expected 2`);
+    if (firmware.restarts - restartsBefore !== 2)
+      failures.push(`update: ${firmware.restarts - restartsBefore} restarts for update and rollback, expected 2`);
     const back = await until(updateState, "the status page after the rollback", 30_000);
     if (back.running !== good) failures.push(`update: running ${back.running} after the rollback, expected ${good}`);
     if (back.outcome !== reason) failures.push(`update: the status page says "${back.outcome}", expected "${reason}"`);
-    await subscriber.waitFor((m) => m.some((x) => x.topic.endsWith("/stats") && JSON.parse(x.payload.toString()).update === 3),
-      "stats with update 3 (rolled back)", 30_000).catch((e) => failures.push(`update: ${e.message}`));
+    await subscriber
+      .waitFor(
+        (m) => m.some((x) => x.topic.endsWith("/stats") && JSON.parse(x.payload.toString()).update === 3),
+        "stats with update 3 (rolled back)",
+        30_000,
+      )
+      .catch((e) => failures.push(`update: ${e.message}`));
     return `update to ${good} kept after it published; ${bad} rolled back after ${PROBATION_S} s without a telegram`;
   } finally {
     clearInterval(pump);

@@ -77,9 +77,30 @@ async function main(): Promise<number> {
   let subscriber: Subscriber | undefined;
   try {
     say(`building the lin simulator firmware (broker 127.0.0.1:${broker.port} through a fault proxy on ${proxy.port})`);
-    const build = spawnSync(join(bin, "mcconfig"), [...(xsbugLog ? ["-d"] : []), "-m", "-p", "lin", "-t", "build", "-o", buildDir, manifest,
-      "broker=127.0.0.1", `port=${proxy.port}`, "statsInterval=10", "heartbeat=10", `keepAlive=${KEEP_ALIVE_S}`,
-      "statusPage=true", `adminPass=${ADMIN_PASSWORD}`, `probation=${PROBATION_S}`, `updates=${updatesDir}/`], { cwd: ROOT, env, encoding: "utf8" });
+    const build = spawnSync(
+      join(bin, "mcconfig"),
+      [
+        ...(xsbugLog ? ["-d"] : []),
+        "-m",
+        "-p",
+        "lin",
+        "-t",
+        "build",
+        "-o",
+        buildDir,
+        manifest,
+        "broker=127.0.0.1",
+        `port=${proxy.port}`,
+        "statsInterval=10",
+        "heartbeat=10",
+        `keepAlive=${KEEP_ALIVE_S}`,
+        "statusPage=true",
+        `adminPass=${ADMIN_PASSWORD}`,
+        `probation=${PROBATION_S}`,
+        `updates=${updatesDir}/`,
+      ],
+      { cwd: ROOT, env, encoding: "utf8" },
+    );
     if (build.status !== 0) throw new Error(`mcconfig failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
     const library = findFile(buildDir, "mc.so");
     if (!library) throw new Error(`mcconfig built no mc.so under ${buildDir}`);
@@ -90,13 +111,23 @@ async function main(): Promise<number> {
 
     say(`running ${library} under xvfb-run, meter on ${meterDevice} → ${meter.path}`);
     // A release build prints nothing; with XSBUG_LOG the debug build's trace() lines come through xsbug-log.
-    const firmware = new FirmwareProcess(() => xsbugLog
-      ? spawn("xvfb-run", ["-a", "node", join(xsbugLog, "xsbug-log.js"), join(bin, "mcsim"), library], { cwd: xsbugLog, env: { ...env, XSBUG_PROJECT: ROOT }, stdio: ["ignore", "pipe", "pipe"], detached: true })
-      : spawn("xvfb-run", ["-a", join(bin, "mcsim"), library], { cwd: buildDir, env, stdio: ["ignore", "pipe", "pipe"], detached: true }));
+    const firmware = new FirmwareProcess(() =>
+      xsbugLog
+        ? spawn("xvfb-run", ["-a", "node", join(xsbugLog, "xsbug-log.js"), join(bin, "mcsim"), library], {
+            cwd: xsbugLog,
+            env: { ...env, XSBUG_PROJECT: ROOT },
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
+          })
+        : spawn("xvfb-run", ["-a", join(bin, "mcsim"), library], { cwd: buildDir, env, stdio: ["ignore", "pipe", "pipe"], detached: true }),
+    );
     sim = firmware;
     const statusTopic = `p1vscp/${SIM_DEVICE_ID}/status`;
-    await subscriber.waitFor((m) => m.some((x) => x.topic === statusTopic && x.payload.toString() === "online"), "the firmware's status online", 60_000)
-      .catch((error) => { throw new Error(`${error.message}\n${firmware.output}`); });
+    await subscriber
+      .waitFor((m) => m.some((x) => x.topic === statusTopic && x.payload.toString() === "online"), "the firmware's status online", 60_000)
+      .catch((error) => {
+        throw new Error(`${error.message}\n${firmware.output}`);
+      });
 
     const telegrams = tenTelegrams();
     const failures: string[] = [];
@@ -107,7 +138,9 @@ async function main(): Promise<number> {
       meter.write(Buffer.from(telegram, "latin1"));
       await new Promise((r) => setTimeout(r, 300));
     }
-    await subscriber.waitFor((m) => measurement(m).length >= 130, "130 events from 5 telegrams", 30_000).catch((e) => failures.push(e.message));
+    await subscriber
+      .waitFor((m) => measurement(m).length >= 130, "130 events from 5 telegrams", 30_000)
+      .catch((e) => failures.push(e.message));
     await new Promise((r) => setTimeout(r, 1000));
     const first = measurement(subscriber.messages).map(decodeMeasurement);
     const expectedFirst = telegrams.slice(0, 5).flatMap(expectedEvents);
@@ -117,11 +150,18 @@ async function main(): Promise<number> {
       const want = expectedFirst[i];
       const idx = want.sensorIndex.toString(16).toUpperCase().padStart(2, "0");
       const topic = `vscp/${SIM_GUID_PREFIX}:00:${idx}/1040/${want.type}/${want.sensorIndex}/${want.sensorIndex}`;
-      check(got.topic === topic && got.text === want.text && got.dateTime === want.dateTime && got.unit === want.unit,
-        `check 1: event ${i} is ${got.topic} ${got.text} ${got.dateTime}, expected ${topic} ${want.text} ${want.dateTime}`, failures);
+      check(
+        got.topic === topic && got.text === want.text && got.dateTime === want.dateTime && got.unit === want.unit,
+        `check 1: event ${i} is ${got.topic} ${got.text} ${got.dateTime}, expected ${topic} ${want.text} ${want.dateTime}`,
+        failures,
+      );
     }
     // The lin board turns the snapshot off: the SDK's lin socket buffers 1 KiB per write, less than one snapshot.
-    check(!subscriber.messages.some((m) => m.topic === `p1vscp/${SIM_DEVICE_ID}/telegram`), "check 1: a telegram snapshot although the lin board turns it off", failures);
+    check(
+      !subscriber.messages.some((m) => m.topic === `p1vscp/${SIM_DEVICE_ID}/telegram`),
+      "check 1: a telegram snapshot although the lin board turns it off",
+      failures,
+    );
 
     // Check 3: corrupted telegrams interleaved with good ones publish nothing of theirs.
     subscriber.clear();
@@ -132,18 +172,31 @@ async function main(): Promise<number> {
       meter.write(Buffer.from(part, "latin1"));
       await new Promise((r) => setTimeout(r, 300));
     }
-    await subscriber.waitFor((m) => measurement(m).length >= 52, "events of the 2 good telegrams", 30_000).catch((e) => failures.push(e.message));
+    await subscriber
+      .waitFor((m) => measurement(m).length >= 52, "events of the 2 good telegrams", 30_000)
+      .catch((e) => failures.push(e.message));
     await new Promise((r) => setTimeout(r, 1000));
     const second = measurement(subscriber.messages).map(decodeMeasurement);
     check(second.length === 52, `check 3: ${second.length} events, expected 52`, failures);
     const badTimes = [t[5], t[7]].map((x) => meterTimeToUtc(/0-0:1\.0\.0\((\d{12}[WS])\)/.exec(x)![1]));
     check(!second.some((e) => badTimes.includes(e.dateTime)), "check 3: an event of a corrupted telegram was published", failures);
-    const stats = await subscriber.waitFor((m) => m.some((x) => x.topic === `p1vscp/${SIM_DEVICE_ID}/stats`), "a stats message", 15_000)
-      .then(() => JSON.parse(subscriber!.messages.filter((x) => x.topic.endsWith("/stats")).at(-1)!.payload.toString()))
+    const stats = await subscriber
+      .waitFor((m) => m.some((x) => x.topic === `p1vscp/${SIM_DEVICE_ID}/stats`), "a stats message", 15_000)
+      .then(() =>
+        JSON.parse(
+          subscriber!.messages
+            .filter((x) => x.topic.endsWith("/stats"))
+            .at(-1)!
+            .payload.toString(),
+        ),
+      )
       .catch((e) => failures.push(e.message));
     if (stats && typeof stats === "object") {
-      check(stats.crcErrors === 1 && stats.truncated === 1 && stats.telegramsOk === 7,
-        `check 3: stats say telegramsOk ${stats.telegramsOk}, crcErrors ${stats.crcErrors}, truncated ${stats.truncated}; expected 7, 1, 1`, failures);
+      check(
+        stats.crcErrors === 1 && stats.truncated === 1 && stats.telegramsOk === 7,
+        `check 3: stats say telegramsOk ${stats.telegramsOk}, crcErrors ${stats.crcErrors}, truncated ${stats.truncated}; expected 7, 1, 1`,
+        failures,
+      );
     }
 
     // Check 4: the link swallows everything silently right after a telegram (its events in flight) and never
@@ -163,10 +216,16 @@ async function main(): Promise<number> {
       const e = decodeMeasurement(m);
       return `${e.dateTime}#${e.sensorIndex}#${e.text}`;
     };
-    await subscriber.waitFor((m) => {
-      const got = new Set(measurement(m).map(keyOf));
-      return [...wanted].every((k) => got.has(k));
-    }, `all ${wanted.size} events of 3 telegrams after a silent drop`, 60_000).catch((e) => failures.push(e.message));
+    await subscriber
+      .waitFor(
+        (m) => {
+          const got = new Set(measurement(m).map(keyOf));
+          return [...wanted].every((k) => got.has(k));
+        },
+        `all ${wanted.size} events of 3 telegrams after a silent drop`,
+        60_000,
+      )
+      .catch((e) => failures.push(e.message));
     const recoveredMs = performance.now() - firstGap;
     await new Promise((r) => setTimeout(r, 1000));
     const keys = measurement(subscriber.messages).map(keyOf);
@@ -179,32 +238,47 @@ async function main(): Promise<number> {
     const lastStats = async () => {
       subscriber!.clear();
       await subscriber!.waitFor((m) => m.some((x) => x.topic.endsWith("/stats")), "a stats message", 15_000);
-      return JSON.parse(subscriber!.messages.filter((x) => x.topic.endsWith("/stats")).at(-1)!.payload.toString());
+      return JSON.parse(
+        subscriber!.messages
+          .filter((x) => x.topic.endsWith("/stats"))
+          .at(-1)!
+          .payload.toString(),
+      );
     };
     const after = await lastStats().catch((e) => failures.push(e.message));
     if (after && typeof after === "object") {
-      check(after.mqttReconnects >= 1 && after.redelivered >= 1,
-        `check 4: stats say mqttReconnects ${after.mqttReconnects}, redelivered ${after.redelivered}; expected at least 1 each`, failures);
-      say(`check 4: silent drop: ${wanted.size} events sent, ${keys.length} received, ${lost} lost, ${duplicated} duplicated, ` +
-        `redelivered ${after.redelivered}, all there ${(recoveredMs / 1000).toFixed(1)} s after the drop began`);
+      check(
+        after.mqttReconnects >= 1 && after.redelivered >= 1,
+        `check 4: stats say mqttReconnects ${after.mqttReconnects}, redelivered ${after.redelivered}; expected at least 1 each`,
+        failures,
+      );
+      say(
+        `check 4: silent drop: ${wanted.size} events sent, ${keys.length} received, ${lost} lost, ${duplicated} duplicated, ` +
+          `redelivered ${after.redelivered}, all there ${(recoveredMs / 1000).toFixed(1)} s after the drop began`,
+      );
     }
 
     let updates = "";
     if (!failures.length) {
-      updates = await runUpdateChecks({ meter, subscriber, firmware, telegrams, statusTopic, failures, say })
-        .catch((error: Error) => {
-          failures.push(`update: ${error.message}`);
-          return "";
-        });
+      updates = await runUpdateChecks({ meter, subscriber, firmware, telegrams, statusTopic, failures, say }).catch((error: Error) => {
+        failures.push(`update: ${error.message}`);
+        return "";
+      });
     }
 
     if (failures.length) {
-      const lastStats = subscriber.messages.filter((x) => x.topic.endsWith("/stats")).at(-1)?.payload.toString() ?? "none";
+      const lastStats =
+        subscriber.messages
+          .filter((x) => x.topic.endsWith("/stats"))
+          .at(-1)
+          ?.payload.toString() ?? "none";
       say(`FAILED:\n  ${failures.join("\n  ")}\n--- last stats ---\n${lastStats}\n--- simulator output ---\n${firmware.output}`);
       return 1;
     }
-    say(`passed: ${first.length} events from 5 telegrams exactly as expected; 2 corrupted telegrams published nothing, counted in the stats; ` +
-      `a silent drop lost nothing; ${updates}`);
+    say(
+      `passed: ${first.length} events from 5 telegrams exactly as expected; 2 corrupted telegrams published nothing, counted in the stats; ` +
+        `a silent drop lost nothing; ${updates}`,
+    );
     return 0;
   } finally {
     sim?.stop();
@@ -217,7 +291,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (error) => {
-  say(`error: ${(error as Error).message}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    say(`error: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

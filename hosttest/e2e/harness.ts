@@ -48,7 +48,13 @@ export interface RunningBridge {
 export function startBridge(broker: TestBroker, bridge: Partial<Omit<BridgeOptions, "mqtt">> = FAST): RunningBridge {
   const meter = new ScriptedMeterSource();
   const logs: string[] = [];
-  const host = new HostBridge({ meter, broker: { host: broker.host, port: broker.port }, mac: MAC, bridge, log: (line) => logs.push(line) });
+  const host = new HostBridge({
+    meter,
+    broker: { host: broker.host, port: broker.port },
+    mac: MAC,
+    bridge,
+    log: (line) => logs.push(line),
+  });
   host.start();
   return { host, meter, logs, stop: () => host.stop() };
 }

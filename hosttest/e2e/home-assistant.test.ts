@@ -40,11 +40,18 @@ interface Message {
 class HaClient {
   readonly messages: Message[] = [];
   private constructor(readonly client: MqttClient) {
-    client.on("message", (topic, payload, packet) => this.messages.push({ topic, payload: payload.toString("utf8"), retain: packet.retain }));
+    client.on("message", (topic, payload, packet) =>
+      this.messages.push({ topic, payload: payload.toString("utf8"), retain: packet.retain }),
+    );
   }
 
   static async connect(broker: TestBroker, topics: string[]): Promise<HaClient> {
-    const client = await mqtt.connectAsync({ host: broker.host, port: broker.port, clientId: `ha-${process.pid}-${Date.now()}`, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync({
+      host: broker.host,
+      port: broker.port,
+      clientId: `ha-${process.pid}-${Date.now()}`,
+      reconnectPeriod: 0,
+    });
     const ha = new HaClient(client);
     await client.subscribeAsync(topics, { qos: 0 });
     return ha;
@@ -119,8 +126,11 @@ test("Home Assistant reads the meter's numbers from the VSCP events through the 
     const before = ha.messages.length;
     meter.feed(telegram);
     const stamp = `"vscpDateTime":"${want[0].dateTime}"`;
-    await until(() => ha.messages.slice(before).filter((m) => m.topic.startsWith("vscp/") && m.payload.includes(stamp)).length === want.length,
-      "the telegram's events at HA", 10_000);
+    await until(
+      () => ha.messages.slice(before).filter((m) => m.topic.startsWith("vscp/") && m.payload.includes(stamp)).length === want.length,
+      "the telegram's events at HA",
+      10_000,
+    );
     const arrived = ha.messages.slice(before).filter((m) => m.topic.startsWith("vscp/"));
     for (const config of configs.filter((c) => c.state_topic.startsWith("vscp/") && c.device_class !== "timestamp")) {
       const event = arrived.filter((m) => m.topic === config.state_topic && m.payload.includes(want[0].dateTime));
@@ -134,7 +144,10 @@ test("Home Assistant reads the meter's numbers from the VSCP events through the 
   }
 
   // Diagnostics: the stats message renders into each counter.
-  await until(() => ha.messages.some((m) => m.topic === STATS_TOPIC && JSON.parse(m.payload).telegramsOk >= 4), "stats after four telegrams");
+  await until(
+    () => ha.messages.some((m) => m.topic === STATS_TOPIC && JSON.parse(m.payload).telegramsOk >= 4),
+    "stats after four telegrams",
+  );
   const stats = ha.messages.filter((m) => m.topic === STATS_TOPIC).at(-1)!;
   for (const config of configs.filter((c) => c.state_topic === STATS_TOPIC)) {
     const key = /value_json\.(\w+)/.exec(config.value_template)![1];
@@ -169,5 +182,10 @@ test("switching discovery off removes every entity from the broker", async () =>
   clients.push(late);
   await new Promise((r) => setTimeout(r, 500));
   expect(late.messages.filter((m) => m.payload !== "")).toEqual([]);
-  expect(ha.messages.filter((m) => m.payload === "").map((m) => m.topic).every((t) => t.startsWith(`homeassistant/sensor/${DEVICE_ID}/`))).toBe(true);
+  expect(
+    ha.messages
+      .filter((m) => m.payload === "")
+      .map((m) => m.topic)
+      .every((t) => t.startsWith(`homeassistant/sensor/${DEVICE_ID}/`)),
+  ).toBe(true);
 });

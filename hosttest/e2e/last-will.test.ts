@@ -22,15 +22,33 @@ test("bridge process killed: the broker publishes the retained offline last will
   broker = await startTestBroker();
   subscriber = await Subscriber.connect(broker.host, broker.port, { topics: [STATUS_TOPIC, "vscp/#"] });
   // One node process (no tsx wrapper), so SIGKILL takes the bridge down with its socket.
-  child = spawn(process.execPath, ["--import", "tsx", "hosttest/sim/main.ts", "--broker", `mqtt://${broker.host}:${broker.port}`,
-    "--replay", "hosttest/fixtures/sim/ten-telegrams.txt", "--speed", "20", "--mac", MAC], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "hosttest/sim/main.ts",
+      "--broker",
+      `mqtt://${broker.host}:${broker.port}`,
+      "--replay",
+      "hosttest/fixtures/sim/ten-telegrams.txt",
+      "--speed",
+      "20",
+      "--mac",
+      MAC,
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
 
   const statuses = () => subscriber!.messages.filter((m) => m.topic === STATUS_TOPIC).map((m) => m.payload.toString());
-  await subscriber.waitFor((m) => m.some((x) => x.topic.split("/")[2] === "1040"), "the first events from the bridge process", 45_000)
-    .catch((error) => { throw new Error(`${error.message}\n${output}`); });
+  await subscriber
+    .waitFor((m) => m.some((x) => x.topic.split("/")[2] === "1040"), "the first events from the bridge process", 45_000)
+    .catch((error) => {
+      throw new Error(`${error.message}\n${output}`);
+    });
   expect(output).toContain("mosquitto_sub -h 127.0.0.1");
 
   child.kill("SIGKILL");

@@ -74,15 +74,20 @@ export async function measureLatency(options: LatencyOptions = {}): Promise<Late
 
 export function formatLatency(r: LatencyResult): string {
   const f = (ms: number) => `${ms.toFixed(2)} ms`;
-  return `telegram last byte → last of its ${r.eventsPerTelegram} events at a subscriber (${r.broker}, loopback, ` +
-    `${r.telegrams} telegrams): median ${f(r.medianMs)}, p95 ${f(r.p95Ms)}, min ${f(r.minMs)}, max ${f(r.maxMs)}`;
+  return (
+    `telegram last byte → last of its ${r.eventsPerTelegram} events at a subscriber (${r.broker}, loopback, ` +
+    `${r.telegrams} telegrams): median ${f(r.medianMs)}, p95 ${f(r.p95Ms)}, min ${f(r.minMs)}, max ${f(r.maxMs)}`
+  );
 }
 
 // `npx tsx hosttest/e2e/latency.ts [telegrams]` prints the figure on its own.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const telegrams = process.argv[2] ? Number(process.argv[2]) : undefined;
-  measureLatency({ telegrams }).then((r) => console.log(formatLatency(r)), (error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  measureLatency({ telegrams }).then(
+    (r) => console.log(formatLatency(r)),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

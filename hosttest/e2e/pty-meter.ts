@@ -16,7 +16,10 @@ while True:
 
 /** A pseudo-terminal the simulated meter writes telegrams into; `path` is the side the firmware opens. */
 export class PtyMeter {
-  private constructor(private readonly child: ChildProcess, readonly path: string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly path: string,
+  ) {}
 
   static open(): Promise<PtyMeter> {
     return new Promise((resolve, reject) => {

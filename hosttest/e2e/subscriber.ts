@@ -24,11 +24,21 @@ export class Subscriber {
    * `persistent` keeps the session (clean=false, QoS 1 subscription) so the broker queues what arrives while
    * this subscriber is away, e.g. during a broker restart (mosquitto keeps sessions across restarts).
    */
-  static async connect(host: string, port: number, options: { topics?: string[]; clientId?: string; persistent?: boolean } = {}): Promise<Subscriber> {
+  static async connect(
+    host: string,
+    port: number,
+    options: { topics?: string[]; clientId?: string; persistent?: boolean } = {},
+  ): Promise<Subscriber> {
     const topics = options.topics ?? ["#"];
     const clientId = options.clientId ?? `sub-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
     const client = mqtt.connect({
-      host, port, clientId, clean: !options.persistent, reconnectPeriod: 100, connectTimeout: 5_000, resubscribe: true,
+      host,
+      port,
+      clientId,
+      clean: !options.persistent,
+      reconnectPeriod: 100,
+      connectTimeout: 5_000,
+      resubscribe: true,
     });
     await new Promise<void>((resolve, reject) => {
       client.once("connect", () => resolve());

@@ -23,7 +23,18 @@ export interface DecodedEvent {
   dateTime: string;
 }
 
-export const KEY_ORDER = ["vscpHead", "vscpObId", "vscpDateTime", "vscpTimeStamp", "vscpClass", "vscpType", "vscpGuid", "vscpData", "vscpNote", "measurement"];
+export const KEY_ORDER = [
+  "vscpHead",
+  "vscpObId",
+  "vscpDateTime",
+  "vscpTimeStamp",
+  "vscpClass",
+  "vscpType",
+  "vscpGuid",
+  "vscpData",
+  "vscpNote",
+  "measurement",
+];
 
 /** Decodes a class 1040 event with node-vscp; throws on anything node-vscp or the profile would reject. */
 export function decodeMeasurement(message: Received): DecodedEvent {

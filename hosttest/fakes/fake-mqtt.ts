@@ -76,8 +76,16 @@ export class FakeMqttLink implements MqttLink {
     }, this.connectDelayMs);
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
-    packetId = 0, duplicate = false): boolean {
+  publish(
+    topic: string,
+    payload: Uint8Array,
+    offset: number,
+    length: number,
+    retain: boolean,
+    qos: number,
+    packetId = 0,
+    duplicate = false,
+  ): boolean {
     if (!this.open) throw new Error("publish on a closed link");
     const outcome = this.outcome(++this.attempts);
     if (outcome === "throw") throw new Error("send buffer full");

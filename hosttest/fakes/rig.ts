@@ -46,19 +46,37 @@ export function makeRig(options: Partial<BridgeOptions> = {}, rigOptions: { snap
   const bridge = new Bridge(
     { meter, dataRequest: meter, clock, scheduler: clock, mqtt, network, system },
     { events: new EventEncoder(mapping), presence, snapshot: rigOptions.snapshot ? new TelegramSnapshot(catalog) : undefined },
-    { mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-240ac4123456", username: "meter", password: "s3cret-pass", keepAliveSeconds: 60 },
-      catalog, random: seeded(7), ...options },
+    {
+      mqtt: {
+        host: "127.0.0.1",
+        port: 1883,
+        clientId: "p1vscp-240ac4123456",
+        username: "meter",
+        password: "s3cret-pass",
+        keepAliveSeconds: 60,
+      },
+      catalog,
+      random: seeded(7),
+      ...options,
+    },
   );
   const nodeOnlineTopic = presence.newNodeOnlineTopic;
   const heartbeatTopics = new Set([presence.heartbeatTopic, presence.level2HeartbeatTopic, nodeOnlineTopic]);
   return {
-    clock, meter, mqtt, network, system, bridge, presence,
+    clock,
+    meter,
+    mqtt,
+    network,
+    system,
+    bridge,
+    presence,
     telegram(bytes, gapMs = 10_000, sizes) {
       meter.feed(bytes, sizes);
       clock.advance(gapMs);
     },
     events() {
-      return mqtt.received.filter((m) => m.topic.startsWith("vscp/") && !heartbeatTopics.has(m.topic))
+      return mqtt.received
+        .filter((m) => m.topic.startsWith("vscp/") && !heartbeatTopics.has(m.topic))
         .map((m) => ({ topic: m.topic, payload: m.payload }));
     },
   };

@@ -25,7 +25,8 @@ function resign(text: string): Buffer {
 /** Sets the meter clock to `utcMs` (written as Swedish normal time, flag W) and re-signs the telegram. */
 export function stamp(telegram: Buffer, utcMs: number): Buffer {
   const local = new Date(utcMs + 3600_000);
-  const clock = `${two(local.getUTCFullYear() % 100)}${two(local.getUTCMonth() + 1)}${two(local.getUTCDate())}` +
+  const clock =
+    `${two(local.getUTCFullYear() % 100)}${two(local.getUTCMonth() + 1)}${two(local.getUTCDate())}` +
     `${two(local.getUTCHours())}${two(local.getUTCMinutes())}${two(local.getUTCSeconds())}W`;
   const text = telegram.toString("latin1").replace(/0-0:1\.0\.0\([^)]*\)/, `0-0:1.0.0(${clock})`);
   return resign(text);

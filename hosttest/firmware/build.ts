@@ -94,7 +94,9 @@ function ourWarnings(log: string): number {
 }
 
 function lastLine(log: string, pattern: RegExp): string {
-  const lines = readFileSync(log, "utf8").split("\n").filter((line) => pattern.test(line));
+  const lines = readFileSync(log, "utf8")
+    .split("\n")
+    .filter((line) => pattern.test(line));
   return lines.length ? lines[lines.length - 1] : "";
 }
 
@@ -121,7 +123,12 @@ function build(target: string): Result {
       const tmpDir = makefile.slice(0, -"/makefile".length);
       const emptyConfig = join(out, "sdkconfig.h");
       writeFileSync(emptyConfig, "");
-      result.ok = run("make", ["-f", makefile, `SDKCONFIG_H=${emptyConfig}`, join(tmpDir, "mc.xs.c"), join(tmpDir, "mc.resources.c")], tmpDir, log);
+      result.ok = run(
+        "make",
+        ["-f", makefile, `SDKCONFIG_H=${emptyConfig}`, join(tmpDir, "mc.xs.c"), join(tmpDir, "mc.resources.c")],
+        tmpDir,
+        log,
+      );
       const xs = join(tmpDir, "mc.xs.c");
       if (existsSync(xs)) Object.assign(result, { artifact: xs, bytes: statSync(xs).size, preloaded: preloadCount(xs) });
       result.ok &&= existsSync(xs);
@@ -149,7 +156,9 @@ function notPreloaded(): string[] {
   return missing;
 }
 
-console.log(`Moddable SDK ${readFileSync(join(moddable, "tools/VERSION"), "utf8").trim()} at ${moddable}; project ${basename(repo)}; output ${out}`);
+console.log(
+  `Moddable SDK ${readFileSync(join(moddable, "tools/VERSION"), "utf8").trim()} at ${moddable}; project ${basename(repo)}; output ${out}`,
+);
 const results: Result[] = [];
 for (const target of TARGETS) {
   if (only && !only.includes(target)) continue;

@@ -2,7 +2,17 @@
 
 export const FIRMWARE_COMMAND = "flock /tmp/p1vscp-e2e.lock npm run bench:firmware";
 
-export const PHASES = ["boot", "firstTelegram", "steady", "statusPage", "outageOutboxFull", "reconnectDrain", "hourOfTelegrams", "tlsHandshake", "tlsSteady"] as const;
+export const PHASES = [
+  "boot",
+  "firstTelegram",
+  "steady",
+  "statusPage",
+  "outageOutboxFull",
+  "reconnectDrain",
+  "hourOfTelegrams",
+  "tlsHandshake",
+  "tlsSteady",
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** One phase's figures: peaks of the 1 s samples, except where noted. */
@@ -40,10 +50,13 @@ export function formatFirmware(figures: unknown): string {
       rows.push([name, "-", "-", "-", "-", "-", "-", "-"]);
       continue;
     }
-    rows.push([name, p.chunkUsedPeak, p.chunkAllocated, p.slotUsedPeak, p.slotAllocated, p.stackPeak, p.garbageCollections, p.socketsPeak].map(String));
+    rows.push(
+      [name, p.chunkUsedPeak, p.chunkAllocated, p.slotUsedPeak, p.slotAllocated, p.stackPeak, p.garbageCollections, p.socketsPeak].map(
+        String,
+      ),
+    );
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
   return `${lines.join("\n")}\nchecks: ${JSON.stringify(f.checks)}\n${f.units}\nreproduce: ${f.command}\n`;
 }
-

@@ -51,7 +51,9 @@ for (const board of ["esp32", "esp32-nodemcu", "esp32-m5atom_lite", "esp32-esp32
     }
     const size = spawnSync("riscv64-unknown-elf-size", [object], { encoding: "utf8" }).stdout.split("\n")[1].trim().split(/\s+/);
     const bytes = Number(size[0]) + Number(size[1]);
-    console.log(`${board.padEnd(18)} ${String(bytes).padStart(8)} bytes; ${String(slot - bytes).padStart(8)} bytes of the slot left for the engine, ESP-IDF and native code`);
+    console.log(
+      `${board.padEnd(18)} ${String(bytes).padStart(8)} bytes; ${String(slot - bytes).padStart(8)} bytes of the slot left for the engine, ESP-IDF and native code`,
+    );
   } finally {
     rmSync(objects, { recursive: true, force: true });
   }

@@ -9,7 +9,18 @@
 // Settings reach the firmware through the simulator's Preferences file (restored afterwards), so one build
 // serves every phase. FIRMWARE_OUT=<dir> keeps the build (incremental next time).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { startTestBroker, freePort, mosquittoPath } from "../e2e/broker";
@@ -106,20 +117,65 @@ function makeTestCa(folder: string): { ca: string; cert: string; key: string } {
     if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
   };
   writeFileSync(join(folder, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=p1vscp bench CA"]);
+  run([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=p1vscp bench CA",
+  ]);
   run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]);
-  run(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext"]);
+  run([
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "san.ext",
+  ]);
   return { ca: join(folder, "ca.pem"), cert: join(folder, "server.pem"), key: join(folder, "server.key") };
 }
 
 /** mosquitto with a TLS listener on loopback (the test broker helper has plain TCP only). */
-async function startTlsBroker(folder: string, files: { ca: string; cert: string; key: string }): Promise<{ port: number; child: ChildProcess }> {
+async function startTlsBroker(
+  folder: string,
+  files: { ca: string; cert: string; key: string },
+): Promise<{ port: number; child: ChildProcess }> {
   const binary = mosquittoPath();
   if (!binary) throw new Error("the TLS phase needs Debian's mosquitto");
   const port = await freePort();
   const conf = join(folder, "mosquitto-tls.conf");
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, `cafile ${files.ca}`, `certfile ${files.cert}`, `keyfile ${files.key}`, "allow_anonymous true",
-    `user ${userInfo().username}`, "log_dest stdout", "log_type error", ""].join("\n"));
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      `cafile ${files.ca}`,
+      `certfile ${files.cert}`,
+      `keyfile ${files.key}`,
+      "allow_anonymous true",
+      `user ${userInfo().username}`,
+      "log_dest stdout",
+      "log_type error",
+      "",
+    ].join("\n"),
+  );
   const child = spawn(binary, ["-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
   await sleep(500);
   if (child.exitCode !== null) throw new Error(`mosquitto (TLS) exited with code ${child.exitCode}`);
@@ -178,10 +234,12 @@ async function statusPageClient(seconds: number): Promise<{ answered: number; fa
 
 export async function measureFirmware(): Promise<FirmwareFigures | { skipped: string; command: string }> {
   const moddable = process.env.MODDABLE;
-  if (!moddable) return { skipped: "$MODDABLE is not set (point it at a Moddable SDK with its Linux tools built)", command: FIRMWARE_COMMAND };
+  if (!moddable)
+    return { skipped: "$MODDABLE is not set (point it at a Moddable SDK with its Linux tools built)", command: FIRMWARE_COMMAND };
   const bin = join(moddable, "build", "bin", "lin", "release");
   for (const tool of ["mcconfig", "mcsim"]) {
-    if (!existsSync(join(bin, tool))) return { skipped: `${join(bin, tool)} is missing: build the SDK's Linux tools first`, command: FIRMWARE_COMMAND };
+    if (!existsSync(join(bin, tool)))
+      return { skipped: `${join(bin, tool)} is missing: build the SDK's Linux tools first`, command: FIRMWARE_COMMAND };
   }
   if (spawnSync("xvfb-run", ["--help"], { stdio: "ignore" }).error) throw new Error("xvfb-run is missing (apt-get install xvfb)");
 
@@ -190,8 +248,11 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
   const env = { ...process.env, PATH: [join(ROOT, "node_modules", ".bin"), bin, process.env.PATH].join(delimiter) };
   say(`building the instrumented lin firmware in ${out}`);
   // Heartbeat and stats every 10 s so that each phase sees them; everything else comes from Preferences.
-  const build = spawnSync(join(bin, "mcconfig"), ["-d", "-m", "-p", "lin", "-t", "build", "-o", out, "./manifest.json", "heartbeat=10", "statsInterval=10"],
-    { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 << 20 });
+  const build = spawnSync(
+    join(bin, "mcconfig"),
+    ["-d", "-m", "-p", "lin", "-t", "build", "-o", out, "./manifest.json", "heartbeat=10", "statsInterval=10"],
+    { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 << 20 },
+  );
   if (build.status !== 0) throw new Error(`mcconfig failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
   const library = findFile(join(out, "bin"), "mc.so");
   if (!library) throw new Error(`mcconfig built no mc.so under ${out}`);
@@ -208,7 +269,8 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
   const checks: Record<string, number | string | boolean> = {};
   try {
     meter = await PtyMeter.open();
-    if (existsSync(METER_DEVICE) || isLink(METER_DEVICE)) throw new Error(`${METER_DEVICE} already exists: another simulator run? (run under flock /tmp/p1vscp-e2e.lock)`);
+    if (existsSync(METER_DEVICE) || isLink(METER_DEVICE))
+      throw new Error(`${METER_DEVICE} already exists: another simulator run? (run under flock /tmp/p1vscp-e2e.lock)`);
     symlinkSync(meter.path, METER_DEVICE);
     linked = true;
     subscriber = await Subscriber.connect(broker.host, broker.port, { topics: [`p1vscp/${DEVICE_ID}/#`], persistent: true });
@@ -230,8 +292,11 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
     writePreferences({ broker: "127.0.0.1", port: broker.port, statusPage: true, adminPass: ADMIN_PASSWORD });
     say(`running the firmware (broker 127.0.0.1:${broker.port}), meter on ${METER_DEVICE}`);
     sim = startSimulator(join(bin, "mcsim"), library, out, env, log);
-    await subscriber.waitFor((m) => m.some((x) => x.topic === statusTopic && x.payload.toString() === "online"), "status online", 90_000)
-      .catch((e: Error) => { throw new Error(`${e.message}\n${log.output.slice(-4000)}`); });
+    await subscriber
+      .waitFor((m) => m.some((x) => x.topic === statusTopic && x.payload.toString() === "online"), "status online", 90_000)
+      .catch((e: Error) => {
+        throw new Error(`${e.message}\n${log.output.slice(-4000)}`);
+      });
     await hold(log, "boot", 3);
 
     say("first telegram, steady state");
@@ -254,8 +319,11 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
     await sleep(3000);
     log.phase = "reconnectDrain";
     await broker.start();
-    await subscriber.waitFor(() => (lastStats()?.queueDrops ?? 0) > 0 && lastStats()?.queueDepth === 0, "stats after the outage, outbox drained", 120_000)
-      .catch((e: Error) => { checks.outageProblem = e.message; });
+    await subscriber
+      .waitFor(() => (lastStats()?.queueDrops ?? 0) > 0 && lastStats()?.queueDepth === 0, "stats after the outage, outbox drained", 120_000)
+      .catch((e: Error) => {
+        checks.outageProblem = e.message;
+      });
     checks.outageQueueDrops = lastStats()?.queueDrops ?? -1;
     checks.outageDroppedTelegrams = lastStats()?.queueDroppedTelegrams ?? -1;
 
@@ -283,7 +351,13 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline && !/mqtt: connected/.test(log.output.slice(logStart))) await sleep(250);
     checks.tlsConnected = /mqtt: connected/.test(log.output.slice(logStart));
-    if (!checks.tlsConnected) checks.tlsLog = log.output.slice(logStart).split("\n").filter((l) => /mqtt|tls|TLS|clock/.test(l)).slice(-5).join(" | ");
+    if (!checks.tlsConnected)
+      checks.tlsLog = log.output
+        .slice(logStart)
+        .split("\n")
+        .filter((l) => /mqtt|tls|TLS|clock/.test(l))
+        .slice(-5)
+        .join(" | ");
     await sleep(2000);
     log.phase = "tlsSteady";
     await send(20, 500);
@@ -305,7 +379,8 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
   const present = Object.values(phases).filter((p): p is PhaseFigures => p !== null);
   const overall = {} as PhaseFigures;
   for (const key of Object.keys(present[0] ?? {}) as (keyof PhaseFigures)[]) {
-    overall[key] = key === "samples" || key === "garbageCollections" ? present.reduce((n, p) => n + p[key], 0) : Math.max(...present.map((p) => p[key]));
+    overall[key] =
+      key === "samples" || key === "garbageCollections" ? present.reduce((n, p) => n + p[key], 0) : Math.max(...present.map((p) => p[key]));
   }
   return {
     command: FIRMWARE_COMMAND,
@@ -318,12 +393,15 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.dirname, "measure.ts")) {
-  measureFirmware().then((result) => {
-    if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else process.stdout.write(formatFirmware(result));
-    process.exit(0);
-  }, (error: Error) => {
-    say(`error: ${error.stack ?? error.message}`);
-    process.exit(1);
-  });
+  measureFirmware().then(
+    (result) => {
+      if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else process.stdout.write(formatFirmware(result));
+      process.exit(0);
+    },
+    (error: Error) => {
+      say(`error: ${error.stack ?? error.message}`);
+      process.exit(1);
+    },
+  );
 }

@@ -11,23 +11,59 @@
 type Kind = "string" | "boolean" | "integer" | "list" | "map";
 
 const SENSOR_OPTIONS: Record<string, Kind> = {
-  availability: "list", availability_mode: "string", availability_template: "string", availability_topic: "string",
-  default_entity_id: "string", device: "map", device_class: "string", enabled_by_default: "boolean", encoding: "string",
-  entity_category: "string", entity_picture: "string", expire_after: "integer", force_update: "boolean", icon: "string",
-  json_attributes_template: "string", json_attributes_topic: "string", last_reset_value_template: "string", name: "string",
-  object_id: "string", options: "list", origin: "map", payload_available: "string", payload_not_available: "string",
-  platform: "string", qos: "integer", state_class: "string", state_topic: "string", suggested_display_precision: "integer",
-  unique_id: "string", unit_of_measurement: "string", value_template: "string",
+  availability: "list",
+  availability_mode: "string",
+  availability_template: "string",
+  availability_topic: "string",
+  default_entity_id: "string",
+  device: "map",
+  device_class: "string",
+  enabled_by_default: "boolean",
+  encoding: "string",
+  entity_category: "string",
+  entity_picture: "string",
+  expire_after: "integer",
+  force_update: "boolean",
+  icon: "string",
+  json_attributes_template: "string",
+  json_attributes_topic: "string",
+  last_reset_value_template: "string",
+  name: "string",
+  object_id: "string",
+  options: "list",
+  origin: "map",
+  payload_available: "string",
+  payload_not_available: "string",
+  platform: "string",
+  qos: "integer",
+  state_class: "string",
+  state_topic: "string",
+  suggested_display_precision: "integer",
+  unique_id: "string",
+  unit_of_measurement: "string",
+  value_template: "string",
 };
 const REQUIRED = ["state_topic"];
 
 const AVAILABILITY_OPTIONS: Record<string, Kind> = {
-  topic: "string", payload_available: "string", payload_not_available: "string", value_template: "string",
+  topic: "string",
+  payload_available: "string",
+  payload_not_available: "string",
+  value_template: "string",
 };
 
 const DEVICE_OPTIONS: Record<string, Kind | "string-or-list"> = {
-  configuration_url: "string", connections: "list", hw_version: "string", identifiers: "string-or-list", manufacturer: "string",
-  model: "string", model_id: "string", name: "string", serial_number: "string", suggested_area: "string", sw_version: "string",
+  configuration_url: "string",
+  connections: "list",
+  hw_version: "string",
+  identifiers: "string-or-list",
+  manufacturer: "string",
+  model: "string",
+  model_id: "string",
+  name: "string",
+  serial_number: "string",
+  suggested_area: "string",
+  sw_version: "string",
   via_device: "string",
 };
 
@@ -41,7 +77,10 @@ export const DEVICE_CLASSES: Record<string, { units: (string | null)[]; stateCla
     stateClasses: ["measurement", "total", "total_increasing", null],
   },
   duration: { units: ["d", "h", "min", "s", "ms", "µs"], stateClasses: ["measurement", "total", "total_increasing", null] },
-  energy: { units: ["J", "kJ", "MJ", "GJ", "mWh", "Wh", "kWh", "MWh", "GWh", "TWh", "cal", "kcal", "Mcal", "Gcal"], stateClasses: ["total", "total_increasing"] },
+  energy: {
+    units: ["J", "kJ", "MJ", "GJ", "mWh", "Wh", "kWh", "MWh", "GWh", "TWh", "cal", "kcal", "Mcal", "Gcal"],
+    stateClasses: ["total", "total_increasing"],
+  },
   frequency: { units: ["Hz", "kHz", "MHz", "GHz"], stateClasses: ["measurement", null] },
   power: { units: ["mW", "W", "kW", "MW", "GW", "TW"], stateClasses: ["measurement", null] },
   power_factor: { units: ["%", null], stateClasses: ["measurement", null] },
@@ -72,7 +111,8 @@ function checkMembers(where: string, value: Record<string, unknown>, options: Re
     const want = options[key];
     if (!want) problems.push(`${where}${key} is not a documented option`);
     else if (want === "string-or-list") {
-      if (kindOf(v) !== "string" && !(Array.isArray(v) && v.every((x) => typeof x === "string"))) problems.push(`${where}${key} must be a string or a list of strings`);
+      if (kindOf(v) !== "string" && !(Array.isArray(v) && v.every((x) => typeof x === "string")))
+        problems.push(`${where}${key} must be a string or a list of strings`);
     } else if (kindOf(v) !== want) problems.push(`${where}${key} must be a ${want}, is ${JSON.stringify(v)}`);
   }
 }
@@ -98,10 +138,14 @@ export function sensorConfigProblems(config: Record<string, unknown>): string[] 
     problems.push(`entity_category ${String(config.entity_category)} is not allowed for a sensor`);
   }
   const precision = config.suggested_display_precision;
-  if (precision !== undefined && !(Number.isInteger(precision) && (precision as number) >= 0)) problems.push("suggested_display_precision must be ≥ 0");
+  if (precision !== undefined && !(Number.isInteger(precision) && (precision as number) >= 0))
+    problems.push("suggested_display_precision must be ≥ 0");
   if (Array.isArray(config.availability)) {
     config.availability.forEach((a, i) => {
-      if (kindOf(a) !== "map") return problems.push(`availability[${i}] must be a map`);
+      if (kindOf(a) !== "map") {
+        problems.push(`availability[${i}] must be a map`);
+        return;
+      }
       checkMembers(`availability[${i}].`, a as Record<string, unknown>, AVAILABILITY_OPTIONS, problems);
       if (typeof (a as Record<string, unknown>).topic !== "string") problems.push(`availability[${i}].topic is required`);
     });
@@ -112,7 +156,8 @@ export function sensorConfigProblems(config: Record<string, unknown>): string[] 
     if (device.identifiers === undefined && device.connections === undefined) problems.push("device needs identifiers or connections");
     if (Array.isArray(device.connections)) {
       for (const c of device.connections) {
-        if (!Array.isArray(c) || c.length !== 2 || !c.every((x) => typeof x === "string")) problems.push("device.connections must hold [type, id] pairs");
+        if (!Array.isArray(c) || c.length !== 2 || !c.every((x) => typeof x === "string"))
+          problems.push("device.connections must hold [type, id] pairs");
       }
     }
   }

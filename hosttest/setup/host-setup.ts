@@ -42,7 +42,12 @@ export const DEFAULT_NETWORKS: readonly SimulatedNetwork[] = Object.freeze([
 ]);
 
 /** A DevKitC's choice of meter pins (the firmware's board table gives the real list). */
-export const DEFAULT_PINS: PinChoices = Object.freeze({ rx: [16, 17, 18, 19, 21, 22, 23, 25, 26, 27, 32, 33], rts: [4, 5, 13, 14, 18, 19, 21, 22, 23, 25, 26, 27], boardRx: 16, boardRts: 4 });
+export const DEFAULT_PINS: PinChoices = Object.freeze({
+  rx: [16, 17, 18, 19, 21, 22, 23, 25, 26, 27, 32, 33],
+  rts: [4, 5, 13, 14, 18, 19, 21, 22, 23, 25, 26, 27],
+  boardRx: 16,
+  boardRts: 4,
+});
 
 /** What the status page shows when no bridge runs beside the server (tests, screenshots). */
 export function sampleStatus(startMs = Date.now(), store?: KeyValueStore): () => DeviceStatus {
@@ -68,15 +73,28 @@ export function sampleStatus(startMs = Date.now(), store?: KeyValueStore): () =>
         ],
       },
       wifi: ssid ? { ssid, rssi: -58, address: "192.168.1.50" } : { ssid: "", rssi: NaN, address: "192.168.4.1" },
-      mqtt: broker ? { state: "connected", broker: `${broker}:${port}`, lastError: "" } : { state: "not configured", broker: "", lastError: "" },
-      health: { ...healthView(createHealthCounters()), uptime: 3600, telegramsOk: 1024, crcErrors: 2, eventsPublished: 20480,
-        mqttReconnects: 1, mqttConnected: Boolean(broker), networkUp: Boolean(ssid) },
+      mqtt: broker
+        ? { state: "connected", broker: `${broker}:${port}`, lastError: "" }
+        : { state: "not configured", broker: "", lastError: "" },
+      health: {
+        ...healthView(createHealthCounters()),
+        uptime: 3600,
+        telegramsOk: 1024,
+        crcErrors: 2,
+        eventsPublished: 20480,
+        mqttReconnects: 1,
+        mqttConnected: Boolean(broker),
+        networkUp: Boolean(ssid),
+      },
     };
   };
 }
 
 class FixedScanner implements WifiScanner {
-  constructor(private readonly networks: readonly ScannedNetwork[], private readonly delayMs: number) {}
+  constructor(
+    private readonly networks: readonly ScannedNetwork[],
+    private readonly delayMs: number,
+  ) {}
 
   scan(done: (networks: readonly ScannedNetwork[]) => void): void {
     setTimeout(() => done(this.networks.map((n) => ({ ssid: n.ssid, rssi: n.rssi, secure: n.secure }))), this.delayMs);
@@ -143,24 +161,27 @@ export class HostSetup {
     const o = this.options;
     const networks = o.networks ?? DEFAULT_NETWORKS;
     // A setup page with nothing to go back to: it stays until a save, as on a device's first start.
-    this.running = startSetupMode({
-      store: o.store,
-      clock: this.clock,
-      scheduler: this.scheduler,
-      mac: o.mac ?? "02:00:00:00:00:01",
-      pins: o.pins ?? DEFAULT_PINS,
-      status: o.status ?? sampleStatus(Date.now(), o.store),
-      makeMqttLink: () => new MqttJsLink({ connectTimeoutMs: 5_000 }),
-      restart: (reason) => this.restart(reason),
-      log: this.log,
-      random: () => randomInt(0x100000000), // unused: no access point on a PC
-      apply: o.apply,
-      adapters: {
-        wifi: new SimulatedJoin(networks),
-        scanner: new FixedScanner(networks, o.scanMs ?? 300),
-        serve: () => ({ close() {} }), // the node:http servers are started beside it and call handle()
+    this.running = startSetupMode(
+      {
+        store: o.store,
+        clock: this.clock,
+        scheduler: this.scheduler,
+        mac: o.mac ?? "02:00:00:00:00:01",
+        pins: o.pins ?? DEFAULT_PINS,
+        status: o.status ?? sampleStatus(Date.now(), o.store),
+        makeMqttLink: () => new MqttJsLink({ connectTimeoutMs: 5_000 }),
+        restart: (reason) => this.restart(reason),
+        log: this.log,
+        random: () => randomInt(0x100000000), // unused: no access point on a PC
+        apply: o.apply,
+        adapters: {
+          wifi: new SimulatedJoin(networks),
+          scanner: new FixedScanner(networks, o.scanMs ?? 300),
+          serve: () => ({ close() {} }), // the node:http servers are started beside it and call handle()
+        },
       },
-    }, "no-wifi");
+      "no-wifi",
+    );
   }
 
   restart(reason: string): void {

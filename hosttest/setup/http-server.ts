@@ -26,7 +26,10 @@ export function startSetupServer(setup: HostSetup, options: SetupServerOptions =
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
     const updates = options.updates;
-    const served = updates && UpdateService.owns(new URL(req.url ?? "/", "http://device").pathname) ? streamUpdate(updates, req, res) : serve(setup, network, req, res);
+    const served =
+      updates && UpdateService.owns(new URL(req.url ?? "/", "http://device").pathname)
+        ? streamUpdate(updates, req, res)
+        : serve(setup, network, req, res);
     served.catch(() => {
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
       res.end('{"ok":false,"error":"internal error"}');
@@ -63,7 +66,9 @@ async function serve(setup: HostSetup, network: Network, req: IncomingMessage, r
     send(res, {
       status: tooLong ? 413 : 400,
       headers: { "Content-Type": "application/json", Connection: "close" },
-      body: tooLong ? `{"ok":false,"error":"request body over ${MAX_BODY_BYTES} bytes or without Content-Length"}` : '{"ok":false,"error":"bad Content-Length"}',
+      body: tooLong
+        ? `{"ok":false,"error":"request body over ${MAX_BODY_BYTES} bytes or without Content-Length"}`
+        : '{"ok":false,"error":"bad Content-Length"}',
     });
     req.destroy();
     return;

@@ -59,7 +59,11 @@ export interface Reply extends SetupResponse {
   json: any;
 }
 
-export function makeRig(initial: Record<string, string | number | boolean> = {}, applyOptions?: SafeApplyOptions, networks: ScannedNetwork[] = []): Rig {
+export function makeRig(
+  initial: Record<string, string | number | boolean> = {},
+  applyOptions?: SafeApplyOptions,
+  networks: ScannedNetwork[] = [],
+): Rig {
   const store = new MemoryStore(initial);
   const clock = new FakeClock();
   const tester = new ScriptedTester();
@@ -74,8 +78,14 @@ export function makeRig(initial: Record<string, string | number | boolean> = {},
     },
   };
   const handlers = new SetupHandlers({
-    store, apply, clock, pins: DEFAULT_PINS, status: sampleStatus(0), portalUrl: "http://192.168.4.1/",
-    scan: new ScanList(scanner, clock), log: (line) => logs.push(line),
+    store,
+    apply,
+    clock,
+    pins: DEFAULT_PINS,
+    status: sampleStatus(0),
+    portalUrl: "http://192.168.4.1/",
+    scan: new ScanList(scanner, clock),
+    log: (line) => logs.push(line),
   });
   const send = (method: string, path: string, body: string, options: RequestOptions = {}): Reply => {
     const headers: Record<string, string> = { ...options.headers };
@@ -92,7 +102,13 @@ export function makeRig(initial: Record<string, string | number | boolean> = {},
     return { ...response, json };
   };
   Object.assign(rig, {
-    store, clock, tester, apply, handlers, logs, restarts,
+    store,
+    clock,
+    tester,
+    apply,
+    handlers,
+    logs,
+    restarts,
     get: (path: string, options?: RequestOptions) => send("GET", path, "", options),
     post: (path: string, body?: unknown, options: RequestOptions = {}) =>
       send("POST", path, options.raw ?? (body === undefined ? "" : JSON.stringify(body)), options),

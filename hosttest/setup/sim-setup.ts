@@ -56,7 +56,12 @@ export async function startSimSetup(options: SimSetupOptions): Promise<SimSetup>
       board: "host",
       mode: "setup",
       uptimeS: Math.round((Date.now() - started) / 1000),
-      meter: { header: picture.telegrams ? "replayed meter" : "", lastTelegram: picture.meterTime, lastTelegramAgeS: lastTelegramMs ? (Date.now() - lastTelegramMs) / 1000 : 0, values },
+      meter: {
+        header: picture.telegrams ? "replayed meter" : "",
+        lastTelegram: picture.meterTime,
+        lastTelegramAgeS: lastTelegramMs ? (Date.now() - lastTelegramMs) / 1000 : 0,
+        values,
+      },
       wifi: { ssid: "simulated", rssi: -55, address: "127.0.0.1" },
       mqtt: options.mqtt(),
       health: options.health(),
@@ -68,10 +73,13 @@ export async function startSimSetup(options: SimSetupOptions): Promise<SimSetup>
     status,
     log: options.log,
     // The bridge of this run keeps the settings it started with (a device restarts to take new ones).
-    onRestart: () => options.log(options.settingsFile
-      ? `setup: settings saved to ${options.settingsFile}; restart npm start to run the bridge with them`
-      : "setup: settings kept in memory only: the bridge of this run keeps its settings and a restart loses them " +
-        "(npm start -- --settings FILE keeps them)"),
+    onRestart: () =>
+      options.log(
+        options.settingsFile
+          ? `setup: settings saved to ${options.settingsFile}; restart npm start to run the bridge with them`
+          : "setup: settings kept in memory only: the bridge of this run keeps its settings and a restart loses them " +
+              "(npm start -- --settings FILE keeps them)",
+      ),
   });
   let servers: SetupServer[] = [];
   try {

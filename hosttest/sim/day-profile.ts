@@ -16,10 +16,10 @@ export function dayOfTelegrams(start: Date, stepSeconds: number, count: number, 
   let importKwh = 18234.512;
   let exportKwh = 1207.089;
   let reactiveImportKvarh = 84.377;
-  let reactiveExportKvarh = 3911.640;
+  let reactiveExportKvarh = 3911.64;
   for (let i = 0; i < count; i++) {
     const time = new Date(start.getTime() + i * stepSeconds * 1000);
-    const hour = ((time.getTime() / 3600_000 + 1) % 24 + 24) % 24; // local normal time
+    const hour = (((time.getTime() / 3600_000 + 1) % 24) + 24) % 24; // local normal time
     const heatPump = Math.sin(hour * 1.7) > 0.2 ? 0.9 : 0.05;
     const household = 0.25 + 1.6 * bump(hour, 7.5, 1.2) + 2.2 * bump(hour, 18, 1.8);
     const solar = Math.max(0, 3.4 * bump(hour, 12.5, 2.4) - 0.2);
@@ -34,7 +34,7 @@ export function dayOfTelegrams(start: Date, stepSeconds: number, count: number, 
       importKw[p] = round(Math.max(0, phases[p]), 3);
       exportKw[p] = round(Math.max(0, -phases[p]), 3);
       volts[p] = round(231 + 3 * Math.sin(hour / 3 + p) + 2 * next() + (solar > 0 ? 2.5 * (solar / 3.2) : 0), 1);
-      amps[p] = round((importKw[p] + exportKw[p]) * 1000 / volts[p], 1);
+      amps[p] = round(((importKw[p] + exportKw[p]) * 1000) / volts[p], 1);
     }
     const reactiveImportKvar: [number, number, number] = [0, 0, 0];
     const reactiveExportKvar: [number, number, number] = [round(0.05 + 0.04 * next(), 3), round(0.1 * heatPump + 0.02, 3), round(0.03, 3)];
@@ -47,9 +47,17 @@ export function dayOfTelegrams(start: Date, stepSeconds: number, count: number, 
       reactiveExportKvarh += (reactiveExportKvar[0] + reactiveExportKvar[1] + reactiveExportKvar[2]) * hours;
     }
     values.push({
-      time, importKwh: round(importKwh, 3), exportKwh: round(exportKwh, 3),
-      reactiveImportKvarh: round(reactiveImportKvarh, 3), reactiveExportKvarh: round(reactiveExportKvarh, 3),
-      importKw, exportKw, reactiveImportKvar, reactiveExportKvar, volts, amps,
+      time,
+      importKwh: round(importKwh, 3),
+      exportKwh: round(exportKwh, 3),
+      reactiveImportKvarh: round(reactiveImportKvarh, 3),
+      reactiveExportKvarh: round(reactiveExportKvarh, 3),
+      importKw,
+      exportKw,
+      reactiveImportKvar,
+      reactiveExportKvar,
+      volts,
+      amps,
     });
   }
   return values;

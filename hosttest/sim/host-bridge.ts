@@ -51,26 +51,29 @@ export class HostBridge {
     const system = new HostSystem(log);
     // Tell the caller about session changes without touching the core: wrap the events the link reports.
     const reporting: MqttLink = {
-      connect: (connectOptions, sessionEvents) => link.connect(connectOptions, {
-        onMqttConnected: () => {
-          sessionEvents.onMqttConnected();
-          options.onConnected?.();
-        },
-        onMqttDisconnected: (reason) => {
-          sessionEvents.onMqttDisconnected(reason);
-          options.onDisconnected?.(reason);
-        },
-        onMqttAcknowledged: (packetId) => sessionEvents.onMqttAcknowledged(packetId),
-        onMqttHeard: () => sessionEvents.onMqttHeard(),
-      }),
+      connect: (connectOptions, sessionEvents) =>
+        link.connect(connectOptions, {
+          onMqttConnected: () => {
+            sessionEvents.onMqttConnected();
+            options.onConnected?.();
+          },
+          onMqttDisconnected: (reason) => {
+            sessionEvents.onMqttDisconnected(reason);
+            options.onDisconnected?.(reason);
+          },
+          onMqttAcknowledged: (packetId) => sessionEvents.onMqttAcknowledged(packetId),
+          onMqttHeard: () => sessionEvents.onMqttHeard(),
+        }),
       publish: (topic, payload, offset, length, retain, qos, packetId, duplicate) =>
         link.publish(topic, payload, offset, length, retain, qos, packetId, duplicate),
       close: () => link.close(),
     };
     // The same composition as the firmware's: settings → mapping, encoders, policies, bridge options.
-    const composed = composeBridge(s,
+    const composed = composeBridge(
+      s,
       { meter: options.meter, clock: new RealClock(), scheduler: this.scheduler, mqtt: reporting, network: new AlwaysUpNetwork(), system },
-      { mac: options.mac, broker: options.broker, bridge: options.bridge, report: (problem) => log(`settings: ${problem}`) });
+      { mac: options.mac, broker: options.broker, bridge: options.bridge, report: (problem) => log(`settings: ${problem}`) },
+    );
     this.bridge = composed.bridge;
     this.mapping = composed.mapping;
     this.presence = composed.presence;

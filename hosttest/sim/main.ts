@@ -100,21 +100,31 @@ async function main(): Promise<void> {
     brokerDescription = `embedded broker on mqtt://${host}:${port}${port !== options.brokerPort ? ` (${options.brokerPort} was busy)` : ""}`;
   }
 
-  let view: TerminalView | undefined = new TerminalView({ meterDescription, brokerDescription, watchCommand: watchCommand(host, port, options) });
+  let view: TerminalView | undefined = new TerminalView({
+    meterDescription,
+    brokerDescription,
+    watchCommand: watchCommand(host, port, options),
+  });
   view.intro();
   let eventsPublished = 0;
   let messagesPublished = 0;
   let bridge: HostBridge | undefined;
-  const tap = new MeterTap(source, (picture) => {
-    // Drawn on the next turn, after the bridge handled the same bytes.
-    setImmediate(() => view?.update({ picture, eventsPublished, messagesPublished, health: bridge?.health }));
-  }, acceptNoCrc);
+  const tap = new MeterTap(
+    source,
+    (picture) => {
+      // Drawn on the next turn, after the bridge handled the same bytes.
+      setImmediate(() => view?.update({ picture, eventsPublished, messagesPublished, health: bridge?.health }));
+    },
+    acceptNoCrc,
+  );
 
   // The setup page's broker fields show the broker this run uses, unless the settings name one.
   store.setFallback({ broker: host, port, tls: options.broker?.tls ?? false, mqttUser: options.user ?? "" });
-  view.log(options.settings
-    ? `settings: ${relative(process.cwd(), options.settings) || options.settings} (kept across restarts)`
-    : "settings: in memory only, lost when npm start stops (--settings FILE keeps them)");
+  view.log(
+    options.settings
+      ? `settings: ${relative(process.cwd(), options.settings) || options.settings} (kept across restarts)`
+      : "settings: in memory only, lost when npm start stops (--settings FILE keeps them)",
+  );
   let connectedOnce = false;
   let lastMqttError = "";
   bridge = new HostBridge({
@@ -192,10 +202,12 @@ async function main(): Promise<void> {
       log: (line) => view?.log(line),
     }).catch((error: Error) => fail(`cannot serve the setup page: ${error.message}`));
     view?.log(`setup page: ${pages.setupUrl}`);
-    view?.log(loadSettings(store).settings.statusPage
-      ? `status page (as on the home network): ${pages.statusUrl}`
-      : `status page (as on the home network): ${pages.statusUrl} is off until "Status page on the home network" is on ` +
-        "and an admin password is set (setup page, Device section)");
+    view?.log(
+      loadSettings(store).settings.statusPage
+        ? `status page (as on the home network): ${pages.statusUrl}`
+        : `status page (as on the home network): ${pages.statusUrl} is off until "Status page on the home network" is on ` +
+            "and an admin password is set (setup page, Device section)",
+    );
   }
 }
 

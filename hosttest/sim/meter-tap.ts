@@ -22,7 +22,11 @@ export interface MeterPicture {
  */
 export class MeterTap implements MeterSource {
   readonly picture: MeterPicture = {
-    telegrams: 0, rejected: 0, lastStatus: -1, meterTime: "", values: new Map(),
+    telegrams: 0,
+    rejected: 0,
+    lastStatus: -1,
+    meterTime: "",
+    values: new Map(),
   };
   private readonly catalog = new ObisCatalog();
   private readonly parser = new TelegramParser(this.catalog);
@@ -30,8 +34,11 @@ export class MeterTap implements MeterSource {
   private readonly framer: Framer;
 
   /** `acceptNoCrc`: the `noCrc` setting, so frames without a CRC count as the bridge counts them. */
-  constructor(private readonly inner: MeterSource, private readonly onTelegram: (picture: MeterPicture) => void,
-    private readonly acceptNoCrc = false) {
+  constructor(
+    private readonly inner: MeterSource,
+    private readonly onTelegram: (picture: MeterPicture) => void,
+    private readonly acceptNoCrc = false,
+  ) {
     this.framer = new Framer({ onFrame: (frame) => this.onFrame(frame) });
   }
 

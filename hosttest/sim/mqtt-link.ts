@@ -1,9 +1,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import type { MqttConnectOptions, MqttLink, MqttLinkEvents } from "../../modules/app/ports";
 
-export interface PublishObserver {
-  (topic: string, payload: Buffer, retain: boolean): void;
-}
+export type PublishObserver = (topic: string, payload: Buffer, retain: boolean) => void;
 
 export interface MqttJsLinkOptions {
   /** Bytes the socket may hold unsent before publish answers false (the device's send buffer, larger). */
@@ -82,11 +80,19 @@ export class MqttJsLink implements MqttLink {
     client.on("end", () => report(lastError || "connection ended"));
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
-    packetId = 0, duplicate = false): boolean {
+  publish(
+    topic: string,
+    payload: Uint8Array,
+    offset: number,
+    length: number,
+    retain: boolean,
+    qos: number,
+    packetId = 0,
+    duplicate = false,
+  ): boolean {
     if (this.closed) throw new Error("MQTT link is closed");
     const client = this.client;
-    if (!client || !client.connected || client.disconnecting) {
+    if (!client?.connected || client.disconnecting) {
       this.refused++;
       return false;
     }

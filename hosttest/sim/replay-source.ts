@@ -36,7 +36,10 @@ export class ReplayMeterSource implements MeterSource {
   private index = 0;
   private readonly intervalMs: number;
 
-  constructor(private readonly capture: TelegramCapture, private readonly options: ReplayOptions = {}) {
+  constructor(
+    private readonly capture: TelegramCapture,
+    private readonly options: ReplayOptions = {},
+  ) {
     const speed = options.speed ?? 1;
     if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`replay speed must be a positive number, not ${speed}`);
     this.intervalMs = (options.intervalMs ?? 10_000) / speed;

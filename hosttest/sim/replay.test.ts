@@ -56,8 +56,11 @@ describe("frames without a CRC count as the bridge counts them", () => {
     const bytes = new TextEncoder().encode(NO_CRC);
     const count = (acceptNoCrc: boolean) => {
       let picture: MeterPicture | undefined;
-      const tap = new MeterTap({ overruns: 0, framingErrors: 0, start: (sink) => sink.onMeterBytes(bytes, 0, bytes.length), stop: () => {} },
-        (p) => (picture = p), acceptNoCrc);
+      const tap = new MeterTap(
+        { overruns: 0, framingErrors: 0, start: (sink) => sink.onMeterBytes(bytes, 0, bytes.length), stop: () => {} },
+        (p) => (picture = p),
+        acceptNoCrc,
+      );
       tap.start({ onMeterBytes: () => {} });
       return { telegrams: picture?.telegrams, rejected: picture?.rejected };
     };
@@ -77,7 +80,18 @@ describe("terminal view", () => {
     expect(text).toContain("P – ");
     expect(text).toContain("export – ");
     text = "";
-    view.update({ picture: { ...picture, values: new Map([["1-0:1.7.0", 1231], ["1-0:2.7.0", 0]]) }, eventsPublished: 0, messagesPublished: 0, health: undefined });
+    view.update({
+      picture: {
+        ...picture,
+        values: new Map([
+          ["1-0:1.7.0", 1231],
+          ["1-0:2.7.0", 0],
+        ]),
+      },
+      eventsPublished: 0,
+      messagesPublished: 0,
+      health: undefined,
+    });
     expect(text).toContain("P 1.231 kW  export 0.000 kW");
   });
 });

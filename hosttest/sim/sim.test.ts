@@ -18,7 +18,14 @@ const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/sim/${name}
 
 describe("options", () => {
   test("defaults: embedded broker, built-in replay at the meter's pace", () => {
-    expect(parseOptions([], {})).toMatchObject({ broker: undefined, brokerPort: 1883, speed: 1, baud: 115200, once: false, mac: "02:00:00:00:00:01" });
+    expect(parseOptions([], {})).toMatchObject({
+      broker: undefined,
+      brokerPort: 1883,
+      speed: 1,
+      baud: 115200,
+      once: false,
+      mac: "02:00:00:00:00:01",
+    });
   });
 
   test("broker URL, TLS and password from the environment", () => {
@@ -46,13 +53,16 @@ describe("captures and fixtures", () => {
   test("every generated telegram passes the framer's CRC check", () => {
     const statuses: number[] = [];
     const framer = new Framer({ onFrame: (f) => statuses.push(f.status) });
-    for (const values of dayOfTelegrams(new Date("2025-06-01T00:00:00Z"), 10, 50, 99)) framer.push(new TextEncoder().encode(swedishTelegram(values)));
+    for (const values of dayOfTelegrams(new Date("2025-06-01T00:00:00Z"), 10, 50, 99))
+      framer.push(new TextEncoder().encode(swedishTelegram(values)));
     expect(statuses).toHaveLength(50);
     expect(statuses.every((s) => s === FrameStatus.Ok)).toBe(true);
   });
 
   test("the fixture files are what the generator writes (regenerate with generate-fixtures.ts)", () => {
-    const ten = dayOfTelegrams(new Date("2025-01-15T11:59:00Z"), 10, 10, 7).map((v) => swedishTelegram(v)).join("");
+    const ten = dayOfTelegrams(new Date("2025-01-15T11:59:00Z"), 10, 10, 7)
+      .map((v) => swedishTelegram(v))
+      .join("");
     expect(readFileSync(fixture("ten-telegrams.txt"), "latin1")).toBe(ten);
     expect(loadCapture(fixture("day.txt"))).toMatchObject({ good: 288, rejected: 0 });
   });
@@ -92,16 +102,26 @@ describe("MQTT link", () => {
     const link = new MqttJsLink();
     const reasons: string[] = [];
     await new Promise<void>((resolve) => {
-      link.connect({ host: "127.0.0.1", port, clientId: "t", username: "u", password: "hunter2", keepAliveSeconds: 10,
-        will: { topic: "s", payload: "offline", retain: true } }, {
-        onMqttConnected: () => reasons.push("connected?"),
-        onMqttAcknowledged: () => {},
-        onMqttHeard: () => {},
-        onMqttDisconnected: (reason) => {
-          reasons.push(reason);
-          setTimeout(resolve, 100); // a second report would land here
+      link.connect(
+        {
+          host: "127.0.0.1",
+          port,
+          clientId: "t",
+          username: "u",
+          password: "hunter2",
+          keepAliveSeconds: 10,
+          will: { topic: "s", payload: "offline", retain: true },
         },
-      });
+        {
+          onMqttConnected: () => reasons.push("connected?"),
+          onMqttAcknowledged: () => {},
+          onMqttHeard: () => {},
+          onMqttDisconnected: (reason) => {
+            reasons.push(reason);
+            setTimeout(resolve, 100); // a second report would land here
+          },
+        },
+      );
     });
     expect(reasons).toEqual([`connection refused by 127.0.0.1:${port}`]);
     link.close();
@@ -112,9 +132,23 @@ describe("MQTT link", () => {
     const link = new MqttJsLink({ observer: (_t, copy) => seen.push(copy) });
     const seen: Buffer[] = [];
     try {
-      await new Promise<void>((resolve, reject) => link.connect({ host: broker.host, port: broker.port, clientId: "c", keepAliveSeconds: 10,
-        will: { topic: "s", payload: "offline", retain: true } }, {
-        onMqttConnected: resolve, onMqttDisconnected: reject, onMqttAcknowledged: () => {}, onMqttHeard: () => {} }));
+      await new Promise<void>((resolve, reject) =>
+        link.connect(
+          {
+            host: broker.host,
+            port: broker.port,
+            clientId: "c",
+            keepAliveSeconds: 10,
+            will: { topic: "s", payload: "offline", retain: true },
+          },
+          {
+            onMqttConnected: resolve,
+            onMqttDisconnected: reject,
+            onMqttAcknowledged: () => {},
+            onMqttHeard: () => {},
+          },
+        ),
+      );
       const buffer = new Uint8Array([0x7b, 0x7d, 0x20]);
       expect(link.publish("t", buffer, 0, 2, false, 0)).toBe(true);
       buffer.fill(0);
@@ -127,7 +161,8 @@ describe("MQTT link", () => {
 });
 
 describe("npm start errors", () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "hosttest/sim/main.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 50_000 });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "hosttest/sim/main.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 50_000 });
 
   test("a bad replay file", () => {
     const r = run("--replay", "package.json");

@@ -19,17 +19,21 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 /** A port nobody listens on right now. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer().once("error", reject).listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
+    const server = createServer()
+      .once("error", reject)
+      .listen(0, "127.0.0.1", () => {
+        const port = (server.address() as { port: number }).port;
+        server.close(() => resolve(port));
+      });
   });
 }
 
 /** True when something can listen on the port (nobody holds it). */
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const server = createServer().once("error", () => resolve(false)).listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    const server = createServer()
+      .once("error", () => resolve(false))
+      .listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
@@ -113,34 +117,55 @@ describe("npm start as a process", () => {
   }, 150_000);
 
   test.each([
-    ["invalid JSON", () => {
-      writeFileSync(join(folder, "bad.json"), "{bad");
-      return join(folder, "bad.json");
-    }, "is not valid JSON"],
-    ["a directory", () => {
-      mkdirSync(join(folder, "a-folder"), { recursive: true });
-      return join(folder, "a-folder");
-    }, "is a directory"],
+    [
+      "invalid JSON",
+      () => {
+        writeFileSync(join(folder, "bad.json"), "{bad");
+        return join(folder, "bad.json");
+      },
+      "is not valid JSON",
+    ],
+    [
+      "a directory",
+      () => {
+        mkdirSync(join(folder, "a-folder"), { recursive: true });
+        return join(folder, "a-folder");
+      },
+      "is a directory",
+    ],
     ["a missing folder", () => join(folder, "missing", "settings.json"), "does not exist"],
-  ])("a settings file that is %s: a plain error before anything starts", async (_name, make, words) => {
-    const brokerPort = await freePort();
-    const run = npmStart(["--port", String(brokerPort), "--settings", make()]);
-    try {
-      const end = await Promise.race([run.exited, new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 60_000))]);
-      expect(end).toEqual({ code: 1, signal: null });
-      const lines = run.output().trim().split("\n");
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^error: settings file .* ${words}`));
-    } finally {
-      run.child.kill("SIGKILL");
-      for (const pid of processesWith([`--port ${brokerPort}`])) process.kill(pid, "SIGKILL");
-    }
-  }, 90_000);
+  ])(
+    "a settings file that is %s: a plain error before anything starts",
+    async (_name, make, words) => {
+      const brokerPort = await freePort();
+      const run = npmStart(["--port", String(brokerPort), "--settings", make()]);
+      try {
+        const end = await Promise.race([run.exited, new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 60_000))]);
+        expect(end).toEqual({ code: 1, signal: null });
+        const lines = run.output().trim().split("\n");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`^error: settings file .* ${words}`));
+      } finally {
+        run.child.kill("SIGKILL");
+        for (const pid of processesWith([`--port ${brokerPort}`])) process.kill(pid, "SIGKILL");
+      }
+    },
+    90_000,
+  );
 
   test("setup page: MQTT state from the bridge, the broker in use in the form, the status page said to be off", async () => {
     const broker = await startEmbeddedBroker(await freePort());
     const setupPort = await freePort();
-    const run = npmStart(["--broker", `mqtt://127.0.0.1:${broker.port}`, "--setup-port", String(setupPort), "--replay", TEN, "--speed", "10"]);
+    const run = npmStart([
+      "--broker",
+      `mqtt://127.0.0.1:${broker.port}`,
+      "--setup-port",
+      String(setupPort),
+      "--replay",
+      TEN,
+      "--speed",
+      "10",
+    ]);
     const api = async (path: string) => (await fetch(`http://127.0.0.1:${setupPort}${path}`)).json();
     try {
       expect(await until(() => run.output().includes("mqtt: connected"), 90_000)).toBe(true);
@@ -152,7 +177,12 @@ describe("npm start as a process", () => {
 
       await broker.close();
       let status: { mqtt: { state: string }; health: { mqttConnected: boolean } } | undefined;
-      expect(await until(async () => (status = await api("/api/status")).health.mqttConnected === false, 30_000)).toBe(true);
+      const disconnected = async () => {
+        const now: { mqtt: { state: string }; health: { mqttConnected: boolean } } = await api("/api/status");
+        status = now;
+        return now.health.mqttConnected === false;
+      };
+      expect(await until(disconnected, 30_000)).toBe(true);
       expect(status?.mqtt.state).toBe("disconnected");
     } finally {
       run.child.kill("SIGKILL");
@@ -166,26 +196,35 @@ describe("saving on the simulator's setup page", () => {
   test.each([
     ["in memory", undefined, "setup: settings kept in memory only: the bridge of this run keeps its settings and a restart loses them"],
     ["to the --settings file", "saved.json", "setup: settings saved to "],
-  ])("says where the settings went: %s", async (_name, fileName, words) => {
-    const settingsFile = fileName ? join(folder, fileName) : undefined;
-    const store = settingsFile ? new JsonFileStore(settingsFile) : new MemoryStore();
-    const logs: string[] = [];
-    const pages = await startSimSetup({
-      store, settingsFile, port: await freePort(), log: (line) => logs.push(line), health: () => ({}),
-      picture: () => ({ telegrams: 0, rejected: 0, lastStatus: -1, meterTime: "", values: new Map() }),
-      mqtt: () => ({ state: "connected", broker: "127.0.0.1:1883", lastError: "" }),
-    });
-    try {
-      const reply = await fetch(`${pages.setupUrl}api/config`, {
-        method: "POST", headers: { "content-type": "application/json", "x-p1vscp": "1" },
-        body: JSON.stringify({ values: { nodeName: "Hall" }, untested: true }),
+  ])(
+    "says where the settings went: %s",
+    async (_name, fileName, words) => {
+      const settingsFile = fileName ? join(folder, fileName) : undefined;
+      const store = settingsFile ? new JsonFileStore(settingsFile) : new MemoryStore();
+      const logs: string[] = [];
+      const pages = await startSimSetup({
+        store,
+        settingsFile,
+        port: await freePort(),
+        log: (line) => logs.push(line),
+        health: () => ({}),
+        picture: () => ({ telegrams: 0, rejected: 0, lastStatus: -1, meterTime: "", values: new Map() }),
+        mqtt: () => ({ state: "connected", broker: "127.0.0.1:1883", lastError: "" }),
       });
-      expect(reply.status).toBe(202);
-      expect(await until(() => logs.some((line) => line.startsWith("setup: settings")), 30_000)).toBe(true);
-      expect(logs.find((line) => line.startsWith("setup: settings"))).toContain(words);
-      if (settingsFile) expect(JSON.parse(readFileSync(settingsFile, "utf8")).nodeName).toBe("Hall");
-    } finally {
-      await pages.close();
-    }
-  }, 60_000);
+      try {
+        const reply = await fetch(`${pages.setupUrl}api/config`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-p1vscp": "1" },
+          body: JSON.stringify({ values: { nodeName: "Hall" }, untested: true }),
+        });
+        expect(reply.status).toBe(202);
+        expect(await until(() => logs.some((line) => line.startsWith("setup: settings")), 30_000)).toBe(true);
+        expect(logs.find((line) => line.startsWith("setup: settings"))).toContain(words);
+        if (settingsFile) expect(JSON.parse(readFileSync(settingsFile, "utf8")).nodeName).toBe("Hall");
+      } finally {
+        await pages.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -33,8 +33,10 @@ function two(n: number): string {
 /** `YYMMDDhhmmssW` from the wall-clock fields of `time` taken as UTC+1. */
 function meterClock(time: Date): string {
   const local = new Date(time.getTime() + 3600_000);
-  return `${two(local.getUTCFullYear() % 100)}${two(local.getUTCMonth() + 1)}${two(local.getUTCDate())}` +
-    `${two(local.getUTCHours())}${two(local.getUTCMinutes())}${two(local.getUTCSeconds())}W`;
+  return (
+    `${two(local.getUTCFullYear() % 100)}${two(local.getUTCMonth() + 1)}${two(local.getUTCDate())}` +
+    `${two(local.getUTCHours())}${two(local.getUTCMinutes())}${two(local.getUTCSeconds())}W`
+  );
 }
 
 function sum(values: readonly number[]): number {

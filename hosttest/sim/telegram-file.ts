@@ -64,9 +64,12 @@ export function loadCapture(path: string, options: LoadOptions = {}): TelegramCa
   framer.end();
   const starts = telegramStarts(bytes);
   if (good === 0) {
-    const detail = withoutCrc > 0
-      ? `${withoutCrc} frame(s) without a CRC, which the bridge rejects unless the setting noCrc is on`
-      : rejected > 0 ? `${rejected} damaged frame(s), none with a good CRC` : "no \"/\" … \"!\" frame at all";
+    const detail =
+      withoutCrc > 0
+        ? `${withoutCrc} frame(s) without a CRC, which the bridge rejects unless the setting noCrc is on`
+        : rejected > 0
+          ? `${rejected} damaged frame(s), none with a good CRC`
+          : 'no "/" … "!" frame at all';
     throw new Error(`replay file ${path} holds no P1 telegram (${bytes.length} bytes, ${detail})`);
   }
   return { path, bytes, starts, good, rejected, withoutCrc };

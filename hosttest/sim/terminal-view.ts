@@ -51,11 +51,17 @@ export function renderView(context: ViewContext, state: ViewState, logLines: rea
   out.push(`  broker  ${context.brokerDescription}`);
   out.push(`  watch   ${context.watchCommand}`);
   out.push("");
-  out.push(`Meter time ${meterTimeText(state.picture.meterTime)}   telegrams ${state.picture.telegrams}` +
-    (state.picture.rejected ? `   rejected ${state.picture.rejected}` : ""));
+  out.push(
+    `Meter time ${meterTimeText(state.picture.meterTime)}   telegrams ${state.picture.telegrams}` +
+      (state.picture.rejected ? `   rejected ${state.picture.rejected}` : ""),
+  );
   out.push(`${"".padEnd(10)}${"L1".padStart(12)}${"L2".padStart(12)}${"L3".padStart(12)}${"total".padStart(12)}`);
-  out.push(`${"Import".padEnd(10)}${PHASES.map((p) => show(kilo(v.get(p.power)), 3, "kW")).join("")}${show(kilo(v.get("1-0:1.7.0")), 3, "kW")}`);
-  out.push(`${"Export".padEnd(10)}${PHASES.map((p) => show(kilo(v.get(p.exportPower)), 3, "kW")).join("")}${show(kilo(v.get("1-0:2.7.0")), 3, "kW")}`);
+  out.push(
+    `${"Import".padEnd(10)}${PHASES.map((p) => show(kilo(v.get(p.power)), 3, "kW")).join("")}${show(kilo(v.get("1-0:1.7.0")), 3, "kW")}`,
+  );
+  out.push(
+    `${"Export".padEnd(10)}${PHASES.map((p) => show(kilo(v.get(p.exportPower)), 3, "kW")).join("")}${show(kilo(v.get("1-0:2.7.0")), 3, "kW")}`,
+  );
   out.push(`${"Voltage".padEnd(10)}${PHASES.map((p) => show(v.get(p.voltage), 1, "V", 10)).join("")}`);
   out.push(`${"Current".padEnd(10)}${PHASES.map((p) => show(v.get(p.current), 1, "A", 10)).join("")}`);
   out.push(`Energy    import ${show(v.get("1-0:1.8.0"), 3, "kWh", 0)}   export ${show(v.get("1-0:2.8.0"), 3, "kWh", 0)}`);
@@ -63,10 +69,14 @@ export function renderView(context: ViewContext, state: ViewState, logLines: rea
   out.push("");
   out.push(`VSCP events published ${state.eventsPublished}   MQTT messages ${state.messagesPublished}`);
   if (h) {
-    out.push(`Health    telegrams ok ${count(h.telegramsOk)}  CRC errors ${count(h.crcErrors)}  truncated ${count(h.truncated)}` +
-      `  overflow ${count(h.overflows)}  unknown lines ${count(h.unknownLines)}  bytes ${count(h.bytesReceived)}`);
-    out.push(`          meter silent ${count(h.meterSilent)}  MQTT connected ${count(h.mqttConnected)}  reconnects ${count(h.mqttReconnects)}` +
-      `  outbox ${count(h.queueDepth)}  dropped ${count(h.queueDrops)}  internal errors ${count(h.internalErrors)}`);
+    out.push(
+      `Health    telegrams ok ${count(h.telegramsOk)}  CRC errors ${count(h.crcErrors)}  truncated ${count(h.truncated)}` +
+        `  overflow ${count(h.overflows)}  unknown lines ${count(h.unknownLines)}  bytes ${count(h.bytesReceived)}`,
+    );
+    out.push(
+      `          meter silent ${count(h.meterSilent)}  MQTT connected ${count(h.mqttConnected)}  reconnects ${count(h.mqttReconnects)}` +
+        `  outbox ${count(h.queueDepth)}  dropped ${count(h.queueDrops)}  internal errors ${count(h.internalErrors)}`,
+    );
   }
   if (logLines.length) {
     out.push("");
@@ -80,7 +90,10 @@ export class TerminalView {
   private readonly logLines: string[] = [];
   private readonly tty: boolean;
 
-  constructor(private readonly context: ViewContext, private readonly stream: NodeJS.WriteStream = process.stdout) {
+  constructor(
+    private readonly context: ViewContext,
+    private readonly stream: NodeJS.WriteStream = process.stdout,
+  ) {
     this.tty = Boolean(stream.isTTY) && process.env.TERM !== "dumb";
   }
 
@@ -96,7 +109,9 @@ export class TerminalView {
 
   intro(): void {
     if (this.tty) return;
-    this.stream.write(`meter:  ${this.context.meterDescription}\nbroker: ${this.context.brokerDescription}\nwatch:  ${this.context.watchCommand}\n`);
+    this.stream.write(
+      `meter:  ${this.context.meterDescription}\nbroker: ${this.context.brokerDescription}\nwatch:  ${this.context.watchCommand}\n`,
+    );
   }
 
   update(state: ViewState): void {
@@ -106,8 +121,11 @@ export class TerminalView {
     }
     const v = state.picture.values;
     const h = state.health;
-    this.stream.write(`${meterTimeText(state.picture.meterTime)}  P ${show(kilo(v.get("1-0:1.7.0")), 3, "kW", 0).trim()}` +
-      `  export ${show(kilo(v.get("1-0:2.7.0")), 3, "kW", 0).trim()}  events ${state.eventsPublished}` +
-      (h ? `  ok ${h.telegramsOk}  crc errors ${h.crcErrors}  outbox ${h.queueDepth}  mqtt ${h.mqttConnected ? "up" : "down"}` : "") + "\n");
+    this.stream.write(
+      `${meterTimeText(state.picture.meterTime)}  P ${show(kilo(v.get("1-0:1.7.0")), 3, "kW", 0).trim()}` +
+        `  export ${show(kilo(v.get("1-0:2.7.0")), 3, "kW", 0).trim()}  events ${state.eventsPublished}` +
+        (h ? `  ok ${h.telegramsOk}  crc errors ${h.crcErrors}  outbox ${h.queueDepth}  mqtt ${h.mqttConnected ? "up" : "down"}` : "") +
+        "\n",
+    );
   }
 }

@@ -34,7 +34,10 @@ async function main(): Promise<number> {
   return result.problems.length ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (error: Error) => {
-  process.stderr.write(`soak: ${error.stack ?? error.message}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`soak: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -124,7 +124,11 @@ export class MonthMeter {
   private random: number;
 
   /** `startUtcS`: meter time of slot 0; `slots`: how many will be asked for (the last is never damaged or cut). */
-  constructor(private readonly startUtcS: number, private readonly slots: number, seed = 2027) {
+  constructor(
+    private readonly startUtcS: number,
+    private readonly slots: number,
+    seed = 2027,
+  ) {
     this.random = seed >>> 0;
     for (let n = 0; n < 256; n++) {
       let c = n;

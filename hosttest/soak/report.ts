@@ -30,7 +30,9 @@ export function formatSoak(r: SoakResult): string {
 
 /** What each part of the bridge core keeps alive, as a table. */
 export function formatParts(parts: PartMemory[]): string {
-  const lines = ["live memory of the bridge core's parts in XS (a 64-bit engine: strings and buffers take the same bytes on the device, array items and slots half)"];
+  const lines = [
+    "live memory of the bridge core's parts in XS (a 64-bit engine: strings and buffers take the same bytes on the device, array items and slots half)",
+  ];
   for (const p of parts) lines.push(`  ${p.part.padEnd(10)} ${n(p.chunkBytes).padStart(8)} chunk bytes ${n(p.slots).padStart(6)} slots`);
   const chunk = parts.reduce((sum, p) => sum + p.chunkBytes, 0);
   const slots = parts.reduce((sum, p) => sum + p.slots, 0);

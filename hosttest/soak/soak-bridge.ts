@@ -192,18 +192,54 @@ export interface SoakOptions {
 /** Everything the soak accounts for, read at a checkpoint (this allocates; never called per telegram). */
 export interface SoakCounts {
   telegramSlots: number;
-  sent: { good: number; damaged: number; cut: number; noiseBursts: number; noiseBytes: number; firstGoodUtcS: number; lastGoodUtcS: number };
+  sent: {
+    good: number;
+    damaged: number;
+    cut: number;
+    noiseBursts: number;
+    noiseBytes: number;
+    firstGoodUtcS: number;
+    lastGoodUtcS: number;
+  };
   framer: { ok: number; crcMismatch: number; truncated: number; garbageBytes: number; overflow: number; hdlc: number; noCrc: number };
   health: {
-    telegramsOk: number; eventsQueued: number; eventsSkipped: number; eventsPublished: number; queueDepth: number;
-    queueDroppedTelegrams: number; queueDrops: number; queueCapacity: number; mqttReconnects: number; mqttConnectFailures: number;
-    mqttDisconnects: number; publishRetries: number; portErrors: number; internalErrors: number; unknownLines: number; malformedLines: number;
-    timeFromDevice: number; timeUnknown: number; meterSilences: number;
+    telegramsOk: number;
+    eventsQueued: number;
+    eventsSkipped: number;
+    eventsPublished: number;
+    queueDepth: number;
+    queueDroppedTelegrams: number;
+    queueDrops: number;
+    queueCapacity: number;
+    mqttReconnects: number;
+    mqttConnectFailures: number;
+    mqttDisconnects: number;
+    publishRetries: number;
+    portErrors: number;
+    internalErrors: number;
+    unknownLines: number;
+    malformedLines: number;
+    timeFromDevice: number;
+    timeUnknown: number;
+    meterSilences: number;
   };
   link: {
-    outages: number; sessionsEnded: number; connects: number; refusedConnects: number; events: number; telegrams: number; firstEventS: number;
-    lastEventS: number; outOfOrder: number; unreadableTimes: number; statusMessages: number; nodeOnline: number; heartbeats: number;
-    stats: number; snapshots: number; discovery: number;
+    outages: number;
+    sessionsEnded: number;
+    connects: number;
+    refusedConnects: number;
+    events: number;
+    telegrams: number;
+    firstEventS: number;
+    lastEventS: number;
+    outOfOrder: number;
+    unreadableTimes: number;
+    statusMessages: number;
+    nodeOnline: number;
+    heartbeats: number;
+    stats: number;
+    snapshots: number;
+    discovery: number;
   };
 }
 
@@ -226,8 +262,17 @@ export class Soak {
     const ports = this.ports;
     const settings = { ...defaultSettings(), broker: "192.0.2.10", publish: "deadband" as const };
     this.link = new OutageLink(ports);
-    this.composed = composeBridge(settings, { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
-      { mac: MAC, report: (problem) => { throw new Error(`soak settings: ${problem}`); }, bridge: { random: () => 0.5 } });
+    this.composed = composeBridge(
+      settings,
+      { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
+      {
+        mac: MAC,
+        report: (problem) => {
+          throw new Error(`soak settings: ${problem}`);
+        },
+        bridge: { random: () => 0.5 },
+      },
+    );
     this.link.presence = this.composed.presence;
     this.link.discoveryPrefix = `${settings.haPrefix}/`;
     this.composed.bridge.start();
@@ -248,7 +293,7 @@ export class Soak {
     for (; this.slot < end; this.slot++, fed++) {
       const slot = this.slot;
       const day = Math.floor(slot / TELEGRAMS_PER_DAY);
-      const minute = Math.floor((slot - day * TELEGRAMS_PER_DAY) * TELEGRAM_PERIOD_S / 60);
+      const minute = Math.floor(((slot - day * TELEGRAMS_PER_DAY) * TELEGRAM_PERIOD_S) / 60);
       const from = outageStartMinute(day);
       const down = minute >= from && minute < from + outageMinutes(day);
       if (down && link.brokerUp) this.outages++;
@@ -273,22 +318,61 @@ export class Soak {
     const l = this.link;
     return {
       telegramSlots: this.slot,
-      sent: { good: m.good, damaged: m.damaged, cut: m.cut, noiseBursts: m.noiseBursts, noiseBytes: m.noiseBytes, firstGoodUtcS: m.firstGoodUtcS,
-        lastGoodUtcS: m.lastGoodUtcS },
-      framer: { ok: f.ok, crcMismatch: f.crcMismatch, truncated: f.truncated, garbageBytes: f.garbageBytes, overflow: f.overflow, hdlc: f.hdlc,
-        noCrc: f.noCrc },
+      sent: {
+        good: m.good,
+        damaged: m.damaged,
+        cut: m.cut,
+        noiseBursts: m.noiseBursts,
+        noiseBytes: m.noiseBytes,
+        firstGoodUtcS: m.firstGoodUtcS,
+        lastGoodUtcS: m.lastGoodUtcS,
+      },
+      framer: {
+        ok: f.ok,
+        crcMismatch: f.crcMismatch,
+        truncated: f.truncated,
+        garbageBytes: f.garbageBytes,
+        overflow: f.overflow,
+        hdlc: f.hdlc,
+        noCrc: f.noCrc,
+      },
       health: {
-        telegramsOk: h.telegramsOk, eventsQueued: h.eventsQueued, eventsSkipped: h.eventsSkipped, eventsPublished: h.eventsPublished,
-        queueDepth: h.queueDepth, queueDroppedTelegrams: h.queueDroppedTelegrams, queueDrops: h.queueDrops,
-        queueCapacity: h.queueCapacity, mqttReconnects: h.mqttReconnects, mqttConnectFailures: h.mqttConnectFailures,
-        mqttDisconnects: h.mqttDisconnects, publishRetries: h.publishRetries, portErrors: h.portErrors, internalErrors: h.internalErrors,
-        unknownLines: h.unknownLines, malformedLines: h.malformedLines, timeFromDevice: h.timeFromDevice, timeUnknown: h.timeUnknown,
+        telegramsOk: h.telegramsOk,
+        eventsQueued: h.eventsQueued,
+        eventsSkipped: h.eventsSkipped,
+        eventsPublished: h.eventsPublished,
+        queueDepth: h.queueDepth,
+        queueDroppedTelegrams: h.queueDroppedTelegrams,
+        queueDrops: h.queueDrops,
+        queueCapacity: h.queueCapacity,
+        mqttReconnects: h.mqttReconnects,
+        mqttConnectFailures: h.mqttConnectFailures,
+        mqttDisconnects: h.mqttDisconnects,
+        publishRetries: h.publishRetries,
+        portErrors: h.portErrors,
+        internalErrors: h.internalErrors,
+        unknownLines: h.unknownLines,
+        malformedLines: h.malformedLines,
+        timeFromDevice: h.timeFromDevice,
+        timeUnknown: h.timeUnknown,
         meterSilences: h.meterSilences,
       },
       link: {
-        outages: this.outages, sessionsEnded: l.sessionsEnded, connects: l.connects, refusedConnects: l.refusedConnects, events: l.events,
-        telegrams: l.telegrams, firstEventS: l.firstEventS, lastEventS: l.lastEventS, outOfOrder: l.outOfOrder, unreadableTimes: l.unreadableTimes,
-        statusMessages: l.statusMessages, nodeOnline: l.nodeOnline, heartbeats: l.heartbeats, stats: l.stats, snapshots: l.snapshots,
+        outages: this.outages,
+        sessionsEnded: l.sessionsEnded,
+        connects: l.connects,
+        refusedConnects: l.refusedConnects,
+        events: l.events,
+        telegrams: l.telegrams,
+        firstEventS: l.firstEventS,
+        lastEventS: l.lastEventS,
+        outOfOrder: l.outOfOrder,
+        unreadableTimes: l.unreadableTimes,
+        statusMessages: l.statusMessages,
+        nodeOnline: l.nodeOnline,
+        heartbeats: l.heartbeats,
+        stats: l.stats,
+        snapshots: l.snapshots,
         discovery: l.discovery,
       },
     };

@@ -63,17 +63,25 @@ export function accountingProblems(c: SoakCounts, slots: number, days: number): 
   rule(f.truncated === s.cut, `truncated counted ${f.truncated}, cut sent ${s.cut}`);
   rule(f.garbageBytes === s.noiseBytes, `garbage bytes counted ${f.garbageBytes}, noise sent ${s.noiseBytes}`);
   rule(f.overflow === 0 && f.hdlc === 0 && f.noCrc === 0, `unexpected frames: overflow ${f.overflow}, hdlc ${f.hdlc}, no CRC ${f.noCrc}`);
-  rule(h.eventsQueued + h.eventsSkipped === VALUES_PER_TELEGRAM * s.good,
-    `events queued ${h.eventsQueued} + held back by the policy ${h.eventsSkipped} ≠ ${VALUES_PER_TELEGRAM} × ${s.good} good telegrams`);
+  rule(
+    h.eventsQueued + h.eventsSkipped === VALUES_PER_TELEGRAM * s.good,
+    `events queued ${h.eventsQueued} + held back by the policy ${h.eventsSkipped} ≠ ${VALUES_PER_TELEGRAM} × ${s.good} good telegrams`,
+  );
   rule(h.queueDepth === 0, `${h.queueDepth} events still queued at the end`);
-  rule(h.eventsQueued === h.eventsPublished + h.queueDrops,
-    `events queued ${h.eventsQueued} ≠ published ${h.eventsPublished} + dropped ${h.queueDrops}`);
+  rule(
+    h.eventsQueued === h.eventsPublished + h.queueDrops,
+    `events queued ${h.eventsQueued} ≠ published ${h.eventsPublished} + dropped ${h.queueDrops}`,
+  );
   rule(l.events === h.eventsPublished, `the broker got ${l.events} events, the bridge counted ${h.eventsPublished} published`);
-  rule(l.telegrams + h.queueDroppedTelegrams === s.good,
-    `telegrams at the broker ${l.telegrams} + dropped ${h.queueDroppedTelegrams} ≠ ${s.good} good telegrams`);
+  rule(
+    l.telegrams + h.queueDroppedTelegrams === s.good,
+    `telegrams at the broker ${l.telegrams} + dropped ${h.queueDroppedTelegrams} ≠ ${s.good} good telegrams`,
+  );
   rule(l.outOfOrder === 0 && l.unreadableTimes === 0, `event times out of order ${l.outOfOrder}, unreadable ${l.unreadableTimes}`);
-  rule(l.firstEventS === s.firstGoodUtcS && l.lastEventS === s.lastGoodUtcS,
-    `event times ${l.firstEventS}…${l.lastEventS}, good telegrams' meter times ${s.firstGoodUtcS}…${s.lastGoodUtcS}`);
+  rule(
+    l.firstEventS === s.firstGoodUtcS && l.lastEventS === s.lastGoodUtcS,
+    `event times ${l.firstEventS}…${l.lastEventS}, good telegrams' meter times ${s.firstGoodUtcS}…${s.lastGoodUtcS}`,
+  );
   rule(l.outages === days && l.sessionsEnded === days, `${l.outages} outages and ${l.sessionsEnded} sessions ended in ${days} days`);
   rule(h.mqttReconnects === days, `${h.mqttReconnects} reconnects after ${days} outages`);
   rule(h.internalErrors === 0 && h.portErrors === 0, `internal errors ${h.internalErrors}, port errors ${h.portErrors}`);
@@ -140,12 +148,20 @@ export async function runSoak(options: SoakRunOptions): Promise<SoakResult> {
     if (!atCheckpoint) problems.push(`no checkpoint: ${checkpointSlots} slots of ${slots}`);
     else {
       for (const key of ["heapCount", "chunkBytes", "slotBytes"] as const) {
-        if (atEnd[key] !== atCheckpoint[key]) problems.push(`${key} ${atCheckpoint[key]} after ${checkpointSlots} telegrams, ${atEnd[key]} at the end`);
+        if (atEnd[key] !== atCheckpoint[key])
+          problems.push(`${key} ${atCheckpoint[key]} after ${checkpointSlots} telegrams, ${atEnd[key]} at the end`);
       }
     }
     return {
-      slots, counts, computePerTelegram: compute / slots, meterComputePerTelegram: (meterAlone.compute - meterEmpty.compute) / SLOTS_PER_COMMAND,
-      checkpointSlots, atCheckpoint: atCheckpoint ?? atEnd, atEnd, wallSeconds: (Date.now() - started) / 1000, problems,
+      slots,
+      counts,
+      computePerTelegram: compute / slots,
+      meterComputePerTelegram: (meterAlone.compute - meterEmpty.compute) / SLOTS_PER_COMMAND,
+      checkpointSlots,
+      atCheckpoint: atCheckpoint ?? atEnd,
+      atEnd,
+      wallSeconds: (Date.now() - started) / 1000,
+      problems,
     };
   } finally {
     await xs.close();

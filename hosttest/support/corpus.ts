@@ -65,8 +65,14 @@ export function swedishCorpus(): CorpusFile[] {
 
 /** INDEX.md by file name; columns are found by their heading, so the table may gain columns. */
 export function corpusIndex(): Map<string, CorpusEntry> {
-  const lines = readFileSync(CORPUS_INDEX, "utf8").split("\n").filter((line) => line.startsWith("|"));
-  const cells = (line: string) => line.split("|").slice(1, -1).map((cell) => cell.trim());
+  const lines = readFileSync(CORPUS_INDEX, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("|"));
+  const cells = (line: string) =>
+    line
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
   const heading = cells(lines[0] ?? "");
   const column = (title: string) => {
     const at = heading.indexOf(title);

@@ -31,18 +31,24 @@ export interface DecodeResult {
 }
 
 /** Frames and parses `bytes`, fed in the given chunk sizes (cycled), and returns one record per frame. */
-export function decodeStream(bytes: Uint8Array, chunkSizes: number[] = [bytes.length || 1],
-  options: { capacity?: number; parser?: ParserOptions } = {}): DecodeResult {
+export function decodeStream(
+  bytes: Uint8Array,
+  chunkSizes: number[] = [bytes.length || 1],
+  options: { capacity?: number; parser?: ParserOptions } = {},
+): DecodeResult {
   const catalog = new ObisCatalog();
   const parser = new TelegramParser(catalog, options.parser);
   const reading = new Reading(catalog);
   const records: FrameRecord[] = [];
-  const framer = new Framer({
-    onFrame(f) {
-      const parsed = f.status === FrameStatus.Hdlc ? null : parser.parse(f.buffer, f.length, reading);
-      records.push(frameRecord(f, parsed));
+  const framer = new Framer(
+    {
+      onFrame(f) {
+        const parsed = f.status === FrameStatus.Hdlc ? null : parser.parse(f.buffer, f.length, reading);
+        records.push(frameRecord(f, parsed));
+      },
     },
-  }, { capacity: options.capacity });
+    { capacity: options.capacity },
+  );
   let pos = 0;
   let i = 0;
   while (pos < bytes.length) {
@@ -56,13 +62,17 @@ export function decodeStream(bytes: Uint8Array, chunkSizes: number[] = [bytes.le
 
 /** Frame statuses the INDEX.md CRC column promises for a file, in stream order (fragments produce no frame). */
 export function expectedStatuses(crcColumn: string): string[] {
-  return crcColumn.split(";").map((s) => s.trim()).filter((s) => !s.startsWith("leading fragment")).map((s) => {
-    if (s.startsWith("CRC OK")) return "ok";
-    if (s.startsWith("CRC BAD")) return "crc-mismatch";
-    if (s.startsWith("no CRC")) return "no-crc";
-    if (s.startsWith("truncated")) return "truncated";
-    throw new Error(`unknown CRC column entry "${s}"`);
-  });
+  return crcColumn
+    .split(";")
+    .map((s) => s.trim())
+    .filter((s) => !s.startsWith("leading fragment"))
+    .map((s) => {
+      if (s.startsWith("CRC OK")) return "ok";
+      if (s.startsWith("CRC BAD")) return "crc-mismatch";
+      if (s.startsWith("no CRC")) return "no-crc";
+      if (s.startsWith("truncated")) return "truncated";
+      throw new Error(`unknown CRC column entry "${s}"`);
+    });
 }
 
 /** File name → CRC column of the corpus INDEX.md. */

@@ -12,7 +12,10 @@ export class FileSlot implements UpdateSlot {
   /** Version of the image activated last; "" until one is. */
   activated = "";
 
-  constructor(readonly path: string, readonly capacity = 0x1f0000) {}
+  constructor(
+    readonly path: string,
+    readonly capacity = 0x1f0000,
+  ) {}
 
   open(): void {
     this.abort();
@@ -46,7 +49,11 @@ export class FileSlot implements UpdateSlot {
 export class HostUpdatePlatform implements UpdatePlatform {
   readonly slotPort: FileSlot;
 
-  constructor(folder: string, private readonly version: string, private readonly onRestart: (reason: string) => void) {
+  constructor(
+    folder: string,
+    private readonly version: string,
+    private readonly onRestart: (reason: string) => void,
+  ) {
     this.slotPort = new FileSlot(join(folder, "p1vscp-next-slot.bin"));
   }
 

@@ -1,6 +1,15 @@
 import { Bridge } from "../../modules/app/bridge";
 import type {
-  Clock, MeterBytesSink, MeterSource, MqttConnectOptions, MqttLink, MqttLinkEvents, NetworkLink, NetworkLinkEvents, Scheduler, SystemPort,
+  Clock,
+  MeterBytesSink,
+  MeterSource,
+  MqttConnectOptions,
+  MqttLink,
+  MqttLinkEvents,
+  NetworkLink,
+  NetworkLinkEvents,
+  Scheduler,
+  SystemPort,
 } from "../../modules/app/ports";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { EventEncoder } from "../../modules/vscp/encoder";
@@ -143,7 +152,10 @@ class ChecksumLink implements MqttLink {
   private flushTimer: unknown = undefined;
   private pingTimer: unknown = undefined;
 
-  constructor(private readonly ports: ManualPorts, private readonly topics: readonly string[]) {
+  constructor(
+    private readonly ports: ManualPorts,
+    private readonly topics: readonly string[],
+  ) {
     this.connected = () => this.events?.onMqttConnected();
     this.flush = () => {
       this.flushTimer = undefined;
@@ -204,14 +216,27 @@ export class BridgePipeline implements Pipeline {
     const catalog = new ObisCatalog();
     const mapping = new VscpMapping(catalog, { mac: MAC });
     const presence = new PresenceEncoder(mapping, { nodeName: "P1 XS" });
-    this.link = new ChecksumLink(this.ports, [...mapping.topic, presence.statusTopic, presence.newNodeOnlineTopic, presence.heartbeatTopic,
-      presence.level2HeartbeatTopic, presence.statsTopic]);
+    this.link = new ChecksumLink(this.ports, [
+      ...mapping.topic,
+      presence.statusTopic,
+      presence.newNodeOnlineTopic,
+      presence.heartbeatTopic,
+      presence.level2HeartbeatTopic,
+      presence.statsTopic,
+    ]);
     const ports = this.ports;
     this.bridge = new Bridge(
       { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
       { events: new EventEncoder(mapping), presence },
-      { mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-xs", keepAliveSeconds: 60 }, catalog, outboxBytes: OUTBOX_BYTES, publishStallS: 3600, statsS: STATS_S, random: () => 0.5,
-        historyPoints: 360 }, // the status page's power chart: recorded per telegram without allocating
+      {
+        mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-xs", keepAliveSeconds: 60 },
+        catalog,
+        outboxBytes: OUTBOX_BYTES,
+        publishStallS: 3600,
+        statsS: STATS_S,
+        random: () => 0.5,
+        historyPoints: 360,
+      }, // the status page's power chart: recorded per telegram without allocating
     );
     this.bridge.start();
     ports.advanceTo(1000); // network up, session connected
@@ -231,8 +256,14 @@ export class BridgePipeline implements Pipeline {
     if (this.record !== null) {
       const h = this.bridge.refreshHealth();
       this.record({
-        frame: frames, published: this.link.published, checksum: this.link.checksum, queued: h.queueDepth, queueBytes: h.queueBytes,
-        dropped: h.queueDrops, eventsQueued: h.eventsQueued, telegramsOk: h.telegramsOk,
+        frame: frames,
+        published: this.link.published,
+        checksum: this.link.checksum,
+        queued: h.queueDepth,
+        queueBytes: h.queueBytes,
+        dropped: h.queueDrops,
+        eventsQueued: h.eventsQueued,
+        telegramsOk: h.telegramsOk,
       });
     }
   }
@@ -244,9 +275,15 @@ export class BridgePipeline implements Pipeline {
     if (this.record !== null) {
       const h = this.bridge.refreshHealth();
       this.record({
-        end: true, published: this.link.published, acknowledged: this.link.acknowledged, checksum: this.link.checksum, queued: h.queueDepth,
+        end: true,
+        published: this.link.published,
+        acknowledged: this.link.acknowledged,
+        checksum: this.link.checksum,
+        queued: h.queueDepth,
         dropped: h.queueDrops,
-        eventsQueued: h.eventsQueued, eventsPublished: h.eventsPublished, telegramsOk: h.telegramsOk,
+        eventsQueued: h.eventsQueued,
+        eventsPublished: h.eventsPublished,
+        telegramsOk: h.telegramsOk,
       });
     }
   }

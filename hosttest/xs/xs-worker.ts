@@ -196,7 +196,7 @@ export class XsWorker implements LiveWorker {
     const snapshot = concatBytes(parts);
     const view = new DataView(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
     const sizes: Record<string, number> = {};
-    for (let at = 8; at + 8 <= snapshot.length;) {
+    for (let at = 8; at + 8 <= snapshot.length; ) {
       const size = view.getUint32(at);
       if (size < 8) break;
       sizes[String.fromCharCode(...snapshot.subarray(at + 4, at + 8))] = size - 8;

@@ -16,7 +16,15 @@ import { NetworkWatch, type NetworkListener } from "./network-watch";
 import { Outbox } from "./outbox";
 import { PowerHistory } from "./power-history";
 import type {
-  Clock, DataRequestLine, MeterBytesSink, MeterSource, MqttConnectOptions, MqttLink, NetworkLink, Scheduler, SystemPort,
+  Clock,
+  DataRequestLine,
+  MeterBytesSink,
+  MeterSource,
+  MqttConnectOptions,
+  MqttLink,
+  NetworkLink,
+  Scheduler,
+  SystemPort,
 } from "./ports";
 import { PublishGate, type PublishPolicy } from "./publish-policy";
 
@@ -220,16 +228,34 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.publishStallMs = positive(options.publishStallS ?? 30, "publishStallS") * 1000;
     this.drainBatch = positive(options.drainBatch ?? 64, "drainBatch");
     this.topics = new Array<string>(this.catalog.size).fill("");
-    this.history = (options.historyPoints ?? 0) > 0 ? new PowerHistory(this.catalog, options.historyPoints, options.historyStepS) : undefined;
+    this.history =
+      (options.historyPoints ?? 0) > 0 ? new PowerHistory(this.catalog, options.historyPoints, options.historyStepS) : undefined;
     this.health.queueCapacity = this.outbox.capacity;
     this.secrets = [...(options.secrets ?? []), options.mqtt.password ?? ""].filter((secret) => secret.length > 0);
 
     const will = { topic: this.presence.statusTopic, payload: STATUS_OFFLINE, retain: true };
     const connectOptions: MqttConnectOptions = { ...options.mqtt, will };
-    this.session = new MqttSession(ports.mqtt, connectOptions, ports.clock, ports.scheduler, ports.system, this.health, this,
-      { backoff: options.mqttBackoff, connectTimeoutMs: (options.connectTimeoutS ?? 30) * 1000 }, options.random);
-    this.network = new NetworkWatch(ports.network, ports.clock, ports.scheduler, ports.system, this.health, this,
-      { backoff: options.networkBackoff, restartAfterMinutes: options.restartAfterNoNetworkMin ?? 15 }, options.random);
+    this.session = new MqttSession(
+      ports.mqtt,
+      connectOptions,
+      ports.clock,
+      ports.scheduler,
+      ports.system,
+      this.health,
+      this,
+      { backoff: options.mqttBackoff, connectTimeoutMs: (options.connectTimeoutS ?? 30) * 1000 },
+      options.random,
+    );
+    this.network = new NetworkWatch(
+      ports.network,
+      ports.clock,
+      ports.scheduler,
+      ports.system,
+      this.health,
+      this,
+      { backoff: options.networkBackoff, restartAfterMinutes: options.restartAfterNoNetworkMin ?? 15 },
+      options.random,
+    );
 
     this.drainCallback = () => {
       this.drainTimer = undefined;
@@ -272,7 +298,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   stop(): void {
     if (!this.running) return;
     this.running = false;
-    if (this.session.connected) this.publish(this.presence.statusTopic, this.statusOffline, 0, this.statusOffline.length, true, 0, 0, false);
+    if (this.session.connected)
+      this.publish(this.presence.statusTopic, this.statusOffline, 0, this.statusOffline.length, true, 0, 0, false);
     for (const timer of this.timers) this.cancel(timer);
     this.timers.length = 0;
     this.cancel(this.drainTimer);
@@ -638,8 +665,16 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     return false;
   }
 
-  private publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
-    packetId: number, duplicate: boolean): number {
+  private publish(
+    topic: string,
+    payload: Uint8Array,
+    offset: number,
+    length: number,
+    retain: boolean,
+    qos: number,
+    packetId: number,
+    duplicate: boolean,
+  ): number {
     try {
       if (this.ports.mqtt.publish(topic, payload, offset, length, retain, qos, packetId, duplicate)) return SENT;
       this.health.publishRetries++;

@@ -78,7 +78,12 @@ export function restartAfterMinutes(settings: Settings, report: (problem: string
 /** A mapping from the settings; a field the VSCP layer refuses is reported and falls back to its default. */
 function mappingFor(settings: Settings, catalog: ObisCatalog, mac: string, report: (p: string) => void): VscpMapping {
   const config: VscpMappingConfig = {
-    mac, guid: settings.guid || undefined, topic: settings.topic, qos: settings.qos, zone: settings.zone, subzone: settings.subzone,
+    mac,
+    guid: settings.guid || undefined,
+    topic: settings.topic,
+    qos: settings.qos,
+    zone: settings.zone,
+    subzone: settings.subzone,
   };
   for (;;) {
     try {
@@ -131,8 +136,12 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
   const mapping = mappingFor(settings, catalog, options.mac, options.report);
   const presence = presenceFor(settings, mapping, options.report);
   const broker = options.broker ?? {
-    host: settings.broker, port: settings.port, username: settings.mqttUser || undefined,
-    password: settings.mqttPass || undefined, tls: settings.tls, ca: settings.caCert || undefined,
+    host: settings.broker,
+    port: settings.port,
+    username: settings.mqttUser || undefined,
+    password: settings.mqttPass || undefined,
+    tls: settings.tls,
+    ca: settings.caCert || undefined,
   };
   if (!broker.host) options.report("broker: no MQTT broker configured; the bridge keeps trying and queues events");
   const bridge = new Bridge(

@@ -39,8 +39,19 @@ export interface StoredEventEncoder extends TelegramEncoder {
 }
 
 /** The presence messages and the status, stats and snapshot topics (VSCP profile §7): the VSCP module's PresenceEncoder. */
-export type PresenceMessages = Pick<PresenceEncoder, "buffer" | "statusTopic" | "statsTopic" | "telegramTopic" | "newNodeOnlineTopic"
-  | "heartbeatTopic" | "level2HeartbeatTopic" | "newNodeOnline" | "heartbeat" | "level2Heartbeat">;
+export type PresenceMessages = Pick<
+  PresenceEncoder,
+  | "buffer"
+  | "statusTopic"
+  | "statsTopic"
+  | "telegramTopic"
+  | "newNodeOnlineTopic"
+  | "heartbeatTopic"
+  | "level2HeartbeatTopic"
+  | "newNodeOnline"
+  | "heartbeat"
+  | "level2Heartbeat"
+>;
 
 /** The per-telegram JSON snapshot (the VSCP module's TelegramSnapshot has this shape). */
 export interface SnapshotWriter {

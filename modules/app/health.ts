@@ -52,9 +52,17 @@ export const HEALTH_FIELDS = frozenRows([
   { key: "queueCapacity", kind: "count", about: "outbox size in bytes" },
   { key: "mqttDisconnects", kind: "count", about: "MQTT sessions that ended" },
   { key: "networkConnectAttempts", kind: "count", about: "network joins started" },
-  { key: "redelivered", kind: "count", about: "QoS 1 events sent again after a drop because no acknowledgement had come (possible duplicates)" },
+  {
+    key: "redelivered",
+    kind: "count",
+    about: "QoS 1 events sent again after a drop because no acknowledgement had come (possible duplicates)",
+  },
   { key: "update", kind: "count", about: "firmware update in this run: 0 none, 1 on probation, 2 kept, 3 rolled back" },
-  { key: "lastInternalError", kind: "text", about: "where the last internal error happened and its message (≤ 120 characters, secrets masked)" },
+  {
+    key: "lastInternalError",
+    kind: "text",
+    about: "where the last internal error happened and its message (≤ 120 characters, secrets masked)",
+  },
   { key: "mqttConnected", kind: "flag", stats: false, about: "an MQTT session is up" },
   { key: "networkUp", kind: "flag", stats: false, about: "the network is up" },
 ] as const);
@@ -160,7 +168,10 @@ export class StatsWriter {
 }
 
 function writeNull(w: ByteWriter): void {
-  w.byte(0x6e); w.byte(0x75); w.byte(0x6c); w.byte(0x6c);
+  w.byte(0x6e);
+  w.byte(0x75);
+  w.byte(0x6c);
+  w.byte(0x6c);
 }
 
 function asciiBytes(text: string): Uint8Array {

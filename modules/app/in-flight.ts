@@ -22,7 +22,8 @@ export class InFlightWindow {
   private lastId = 0;
 
   constructor(maxEvents: number, maxBytes: number) {
-    if (!(Number.isInteger(maxEvents) && maxEvents >= 1 && maxEvents <= 65535)) throw new RangeError(`in-flight window of ${maxEvents} events`);
+    if (!(Number.isInteger(maxEvents) && maxEvents >= 1 && maxEvents <= 65535))
+      throw new RangeError(`in-flight window of ${maxEvents} events`);
     if (!(Number.isInteger(maxBytes) && maxBytes >= 1)) throw new RangeError(`in-flight window of ${maxBytes} bytes`);
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;

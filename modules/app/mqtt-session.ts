@@ -49,8 +49,17 @@ export class MqttSession implements MqttLinkEvents {
   /** 1.5 × keep-alive in ms; 0: no keep-alive, no silence check. */
   private readonly silentLimitMs: number;
 
-  constructor(link: MqttLink, connectOptions: MqttConnectOptions, clock: Clock, scheduler: Scheduler, system: SystemPort,
-    health: HealthCounters, listener: SessionListener, options: MqttSessionOptions = {}, random?: () => number) {
+  constructor(
+    link: MqttLink,
+    connectOptions: MqttConnectOptions,
+    clock: Clock,
+    scheduler: Scheduler,
+    system: SystemPort,
+    health: HealthCounters,
+    listener: SessionListener,
+    options: MqttSessionOptions = {},
+    random?: () => number,
+  ) {
     this.link = link;
     this.connectOptions = connectOptions;
     this.clock = clock;
@@ -171,7 +180,6 @@ export class MqttSession implements MqttLinkEvents {
     this.health.mqttConnected = false;
     this.backoff.sessionEnded(this.clock.monotonicMs() - this.connectedAtMs);
   }
-
 
   private closeLink(): void {
     try {

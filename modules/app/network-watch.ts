@@ -37,8 +37,16 @@ export class NetworkWatch implements NetworkLinkEvents {
   private attemptStartedMs = 0;
   private restartAsked = false;
 
-  constructor(link: NetworkLink, clock: Clock, scheduler: Scheduler, system: SystemPort, health: HealthCounters,
-    listener: NetworkListener, options: NetworkWatchOptions = {}, random?: () => number) {
+  constructor(
+    link: NetworkLink,
+    clock: Clock,
+    scheduler: Scheduler,
+    system: SystemPort,
+    health: HealthCounters,
+    listener: NetworkListener,
+    options: NetworkWatchOptions = {},
+    random?: () => number,
+  ) {
     this.link = link;
     this.clock = clock;
     this.system = system;
@@ -146,7 +154,6 @@ export class NetworkWatch implements NetworkLinkEvents {
     if (this.backoff.attempts === 0) this.log(`network: join failed: ${reason}`);
     this.retry.schedule();
   }
-
 
   private log(message: string): void {
     try {

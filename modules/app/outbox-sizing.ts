@@ -23,8 +23,12 @@ export function telegramRecordBytes(events = SWEDISH_EVENTS_PER_TELEGRAM, digits
  * one record's bytes at the ring's end can stay unused): 61 × 272 = 16,592 bytes, rounded up to whole KiB:
  * 17 KiB = 17,408 bytes (each 272 bytes more hold one more telegram, i.e. 10 s).
  */
-export function outboxBytesFor(minutes: number, periodS = SWEDISH_TELEGRAM_PERIOD_S, events = SWEDISH_EVENTS_PER_TELEGRAM,
-  digitsPerEvent = EVENT_DIGITS_BUDGET): number {
+export function outboxBytesFor(
+  minutes: number,
+  periodS = SWEDISH_TELEGRAM_PERIOD_S,
+  events = SWEDISH_EVENTS_PER_TELEGRAM,
+  digitsPerEvent = EVENT_DIGITS_BUDGET,
+): number {
   const telegrams = Math.ceil((minutes * 60) / periodS) + 1;
   const bytes = telegrams * telegramRecordBytes(events, digitsPerEvent);
   return Math.ceil(bytes / 1024) * 1024;

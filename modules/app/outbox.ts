@@ -69,7 +69,8 @@ export class Outbox {
   micros = 0;
 
   constructor(capacityBytes: number) {
-    if (!(Number.isInteger(capacityBytes) && capacityBytes >= 256)) throw new RangeError(`outbox capacity ${capacityBytes} must be an integer >= 256`);
+    if (!(Number.isInteger(capacityBytes) && capacityBytes >= 256))
+      throw new RangeError(`outbox capacity ${capacityBytes} must be an integer >= 256`);
     this.capacity = capacityBytes;
     this.ring = new Uint8Array(capacityBytes);
   }

@@ -73,8 +73,16 @@ export interface MqttLink {
    * At QoS 1 the caller picks the packet id (1 … 65535) and sets `duplicate` when it sends a message again;
    * the acknowledgement arrives through `onMqttAcknowledged`.
    */
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
-    packetId: number, duplicate: boolean): boolean;
+  publish(
+    topic: string,
+    payload: Uint8Array,
+    offset: number,
+    length: number,
+    retain: boolean,
+    qos: number,
+    packetId: number,
+    duplicate: boolean,
+  ): boolean;
   close(): void;
 }
 

@@ -61,7 +61,8 @@ export class PublishGate {
         this.periodMs[slot] = policy.intervalS * 1000;
       } else if (policy.mode === "deadband") {
         const refreshS = policy.refreshS ?? DEFAULT_REFRESH_S;
-        if (!(policy.deadband >= 0) || !(refreshS > 0)) throw new RangeError(`publish policy for ${code}: need deadband >= 0 and refreshS > 0`);
+        if (!(policy.deadband >= 0) || !(refreshS > 0))
+          throw new RangeError(`publish policy for ${code}: need deadband >= 0 and refreshS > 0`);
         this.mode[slot] = DEADBAND;
         this.deadband[slot] = policy.deadband;
         this.periodMs[slot] = refreshS * 1000;

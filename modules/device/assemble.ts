@@ -152,7 +152,10 @@ export function assembleDevice<TimerHandle>(modules: DeviceModules<TimerHandle>)
     openPorts() {
       let network: Station;
       try {
-        network = modules.platform.openStation({ ssid: settings.ssid, password: settings.password, hostname: settings.hostname }, scheduler);
+        network = modules.platform.openStation(
+          { ssid: settings.ssid, password: settings.password, hostname: settings.hostname },
+          scheduler,
+        );
       } catch (error) {
         const reason = `Wi-Fi unavailable: ${errorMessage(error)}`;
         report(reason);

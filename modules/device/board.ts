@@ -66,10 +66,21 @@ const CHIPS: Readonly<Record<Exclude<Chip, "lin">, ChipFacts>> = Object.freeze({
 });
 
 /** Frozen, so a preloaded module keeps the table in flash. */
-function chipFacts(uarts: number[], maxGpio: number, flashPins: number[], inputOnly: number[], absent: number[], reserved: number[]): ChipFacts {
+function chipFacts(
+  uarts: number[],
+  maxGpio: number,
+  flashPins: number[],
+  inputOnly: number[],
+  absent: number[],
+  reserved: number[],
+): ChipFacts {
   return Object.freeze({
-    uarts: Object.freeze(uarts), maxGpio, flashPins: Object.freeze(flashPins), inputOnly: Object.freeze(inputOnly),
-    absent: Object.freeze(absent), reserved: Object.freeze(reserved),
+    uarts: Object.freeze(uarts),
+    maxGpio,
+    flashPins: Object.freeze(flashPins),
+    inputOnly: Object.freeze(inputOnly),
+    absent: Object.freeze(absent),
+    reserved: Object.freeze(reserved),
   });
 }
 
@@ -93,7 +104,7 @@ export function selectBoard(raw: unknown): BoardSelection {
   if (chip === "lin") {
     const device = typeof raw.device === "string" ? raw.device : "";
     if (!device.startsWith("/")) problems.push("board.device: must be a tty or pty path such as /dev/ttyUSB0");
-    if (rts.mode === "gpio") problems.push("board.rts: no GPIO on lin; use \"5v\" or \"none\"");
+    if (rts.mode === "gpio") problems.push('board.rts: no GPIO on lin; use "5v" or "none"');
     if (problems.length) return { problems };
     return { board: { name, chip, uartPort: 0, rxPin: -1, device, rts, led, button }, problems };
   }
@@ -101,7 +112,8 @@ export function selectBoard(raw: unknown): BoardSelection {
   const facts = CHIPS[chip];
   const uartPort = raw.uartPort;
   if (uartPort === 0) problems.push("board.uartPort: UART0 belongs to the console and debugger; use " + facts.uarts.join(" or "));
-  else if (!isInt(uartPort) || facts.uarts.indexOf(uartPort) < 0) problems.push(`board.uartPort: must be ${facts.uarts.join(" or ")} on ${chip}`);
+  else if (!isInt(uartPort) || facts.uarts.indexOf(uartPort) < 0)
+    problems.push(`board.uartPort: must be ${facts.uarts.join(" or ")} on ${chip}`);
 
   const rxPin = raw.rxPin;
   checkPin("board.rxPin", rxPin, facts, false, problems);
@@ -157,7 +169,11 @@ export function meterPinChoices(board: Board | undefined): PinChoices {
  * The board with the `rxPin`/`rtsPin` settings applied (-1: as the board is wired). A pin the board
  * does not offer, or one that would put RX and RTS on the same GPIO, is reported and the board's own kept.
  */
-export function applyPinOverrides(board: Board, pins: { rxPin: number; rtsPin: number }, choices: PinChoices = meterPinChoices(board)): { board: Board; problems: string[] } {
+export function applyPinOverrides(
+  board: Board,
+  pins: { rxPin: number; rtsPin: number },
+  choices: PinChoices = meterPinChoices(board),
+): { board: Board; problems: string[] } {
   const problems: string[] = [];
   if (pins.rxPin === -1 && pins.rtsPin === -1) return { board, problems };
   let rxPin = board.rxPin;
@@ -168,7 +184,8 @@ export function applyPinOverrides(board: Board, pins: { rxPin: number; rtsPin: n
     else problems.push(`rxPin: GPIO ${pins.rxPin} is not available on ${board.name} (${offer(choices.rx)}); ${keptRx(board)}`);
   }
   if (pins.rtsPin !== -1) {
-    if (choices.rts.indexOf(pins.rtsPin) >= 0) rts = { mode: "gpio", pin: pins.rtsPin, activeLow: board.rts.mode === "gpio" ? board.rts.activeLow : false };
+    if (choices.rts.indexOf(pins.rtsPin) >= 0)
+      rts = { mode: "gpio", pin: pins.rtsPin, activeLow: board.rts.mode === "gpio" ? board.rts.activeLow : false };
     else problems.push(`rtsPin: GPIO ${pins.rtsPin} is not available on ${board.name} (${offer(choices.rts)}); ${keptRts(board)}`);
   }
   if (rts.mode === "gpio" && rts.pin === rxPin) {
@@ -205,7 +222,8 @@ function readLed(raw: unknown, problems: string[]): LedWiring | undefined {
   if (raw === undefined || raw === "none") return undefined;
   if (isRecord(raw) && isInt(raw.pin)) {
     const kind = raw.kind === "neopixel" ? "neopixel" : "gpio";
-    if (raw.kind !== undefined && raw.kind !== "gpio" && raw.kind !== "neopixel") problems.push('board.led.kind: must be "gpio" or "neopixel"');
+    if (raw.kind !== undefined && raw.kind !== "gpio" && raw.kind !== "neopixel")
+      problems.push('board.led.kind: must be "gpio" or "neopixel"');
     return { pin: raw.pin, activeLow: raw.activeLow === true, kind };
   }
   problems.push('board.led: must be {"pin": n, "activeLow": bool, "kind": "gpio"|"neopixel"} or "none"');

@@ -96,7 +96,8 @@ export function bootDevice(device: Device, servers: SetupServers, log: (line: st
   const boot = decideBootMode({ ssid: settings.ssid, buttonHeld, setupRequested });
 
   if (boot.setup) {
-    const reason: SetupReason = boot.reason === "requested" && storedReason === "station-failed" ? "station-failed" : boot.reason ?? "requested";
+    const reason: SetupReason =
+      boot.reason === "requested" && storedReason === "station-failed" ? "station-failed" : (boot.reason ?? "requested");
     if (servers.setupMode) {
       log(`boot: setup mode (${reason})`);
       try {

@@ -29,8 +29,16 @@ export class ClockGatedMqttLink implements MqttLink {
     });
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
-    packetId: number, duplicate: boolean): boolean {
+  publish(
+    topic: string,
+    payload: Uint8Array,
+    offset: number,
+    length: number,
+    retain: boolean,
+    qos: number,
+    packetId: number,
+    duplicate: boolean,
+  ): boolean {
     return this.link.publish(topic, payload, offset, length, retain, qos, packetId, duplicate);
   }
 

@@ -9,7 +9,12 @@ export const SntpMessage = Object.freeze({ Time: 1, Retry: 2, Error: -1 } as con
  * Sets the wall clock from an SNTP server, once per call; `done(true)` after the clock is set.
  * TLS needs this first: certificate dates are checked against the clock.
  */
-export function syncClock(SNTP: SntpClass, setSeconds: (seconds: number) => void, host: string, done: (ok: boolean, detail: string) => void): void {
+export function syncClock(
+  SNTP: SntpClass,
+  setSeconds: (seconds: number) => void,
+  host: string,
+  done: (ok: boolean, detail: string) => void,
+): void {
   let finished = false;
   const finish = (ok: boolean, detail: string) => {
     if (finished) return;

@@ -165,8 +165,16 @@ export class ModdableMqttLink implements MqttLink {
     this.writable = 0;
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
-    packetId: number, duplicate: boolean): boolean {
+  publish(
+    topic: string,
+    payload: Uint8Array,
+    offset: number,
+    length: number,
+    retain: boolean,
+    qos: number,
+    packetId: number,
+    duplicate: boolean,
+  ): boolean {
     const client = this.client;
     if (!client || !this.ready) throw new Error("MQTT session closed");
     // The whole PUBLISH must fit what the socket takes now, or the client throws; topics are ASCII.
@@ -201,8 +209,10 @@ export class ModdableMqttLink implements MqttLink {
     }
   }
 
-  private clientOptions(options: MqttConnectOptions, handlers: Pick<MqttClient419Options, "onControl" | "onWritable" | "onReadable" | "onError">):
-    MqttClient419Options {
+  private clientOptions(
+    options: MqttConnectOptions,
+    handlers: Pick<MqttClient419Options, "onControl" | "onWritable" | "onReadable" | "onError">,
+  ): MqttClient419Options {
     const sdk = this.sdk;
     const result: MqttClient419Options = {
       host: options.host,

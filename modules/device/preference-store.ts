@@ -47,5 +47,6 @@ export class PreferenceStore implements KeyValueStore {
 }
 
 function checkName(what: string, name: string): void {
-  if (name.length === 0 || name.length > MAX_KEY_LENGTH) throw new RangeError(`preference ${what} "${name}" must be 1 to ${MAX_KEY_LENGTH} characters`);
+  if (name.length === 0 || name.length > MAX_KEY_LENGTH)
+    throw new RangeError(`preference ${what} "${name}" must be 1 to ${MAX_KEY_LENGTH} characters`);
 }

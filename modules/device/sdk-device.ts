@@ -34,7 +34,9 @@ export function startFirmware(): void {
     log,
     updates: openUpdatePlatform(typeof config.firmware === "string" ? config.firmware : "unknown"),
   });
-  log(`device ready on ${platform.PLATFORM}, firmware ${device.firmware}, board ${device.board?.name ?? "none"}, ` +
-    `${device.problems.length} problem(s)`);
+  log(
+    `device ready on ${platform.PLATFORM}, firmware ${device.firmware}, board ${device.board?.name ?? "none"}, ` +
+      `${device.problems.length} problem(s)`,
+  );
   bootDevice(device, setupServers(device, platform, log), log);
 }

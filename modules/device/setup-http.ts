@@ -1,6 +1,6 @@
 import { Server } from "http";
 import type { UploadSink } from "../update/service";
-import { MAX_BODY_BYTES, type AfterResponse, type Network, type SetupRequest, type SetupResponse } from "../setup/http";
+import { MAX_BODY_BYTES, type SetupRequest, type SetupResponse } from "../setup/http";
 import type { SetupEndpoint } from "../setup/setup-mode";
 
 /** The pieces of a request the SDK's server hands over one callback at a time. */
@@ -55,7 +55,14 @@ export class SetupHttpServer {
       case Server.status: {
         const path = String(value1);
         const query = path.indexOf("?");
-        connection.setup = { method: String(value2), path: query < 0 ? path : path.slice(0, query), headers: {}, headerCount: 0, body: "", sent: 0 };
+        connection.setup = {
+          method: String(value2),
+          path: query < 0 ? path : path.slice(0, query),
+          headers: {},
+          headerCount: 0,
+          body: "",
+          sent: 0,
+        };
         return undefined;
       }
       case Server.header: {
@@ -80,7 +87,11 @@ export class SetupHttpServer {
         }
         const length = Number(request.headers["content-length"] ?? "0");
         if (!(length <= MAX_BODY_BYTES) || request.headers["transfer-encoding"] !== undefined) {
-          request.refused = { status: 413, headers: { "Content-Type": "application/json" }, body: `{"ok":false,"error":"request body over ${MAX_BODY_BYTES} bytes"}` };
+          request.refused = {
+            status: 413,
+            headers: { "Content-Type": "application/json" },
+            body: `{"ok":false,"error":"request body over ${MAX_BODY_BYTES} bytes"}`,
+          };
           return false; // the server skips the body instead of buffering it
         }
         return String;
@@ -131,7 +142,13 @@ export class SetupHttpServer {
       } catch {
         remote = undefined;
       }
-      const request: SetupRequest = { method: pending.method, path: pending.path, headers: pending.headers, body: pending.body, network: this.options.networkOf(remote) };
+      const request: SetupRequest = {
+        method: pending.method,
+        path: pending.path,
+        headers: pending.headers,
+        body: pending.body,
+        network: this.options.networkOf(remote),
+      };
       response = this.options.handle(request);
     }
     if (pending) pending.response = response;

@@ -36,7 +36,6 @@ export function openAccessPoint(ssid: string, password: string): AccessPoint {
   };
 }
 
-
 /** Scans with the classic driver (the one that also runs the access point). */
 export class RadioScanner implements WifiScanner {
   scan(done: (networks: readonly ScannedNetwork[]) => void): void {
@@ -70,7 +69,10 @@ export class WifiJoinTest implements WifiJoinTester {
     // The driver passes a reason code with "disconnect"; the typings declare only the message.
     const callback = (message: string, reason?: number) => {
       if (message === WiFi.gotIP) report("");
-      else if (message === WiFi.disconnected) report(reason === PASSWORD_REFUSED ? "the access point rejected the password" : `the network "${settings.ssid}" could not be joined`);
+      else if (message === WiFi.disconnected)
+        report(
+          reason === PASSWORD_REFUSED ? "the access point rejected the password" : `the network "${settings.ssid}" could not be joined`,
+        );
     };
     this.monitor = new WiFi({ ssid: settings.ssid, password: settings.password || undefined }, callback as never);
   }

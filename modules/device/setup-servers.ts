@@ -31,14 +31,36 @@ export function setupServers(device: Device, platform: SetupPlatform, log: (line
       ? (reason, status) => {
           const mac = normalizeMac(startRadio());
           const adapters: SetupAdapters = { openAccessPoint, wifi: new WifiJoinTest(), scanner: new RadioScanner(), serve };
-          return startSetupMode({
-            store: device.store, clock: device.clock, scheduler: device.scheduler, mac, pins: device.pins, status,
-            makeMqttLink: device.makeMqttLink, restart, log, random: platform.random, adapters,
-          }, reason);
+          return startSetupMode(
+            {
+              store: device.store,
+              clock: device.clock,
+              scheduler: device.scheduler,
+              mac,
+              pins: device.pins,
+              status,
+              makeMqttLink: device.makeMqttLink,
+              restart,
+              log,
+              random: platform.random,
+              adapters,
+            },
+            reason,
+          );
         }
       : undefined,
     statusServer: (status, updates) =>
-      startStatusServer({ store: device.store, clock: device.clock, scheduler: device.scheduler, pins: device.pins, status, restart, log,
-        serve, port: platform.STATUS_PORT, streamRoutes: updates ? (admin) => updateRoutes(updates.service(admin)) : undefined }),
+      startStatusServer({
+        store: device.store,
+        clock: device.clock,
+        scheduler: device.scheduler,
+        pins: device.pins,
+        status,
+        restart,
+        log,
+        serve,
+        port: platform.STATUS_PORT,
+        streamRoutes: updates ? (admin) => updateRoutes(updates.service(admin)) : undefined,
+      }),
   };
 }

@@ -14,19 +14,23 @@ class AbsentMeter implements MeterSource {
 
 /** Builds the bridge core on the device's ports and starts it; configuration problems are logged, never fatal. */
 export function startBridge(device: Device, ports: DevicePorts, log: (line: string) => void): Bridge {
-  const { bridge } = composeBridge(device.settings, {
-    meter: ports.meter ?? new AbsentMeter(),
-    dataRequest: ports.dataRequest,
-    clock: device.clock,
-    scheduler: device.scheduler,
-    mqtt: new ClockGatedMqttLink(ports.mqtt, device.clock, device.syncClock, log),
-    network: ports.network,
-    system: device.system,
-  }, {
-    mac: ports.network.mac(),
-    firmware: device.firmware,
-    report: (problem) => log(`problem: ${problem}`),
-  });
+  const { bridge } = composeBridge(
+    device.settings,
+    {
+      meter: ports.meter ?? new AbsentMeter(),
+      dataRequest: ports.dataRequest,
+      clock: device.clock,
+      scheduler: device.scheduler,
+      mqtt: new ClockGatedMqttLink(ports.mqtt, device.clock, device.syncClock, log),
+      network: ports.network,
+      system: device.system,
+    },
+    {
+      mac: ports.network.mac(),
+      firmware: device.firmware,
+      report: (problem) => log(`problem: ${problem}`),
+    },
+  );
   bridge.start();
   return bridge;
 }

@@ -28,8 +28,16 @@ export class MqttErrorTap implements MqttLink {
     });
   }
 
-  publish(topic: string, payload: Uint8Array, offset: number, length: number, retain: boolean, qos: number,
-    packetId: number, duplicate: boolean): boolean {
+  publish(
+    topic: string,
+    payload: Uint8Array,
+    offset: number,
+    length: number,
+    retain: boolean,
+    qos: number,
+    packetId: number,
+    duplicate: boolean,
+  ): boolean {
     return this.inner.publish(topic, payload, offset, length, retain, qos, packetId, duplicate);
   }
 
@@ -74,7 +82,10 @@ export class StatusReport {
       board: this.source.boardName,
       mode,
       uptimeS: Math.floor((clock.monotonicMs() - this.startMs) / 1000),
-      meter: bridge && age >= 0 ? { header: header(bridge), lastTelegram: meterTime(bridge), lastTelegramAgeS: age, values: values(bridge) } : { header: "", lastTelegram: "", lastTelegramAgeS: -1, values: [] },
+      meter:
+        bridge && age >= 0
+          ? { header: header(bridge), lastTelegram: meterTime(bridge), lastTelegramAgeS: age, values: values(bridge) }
+          : { header: "", lastTelegram: "", lastTelegramAgeS: -1, values: [] },
       wifi: { ssid: settings.ssid, rssi, address: this.network ? this.network.address() : "" },
       mqtt: {
         state: !settings.broker ? "not configured" : connected ? "connected" : "disconnected",

@@ -52,9 +52,17 @@ export function startUpdates(device: Device, bridge: () => Bridge | undefined, l
 
   return {
     outcome: () => outcome,
-    service: (admin) => new UpdateService({
-      platform, chip: device.board?.chip ?? "unknown", store: device.store, clock: device.clock, scheduler: device.scheduler, admin,
-      readiness: () => readiness(bridge()?.health), outcome: () => outcome, log,
-    }),
+    service: (admin) =>
+      new UpdateService({
+        platform,
+        chip: device.board?.chip ?? "unknown",
+        store: device.store,
+        clock: device.clock,
+        scheduler: device.scheduler,
+        admin,
+        readiness: () => readiness(bridge()?.health),
+        outcome: () => outcome,
+        log,
+      }),
   };
 }

@@ -113,46 +113,62 @@ export class HaDiscovery {
       const mapping = this.mapping;
       if (!mapping.published[ref]) return "";
       const cls = valueClassOf(mapping.catalog.entries[ref].quantity)!;
-      return "{" + [
-        member("name", mapping.label[ref]),
-        member("unique_id", unique),
-        member("state_topic", mapping.topic[ref]),
-        member("value_template", VALUE_TEMPLATE),
-        member("device_class", cls.deviceClass),
-        member("state_class", cls.stateClass),
-        cls.unit ? member("unit_of_measurement", cls.unit) : "",
-        `"suggested_display_precision":${this.precision[ref]}`,
-        this.availability(VALUE_AVAILABILITY),
-        this.device,
-      ].filter(Boolean).join(",") + "}";
+      return (
+        "{" +
+        [
+          member("name", mapping.label[ref]),
+          member("unique_id", unique),
+          member("state_topic", mapping.topic[ref]),
+          member("value_template", VALUE_TEMPLATE),
+          member("device_class", cls.deviceClass),
+          member("state_class", cls.stateClass),
+          cls.unit ? member("unit_of_measurement", cls.unit) : "",
+          `"suggested_display_precision":${this.precision[ref]}`,
+          this.availability(VALUE_AVAILABILITY),
+          this.device,
+        ]
+          .filter(Boolean)
+          .join(",") +
+        "}"
+      );
     }
     if (kind === METER_TIME) {
       if (!this.clockTopic) return "";
-      return "{" + [
-        member("name", "Meter time"),
-        member("unique_id", unique),
-        member("state_topic", this.clockTopic),
-        member("value_template", "{{ value_json.vscpDateTime }}"),
-        member("device_class", "timestamp"),
-        member("entity_category", "diagnostic"),
-        this.availability(VALUE_AVAILABILITY),
-        this.device,
-      ].join(",") + "}";
+      return (
+        "{" +
+        [
+          member("name", "Meter time"),
+          member("unique_id", unique),
+          member("state_topic", this.clockTopic),
+          member("value_template", "{{ value_json.vscpDateTime }}"),
+          member("device_class", "timestamp"),
+          member("entity_category", "diagnostic"),
+          this.availability(VALUE_AVAILABILITY),
+          this.device,
+        ].join(",") +
+        "}"
+      );
     }
     const d = this.diagnostics[ref];
-    return "{" + [
-      member("name", d.name),
-      member("unique_id", unique),
-      member("state_topic", this.options.statsTopic),
-      member("value_template", `{{ value_json.${d.key} }}`),
-      d.deviceClass ? member("device_class", d.deviceClass) : "",
-      d.stateClass ? member("state_class", d.stateClass) : "",
-      d.unit ? member("unit_of_measurement", d.unit) : "",
-      member("entity_category", "diagnostic"),
-      d.enabled ? "" : `"enabled_by_default":false`,
-      this.availability(DIAGNOSTIC_AVAILABILITY),
-      this.device,
-    ].filter(Boolean).join(",") + "}";
+    return (
+      "{" +
+      [
+        member("name", d.name),
+        member("unique_id", unique),
+        member("state_topic", this.options.statsTopic),
+        member("value_template", `{{ value_json.${d.key} }}`),
+        d.deviceClass ? member("device_class", d.deviceClass) : "",
+        d.stateClass ? member("state_class", d.stateClass) : "",
+        d.unit ? member("unit_of_measurement", d.unit) : "",
+        member("entity_category", "diagnostic"),
+        d.enabled ? "" : `"enabled_by_default":false`,
+        this.availability(DIAGNOSTIC_AVAILABILITY),
+        this.device,
+      ]
+        .filter(Boolean)
+        .join(",") +
+      "}"
+    );
   }
 
   /** The `object_id` level of the discovery topic: stable across sensor-index changes. */
@@ -203,9 +219,14 @@ function utf8Into(text: string, out: Uint8Array): number {
     const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     if (n + size > out.length) throw new RangeError(`discovery message over ${out.length} bytes`);
     if (size === 1) out[n++] = c;
-    else if (size === 2) (out[n++] = 0xc0 | (c >> 6)), (out[n++] = 0x80 | (c & 63));
-    else if (size === 3) (out[n++] = 0xe0 | (c >> 12)), (out[n++] = 0x80 | ((c >> 6) & 63)), (out[n++] = 0x80 | (c & 63));
-    else {
+    else if (size === 2) {
+      out[n++] = 0xc0 | (c >> 6);
+      out[n++] = 0x80 | (c & 63);
+    } else if (size === 3) {
+      out[n++] = 0xe0 | (c >> 12);
+      out[n++] = 0x80 | ((c >> 6) & 63);
+      out[n++] = 0x80 | (c & 63);
+    } else {
       out[n++] = 0xf0 | (c >> 18);
       out[n++] = 0x80 | ((c >> 12) & 63);
       out[n++] = 0x80 | ((c >> 6) & 63);

@@ -15,15 +15,24 @@ export interface ValueClass {
 
 export function valueClassOf(quantity: number): ValueClass | undefined {
   switch (quantity) {
-    case Quantity.ActiveEnergy: return { deviceClass: "energy", stateClass: "total_increasing", unit: "kWh" };
-    case Quantity.ReactiveEnergy: return { deviceClass: "reactive_energy", stateClass: "total_increasing", unit: "kvarh" };
-    case Quantity.ActivePower: return { deviceClass: "power", stateClass: "measurement", unit: "W" };
-    case Quantity.ReactivePower: return { deviceClass: "reactive_power", stateClass: "measurement", unit: "var" };
-    case Quantity.Voltage: return { deviceClass: "voltage", stateClass: "measurement", unit: "V" };
-    case Quantity.Current: return { deviceClass: "current", stateClass: "measurement", unit: "A" };
-    case Quantity.Frequency: return { deviceClass: "frequency", stateClass: "measurement", unit: "Hz" };
-    case Quantity.PowerFactor: return { deviceClass: "power_factor", stateClass: "measurement", unit: "" };
-    default: return undefined;
+    case Quantity.ActiveEnergy:
+      return { deviceClass: "energy", stateClass: "total_increasing", unit: "kWh" };
+    case Quantity.ReactiveEnergy:
+      return { deviceClass: "reactive_energy", stateClass: "total_increasing", unit: "kvarh" };
+    case Quantity.ActivePower:
+      return { deviceClass: "power", stateClass: "measurement", unit: "W" };
+    case Quantity.ReactivePower:
+      return { deviceClass: "reactive_power", stateClass: "measurement", unit: "var" };
+    case Quantity.Voltage:
+      return { deviceClass: "voltage", stateClass: "measurement", unit: "V" };
+    case Quantity.Current:
+      return { deviceClass: "current", stateClass: "measurement", unit: "A" };
+    case Quantity.Frequency:
+      return { deviceClass: "frequency", stateClass: "measurement", unit: "Hz" };
+    case Quantity.PowerFactor:
+      return { deviceClass: "power_factor", stateClass: "measurement", unit: "" };
+    default:
+      return undefined;
   }
 }
 
@@ -106,13 +115,20 @@ const LOOKS: Readonly<Record<string, Look>> = {
 
 /** The stats rows as diagnostic entities, in the stats message's order (a row without a look uses its key). */
 export function diagnosticsFor(rows: readonly StatsRow[]): readonly DiagnosticEntity[] {
-  return Object.freeze(rows.map((row) => {
-    const look = LOOKS[row.key];
-    const stateClass = row.kind === "text" ? undefined : row.kind === "count" && !look?.current ? "total_increasing" : "measurement";
-    return Object.freeze({
-      key: row.key, name: look?.name ?? row.key, stateClass, deviceClass: look?.deviceClass, unit: look?.unit, enabled: look?.enabled ?? false,
-    });
-  }));
+  return Object.freeze(
+    rows.map((row) => {
+      const look = LOOKS[row.key];
+      const stateClass = row.kind === "text" ? undefined : row.kind === "count" && !look?.current ? "total_increasing" : "measurement";
+      return Object.freeze({
+        key: row.key,
+        name: look?.name ?? row.key,
+        stateClass,
+        deviceClass: look?.deviceClass,
+        unit: look?.unit,
+        enabled: look?.enabled ?? false,
+      });
+    }),
+  );
 }
 
 /** Manufacturer of a meter by the three-letter FLAG id that starts its identification line. */

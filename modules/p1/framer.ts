@@ -102,10 +102,17 @@ export class Framer {
     const room = buffer.length - this.length;
     let stop = end - i < room ? end : i + room;
     let blocksEnd = stop - 3;
-    const t0 = TABLE, t1 = TABLE_1, t2 = TABLE_2, t3 = TABLE_3;
+    const t0 = TABLE,
+      t1 = TABLE_1,
+      t2 = TABLE_2,
+      t3 = TABLE_3;
     let j = this.length;
     let crc = this.crc;
-    let b0 = 0, b1 = 0, b2 = 0, b3 = 0, after = 0;
+    let b0 = 0,
+      b1 = 0,
+      b2 = 0,
+      b3 = 0,
+      after = 0;
     while (i < blocksEnd) {
       b0 = bytes[i];
       b1 = bytes[i + 1];
@@ -113,8 +120,12 @@ export class Framer {
       b3 = bytes[i + 3];
       if (b0 === LF || b1 === LF || b2 === LF || b3 === LF) {
         // A decision inside the block: the byte-by-byte loop below stops at it. Right after the block: stop there.
-        if ((b0 === LF && (b1 === SLASH || b1 === BANG)) || (b1 === LF && (b2 === SLASH || b2 === BANG)) ||
-          (b2 === LF && (b3 === SLASH || b3 === BANG))) break;
+        if (
+          (b0 === LF && (b1 === SLASH || b1 === BANG)) ||
+          (b1 === LF && (b2 === SLASH || b2 === BANG)) ||
+          (b2 === LF && (b3 === SLASH || b3 === BANG))
+        )
+          break;
         after = i + 4 < stop ? bytes[i + 4] : 0;
         if (b3 === LF && (after === SLASH || after === BANG)) stop = blocksEnd = i + 4;
       }
@@ -145,8 +156,7 @@ export class Framer {
     if (this.state === BODY) {
       if (this.length < 5) this.abandon();
       else this.emit(FrameStatus.Truncated);
-    }
-    else if (this.state === CHECKSUM) this.finishChecksum();
+    } else if (this.state === CHECKSUM) this.finishChecksum();
     this.state = HUNT;
     this.previous = LF;
   }
@@ -244,8 +254,7 @@ export class Framer {
     if (status === FrameStatus.Ok) {
       c.ok++;
       this.binaryStream = false;
-    }
-    else if (status === FrameStatus.CrcMismatch) c.crcMismatch++;
+    } else if (status === FrameStatus.CrcMismatch) c.crcMismatch++;
     else if (status === FrameStatus.NoCrc) c.noCrc++;
     else if (status === FrameStatus.Truncated) c.truncated++;
     else if (status === FrameStatus.Overflow) c.overflow++;

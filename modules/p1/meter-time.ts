@@ -62,8 +62,14 @@ function daysInMonth(year: number, month: number): number {
  * Reads `YYMMDDhhmmss[X]` (X = W/S in either case; absent in DSMR 2.2/3) or `YYYYMMDD hh:mm:ss` (Danish NES)
  * from bytes[start, end) into `time`. W means UTC+1, S UTC+2, no flag the configured offset.
  */
-export function readMeterTime(bytes: Uint8Array, start: number, end: number, time: MeterTime,
-  defaultOffsetMinutes: number, minYear: number): void {
+export function readMeterTime(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  time: MeterTime,
+  defaultOffsetMinutes: number,
+  minYear: number,
+): void {
   time.rawStart = start;
   time.rawEnd = end;
   time.flag = 0;

@@ -38,8 +38,14 @@ const REACTIVE_POWER = [Unit.kvar, Unit.var];
 const APPARENT_POWER = [Unit.kVA, Unit.VA];
 const NONE: number[] = [];
 
-function entry(obis: string, quantity: QuantityCode, units: readonly number[], label: string,
-  layout: LayoutCode = Layout.Value, unitOptional = false): ObisEntry {
+function entry(
+  obis: string,
+  quantity: QuantityCode,
+  units: readonly number[],
+  label: string,
+  layout: LayoutCode = Layout.Value,
+  unitOptional = false,
+): ObisEntry {
   return { obis, quantity, layout, units, unitOptional, label };
 }
 
@@ -49,7 +55,14 @@ function mbusChannel(n: number): ObisEntry[] {
     entry(`0-${n}:96.1.0`, Quantity.Text, NONE, `M-Bus ${n} equipment id`, Layout.Text),
     entry(`0-${n}:96.1.1`, Quantity.Text, NONE, `M-Bus ${n} equipment id`, Layout.Text),
     entry(`0-${n}:24.2.1`, Quantity.MeterReading, [Unit.m3, Unit.GJ, Unit.kWh, Unit.MWh], `M-Bus ${n} reading`, Layout.Timestamped, true),
-    entry(`0-${n}:24.2.3`, Quantity.MeterReading, [Unit.m3, Unit.GJ, Unit.kWh], `M-Bus ${n} reading (not temperature corrected)`, Layout.Timestamped, true),
+    entry(
+      `0-${n}:24.2.3`,
+      Quantity.MeterReading,
+      [Unit.m3, Unit.GJ, Unit.kWh],
+      `M-Bus ${n} reading (not temperature corrected)`,
+      Layout.Timestamped,
+      true,
+    ),
     entry(`0-${n}:24.3.0`, Quantity.MeterReading, [Unit.m3, Unit.GJ, Unit.kWh], `M-Bus ${n} reading (DSMR 2.2)`, Layout.Gas22, true),
     entry(`0-${n}:24.4.0`, Quantity.Count, NONE, `M-Bus ${n} valve state`),
   ];

@@ -280,8 +280,17 @@ export class TelegramParser {
     this.store(reading, slot, gs, valueEnd, gs, ge, this.numberMantissa, this.numberExponent, unit);
   }
 
-  private store(reading: Reading, slot: number, valueStart: number, valueEnd: number, groupStart: number,
-    groupEnd: number, mantissa: number, exponent: number, unit: number): void {
+  private store(
+    reading: Reading,
+    slot: number,
+    valueStart: number,
+    valueEnd: number,
+    groupStart: number,
+    groupEnd: number,
+    mantissa: number,
+    exponent: number,
+    unit: number,
+  ): void {
     if (reading.present[slot]) reading.counters.duplicateLines++;
     else reading.order[reading.orderLength++] = slot;
     reading.present[slot] = 1;

@@ -48,11 +48,60 @@ export interface UnitSpec {
 }
 
 /** SI prefixes, case significant (m milli, M mega); "u" stands in for µ, which no ASCII meter sends. */
-const SI_PREFIXES = ["q", "r", "y", "z", "a", "f", "p", "n", "u", "m", "c", "d", "da", "h", "k", "M", "G", "T", "P", "E", "Z",
-  "Y", "R", "Q"];
+const SI_PREFIXES = [
+  "q",
+  "r",
+  "y",
+  "z",
+  "a",
+  "f",
+  "p",
+  "n",
+  "u",
+  "m",
+  "c",
+  "d",
+  "da",
+  "h",
+  "k",
+  "M",
+  "G",
+  "T",
+  "P",
+  "E",
+  "Z",
+  "Y",
+  "R",
+  "Q",
+];
 /** Units a meter could name, before a prefix; the table below accepts some of them, the rest exist to be told apart. */
-const BASE_UNITS = ["W", "Wh", "var", "varh", "VA", "VAh", "V", "A", "Ah", "Hz", "s", "S", "J", "m3", "g", "l", "Ohm", "F", "H",
-  "T", "C", "K", "Pa", "bar", "N"];
+const BASE_UNITS = [
+  "W",
+  "Wh",
+  "var",
+  "varh",
+  "VA",
+  "VAh",
+  "V",
+  "A",
+  "Ah",
+  "Hz",
+  "s",
+  "S",
+  "J",
+  "m3",
+  "g",
+  "l",
+  "Ohm",
+  "F",
+  "H",
+  "T",
+  "C",
+  "K",
+  "Pa",
+  "bar",
+  "N",
+];
 
 function pack(name: string, fold: boolean): number {
   let key = 1;
@@ -102,8 +151,23 @@ export const UNITS: readonly UnitSpec[] = [
 ];
 
 export const Unit = {
-  kWh: 0, Wh: 1, kvarh: 2, varh: 3, kW: 4, W: 5, kvar: 6, var: 7, kVA: 8, VA: 9,
-  V: 10, A: 11, Hz: 12, s: 13, m3: 14, GJ: 15, MWh: 16,
+  kWh: 0,
+  Wh: 1,
+  kvarh: 2,
+  varh: 3,
+  kW: 4,
+  W: 5,
+  kvar: 6,
+  var: 7,
+  kVA: 8,
+  VA: 9,
+  V: 10,
+  A: 11,
+  Hz: 12,
+  s: 13,
+  m3: 14,
+  GJ: 15,
+  MWh: 16,
 } as const;
 
 /** Longest unit spelling ("kvarh"); a longer unit text matches nothing. */
@@ -111,7 +175,6 @@ export const MAX_UNIT_LENGTH = 5;
 
 /** Marks "no unit was sent" in a Reading's unit slot. */
 export const NO_UNIT = -1;
-
 
 /** The packed key (UnitSpec.key) of the unit text bytes[start, end); 0, which no unit has, when it is too long. */
 export function unitKey(bytes: Uint8Array, start: number, end: number): number {

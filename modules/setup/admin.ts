@@ -54,11 +54,19 @@ function decodeUtf8(bytes: readonly number[]): string | undefined {
     const b = bytes[i];
     let code: number;
     let extra: number;
-    if (b < 0x80) (code = b), (extra = 0);
-    else if (b >= 0xc2 && b < 0xe0) (code = b & 0x1f), (extra = 1);
-    else if (b >= 0xe0 && b < 0xf0) (code = b & 0x0f), (extra = 2);
-    else if (b >= 0xf0 && b < 0xf5) (code = b & 0x07), (extra = 3);
-    else return undefined;
+    if (b < 0x80) {
+      code = b;
+      extra = 0;
+    } else if (b >= 0xc2 && b < 0xe0) {
+      code = b & 0x1f;
+      extra = 1;
+    } else if (b >= 0xe0 && b < 0xf0) {
+      code = b & 0x0f;
+      extra = 2;
+    } else if (b >= 0xf0 && b < 0xf5) {
+      code = b & 0x07;
+      extra = 3;
+    } else return undefined;
     if (i + extra >= bytes.length + (extra ? 0 : 1)) return undefined;
     for (let k = 1; k <= extra; k++) {
       const c = bytes[i + k];

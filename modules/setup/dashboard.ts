@@ -20,7 +20,7 @@ export const DASHBOARD_STYLE = `
 export const DASHBOARD_HTML =
   '<div id="live"><div id="flow" class="flow">No telegram yet</div><p class="hint" id="live-time"></p>' +
   '<table class="phases" id="phases"><thead><tr><th></th><th>L1</th><th>L2</th><th>L3</th><th>Total</th></tr></thead>' +
-  '<tbody></tbody></table>' +
+  "<tbody></tbody></table>" +
   '<svg id="chart" viewBox="0 0 360 100" preserveAspectRatio="none" role="img" aria-label="Net active power, last hour" data-points="0">' +
   '<line class="zero" x1="0" x2="360" y1="50" y2="50"></line><polyline class="line" points=""></polyline></svg>' +
   '<p class="hint" id="chart-scale">Net power, last hour</p>' +

@@ -50,7 +50,8 @@ export function checkSubmission(current: Settings, input: unknown, pins: PinChoi
     if (check.error) errors[key] = check.error;
     else candidate[key] = check.value;
   }
-  if (unknown.length) errors._ = `unknown setting${unknown.length > 1 ? "s" : ""}: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", ..." : ""}`;
+  if (unknown.length)
+    errors._ = `unknown setting${unknown.length > 1 ? "s" : ""}: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", ..." : ""}`;
 
   crossCheck(candidate, pins, errors);
   for (const field of FIELDS) {
@@ -90,7 +91,8 @@ export function describeFields(): object[] {
 
 function describeField(field: Field): object {
   const base = { key: field.key, group: field.group, label: field.label, type: field.type, secret: field.secret };
-  if (field.type === "int") return { ...base, default: field.default, min: field.min, max: field.max, values: field.values, unit: field.unit };
+  if (field.type === "int")
+    return { ...base, default: field.default, min: field.min, max: field.max, values: field.values, unit: field.unit };
   if (field.type === "bool") return { ...base, default: field.default };
   return { ...base, default: field.secret ? "" : field.default, maxLength: field.maxLength, format: field.format, values: field.values };
 }

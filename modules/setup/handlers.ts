@@ -3,8 +3,27 @@ import { FIELDS, type Settings } from "../config/schema";
 import { loadSettings } from "../config/settings";
 import { AdminGate } from "./admin";
 import { requestSetup } from "./boot-mode";
-import { checkSubmission, describeFields, exportConfig, hasErrors, isPlainObject, publicValues, readExport, type FieldErrors, type PinChoices } from "./form";
-import { MAX_BODY_BYTES, REQUEST_MARKER, asciiJson, errorResponse, htmlResponse, jsonResponse, type SetupRequest, type SetupResponse } from "./http";
+import {
+  checkSubmission,
+  describeFields,
+  exportConfig,
+  hasErrors,
+  isPlainObject,
+  publicValues,
+  readExport,
+  type FieldErrors,
+  type PinChoices,
+} from "./form";
+import {
+  MAX_BODY_BYTES,
+  REQUEST_MARKER,
+  asciiJson,
+  errorResponse,
+  htmlResponse,
+  jsonResponse,
+  type SetupRequest,
+  type SetupResponse,
+} from "./http";
 import { LIVE_PATH, liveSince, liveView } from "./live";
 import { SETUP_PAGE } from "./page";
 import type { SafeApply } from "./safe-apply";
@@ -69,7 +88,11 @@ export class SetupHandlers {
       if (check === "locked") return errorResponse(429, "too many wrong passwords; try again in a minute");
       if (check !== "ok") {
         if (check === "wrong") this.context.log("setup: wrong admin password");
-        return { status: 401, headers: { "Content-Type": "application/json", "WWW-Authenticate": 'Basic realm="p1vscp", charset="UTF-8"' }, body: '{"ok":false,"error":"admin password required"}' };
+        return {
+          status: 401,
+          headers: { "Content-Type": "application/json", "WWW-Authenticate": 'Basic realm="p1vscp", charset="UTF-8"' },
+          body: '{"ok":false,"error":"admin password required"}',
+        };
       }
     }
 
@@ -77,7 +100,8 @@ export class SetupHandlers {
       if (path === "/" || path === "/index.html") return htmlResponse(SETUP_PAGE);
       if (path === "/api/config") return jsonResponse(200, this.configView(settings, onAp));
       if (path === "/api/status") return jsonResponse(200, statusView(this.context.status()));
-      if (path === LIVE_PATH || path.startsWith(`${LIVE_PATH}/`)) return jsonResponse(200, liveView(this.context.status(), liveSince(path)));
+      if (path === LIVE_PATH || path.startsWith(`${LIVE_PATH}/`))
+        return jsonResponse(200, liveView(this.context.status(), liveSince(path)));
       if (path === "/api/export") {
         const response = jsonResponse(200, exportConfig(settings));
         response.headers["Content-Disposition"] = 'attachment; filename="p1vscp-config.json"';
@@ -105,7 +129,10 @@ export class SetupHandlers {
     if (path === "/api/enter-setup") {
       requestSetup(this.context.store);
       this.context.log("setup: setup mode requested from the page");
-      return { ...jsonResponse(200, { ok: true, message: "The device restarts into setup mode: join its access point." }), after: "restart" };
+      return {
+        ...jsonResponse(200, { ok: true, message: "The device restarts into setup mode: join its access point." }),
+        after: "restart",
+      };
     }
     if (path === "/api/config" || path === "/api/import") {
       if (!onAp) return setupOnly();
@@ -138,7 +165,7 @@ export class SetupHandlers {
       values = file.values;
       ignored = file.ignored;
     } else {
-      if (!isPlainObject(body)) return invalid({ _: "expected {\"values\": {...}}" });
+      if (!isPlainObject(body)) return invalid({ _: 'expected {"values": {...}}' });
       for (const key of Object.keys(body)) {
         if (key !== "values" && key !== "untested") return invalid({ _: `unknown entry "${key.slice(0, 32)}" in the request` });
       }
@@ -152,7 +179,9 @@ export class SetupHandlers {
     if (!this.context.apply.begin(submission.candidate, submission.changed, untested)) {
       return jsonResponse(409, { ok: false, errors: { _: "a change is being tested or applied; wait for it to finish" } });
     }
-    this.context.log(`setup: applying ${submission.changed.length ? submission.changed.join(", ") : "no changes"}${untested ? " without testing" : ""}`);
+    this.context.log(
+      `setup: applying ${submission.changed.length ? submission.changed.join(", ") : "no changes"}${untested ? " without testing" : ""}`,
+    );
     const reply: { ok: true; apply: object; ignored?: string[] } = { ok: true, apply: this.context.apply.status() };
     if (ignored) reply.ignored = ignored;
     return jsonResponse(202, reply);
@@ -185,5 +214,5 @@ function invalid(errors: FieldErrors): SetupResponse {
 }
 
 function setupOnly(): SetupResponse {
-  return errorResponse(403, "changes are made in setup mode: press \"Re-enter setup\" and join the device's access point");
+  return errorResponse(403, 'changes are made in setup mode: press "Re-enter setup" and join the device\'s access point');
 }

@@ -115,4 +115,8 @@ export interface StreamedBody {
 }
 
 /** Requests answered at the headers: a response, a sink for a streamed body, or undefined for the usual handler. */
-export type StreamRoute = (method: string, path: string, headers: Readonly<Record<string, string>>) => SetupResponse | StreamedBody | undefined;
+export type StreamRoute = (
+  method: string,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+) => SetupResponse | StreamedBody | undefined;

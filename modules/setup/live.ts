@@ -25,6 +25,11 @@ export function liveView(status: DeviceStatus, since: number): object {
   for (const p of points) wire.push([Math.max(0, Math.round(nowS - p[1])), p[2]]);
   return {
     ...statusView(status),
-    chart: { stepS: chart.source.stepS, capacity: chart.source.capacity, last: points.length ? points[points.length - 1][0] : -1, points: wire },
+    chart: {
+      stepS: chart.source.stepS,
+      capacity: chart.source.capacity,
+      last: points.length ? points[points.length - 1][0] : -1,
+      points: wire,
+    },
   };
 }

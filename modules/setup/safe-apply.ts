@@ -122,8 +122,19 @@ export class SafeApply {
     const step = this.steps[this.index];
     const attempt = ++this.attempt;
     const settings = this.candidate as Settings;
-    this.current = { ...this.current, step, message: step === "wifi" ? `Joining "${settings.ssid}"...` : `Connecting to the broker ${settings.broker}:${settings.port}...` };
-    this.timer = this.scheduler.once(() => this.finished(attempt, step === "wifi" ? `no answer within ${this.wifiTimeoutMs / 1000} s` : `no answer within ${this.mqttTimeoutMs / 1000} s`), step === "wifi" ? this.wifiTimeoutMs : this.mqttTimeoutMs);
+    this.current = {
+      ...this.current,
+      step,
+      message: step === "wifi" ? `Joining "${settings.ssid}"...` : `Connecting to the broker ${settings.broker}:${settings.port}...`,
+    };
+    this.timer = this.scheduler.once(
+      () =>
+        this.finished(
+          attempt,
+          step === "wifi" ? `no answer within ${this.wifiTimeoutMs / 1000} s` : `no answer within ${this.mqttTimeoutMs / 1000} s`,
+        ),
+      step === "wifi" ? this.wifiTimeoutMs : this.mqttTimeoutMs,
+    );
     const done = (error: string) => this.finished(attempt, error);
     try {
       if (step === "wifi") this.tester.joinWifi(settings, done);
@@ -163,13 +174,22 @@ export class SafeApply {
     try {
       for (const key of this.changed) if (fieldByKey(key)) this.store.set(key, settings[key]);
     } catch (error) {
-      this.current = { state: "failed", message: `The settings could not be stored (${errorMessage(error)}).`, notes: this.current.notes, restarting: false };
+      this.current = {
+        state: "failed",
+        message: `The settings could not be stored (${errorMessage(error)}).`,
+        notes: this.current.notes,
+        restarting: false,
+      };
       return;
     }
     const restarting = this.changed.length > 0;
     this.current = {
       state: "saved",
-      message: restarting ? (this.steps.length ? "Tested and saved. The device restarts with the new settings." : "Saved. The device restarts with the new settings.") : "Nothing changed.",
+      message: restarting
+        ? this.steps.length
+          ? "Tested and saved. The device restarts with the new settings."
+          : "Saved. The device restarts with the new settings."
+        : "Nothing changed.",
       notes: this.current.notes,
       restarting,
     };

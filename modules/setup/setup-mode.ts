@@ -113,8 +113,14 @@ export function startSetupMode(options: SetupModeOptions, reason: SetupReason): 
   const apply = new SafeApply(options.store, tester, scheduler, options.restart, options.apply);
   const session = new SetupSession(reason, SETUP_IDLE_S, clock.monotonicMs());
   const handlers = new SetupHandlers({
-    store: options.store, apply, pins: options.pins, clock, status: options.status,
-    scan: new ScanList(adapters.scanner, clock), portalUrl: ap.address ? `http://${ap.address}/` : "/", log: options.log,
+    store: options.store,
+    apply,
+    pins: options.pins,
+    clock,
+    status: options.status,
+    scan: new ScanList(adapters.scanner, clock),
+    portalUrl: ap.address ? `http://${ap.address}/` : "/",
+    log: options.log,
   });
   const endpoint: SetupEndpoint = {
     handle: (request) => {
@@ -172,8 +178,14 @@ export type StatusServerOptions = Omit<SetupModeOptions, "mac" | "makeMqttLink" 
 export function startStatusServer(options: StatusServerOptions): RunningSetup {
   const apply = new SafeApply(options.store, NO_TESTS, options.scheduler, options.restart);
   const handlers = new SetupHandlers({
-    store: options.store, apply, pins: options.pins, clock: options.clock, status: options.status,
-    scan: new ScanList(NO_SCAN, options.clock), portalUrl: "/", log: options.log,
+    store: options.store,
+    apply,
+    pins: options.pins,
+    clock: options.clock,
+    status: options.status,
+    scan: new ScanList(NO_SCAN, options.clock),
+    portalUrl: "/",
+    log: options.log,
   });
   const endpoint: SetupEndpoint = {
     handle: (request) => handlers.handle(request),

@@ -56,7 +56,12 @@ export function statusView(status: DeviceStatus): object {
     board: status.board,
     mode: status.mode,
     uptimeS: status.uptimeS,
-    meter: { header: status.meter.header, lastTelegram: status.meter.lastTelegram, lastTelegramAgeS: status.meter.lastTelegramAgeS, values },
+    meter: {
+      header: status.meter.header,
+      lastTelegram: status.meter.lastTelegram,
+      lastTelegramAgeS: status.meter.lastTelegramAgeS,
+      values,
+    },
     wifi: { ssid: status.wifi.ssid, rssi: Number.isFinite(status.wifi.rssi) ? status.wifi.rssi : null, address: status.wifi.address },
     mqtt: { state: status.mqtt.state, broker: status.mqtt.broker, lastError: status.mqtt.lastError },
     health,

@@ -52,7 +52,8 @@ export function chipName(id: number): string {
 export function readImageInfo(bytes: Uint8Array, length: number): ImageInfo | string {
   if (length < DESCRIPTOR_END) return `the image is ${length} bytes, shorter than its own header`;
   if (bytes[0] !== IMAGE_MAGIC) return "not an ESP-IDF app image (no 0xE9 header byte)";
-  const magic = (bytes[DESC_OFFSET] | (bytes[DESC_OFFSET + 1] << 8) | (bytes[DESC_OFFSET + 2] << 16) | (bytes[DESC_OFFSET + 3] << 24)) >>> 0;
+  const magic =
+    (bytes[DESC_OFFSET] | (bytes[DESC_OFFSET + 1] << 8) | (bytes[DESC_OFFSET + 2] << 16) | (bytes[DESC_OFFSET + 3] << 24)) >>> 0;
   if (magic !== APP_DESC_MAGIC) return "not an ESP-IDF app image (no app descriptor)";
   const chipId = bytes[CHIP_ID_OFFSET] | (bytes[CHIP_ID_OFFSET + 1] << 8);
   const rawVersion = cString(bytes, VERSION_OFFSET, TEXT_FIELD);

@@ -45,8 +45,10 @@ export const DEFAULT_PROBATION_S = 600;
  */
 export function readiness(proof: Proof | undefined): string {
   if (!proof) return "the bridge is not running (setup mode): updates are accepted in normal mode";
-  if (proof.telegramsOk === 0 || proof.meterSilent) return "the meter is silent: a new image could not prove itself; try again when telegrams arrive";
-  if (!proof.mqttConnected || proof.eventsPublished === 0) return "the broker is not connected: a new image could not prove itself; try again when it is";
+  if (proof.telegramsOk === 0 || proof.meterSilent)
+    return "the meter is silent: a new image could not prove itself; try again when telegrams arrive";
+  if (!proof.mqttConnected || proof.eventsPublished === 0)
+    return "the broker is not connected: a new image could not prove itself; try again when it is";
   return "";
 }
 
@@ -63,9 +65,10 @@ export function settleAtBoot(store: KeyValueStore, platform: UpdatePlatform): Bo
   }
   if (to !== "") {
     const why = text(store, KEY_WHY);
-    const outcome = to === running
-      ? { state: UpdateState.Updated, text: `updated to ${to}`, version: "" }
-      : { state: UpdateState.RolledBack, text: `rolled back from ${to}: ${why || "it restarted before it proved itself"}`, version: "" };
+    const outcome =
+      to === running
+        ? { state: UpdateState.Updated, text: `updated to ${to}`, version: "" }
+        : { state: UpdateState.RolledBack, text: `rolled back from ${to}: ${why || "it restarted before it proved itself"}`, version: "" };
     record(store, outcome.text);
     return outcome;
   }
@@ -148,9 +151,10 @@ export class Probation {
     }
     const elapsedS = (this.clock.monotonicMs() - this.options.bootMs) / 1000;
     if (elapsedS < this.options.deadlineS) return;
-    const reason = !proof || proof.telegramsOk === 0
-      ? `no good telegram within ${this.options.deadlineS} s`
-      : `no events delivered to the broker within ${this.options.deadlineS} s`;
+    const reason =
+      !proof || proof.telegramsOk === 0
+        ? `no good telegram within ${this.options.deadlineS} s`
+        : `no events delivered to the broker within ${this.options.deadlineS} s`;
     this.giveUp(reason);
   }
 

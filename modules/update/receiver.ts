@@ -145,7 +145,8 @@ export class UpdateReceiver {
     const info = readImageInfo(this.piece, this.fill);
     if (typeof info === "string") return { status: 415, reason: info };
     const chipId = CHIP_IDS[this.chip];
-    if (info.chipId !== chipId) return { status: 415, reason: `the image is built for ${chipName(info.chipId)}; this device is ${this.chip}` };
+    if (info.chipId !== chipId)
+      return { status: 415, reason: `the image is built for ${chipName(info.chipId)}; this device is ${this.chip}` };
     if (info.projectName !== SDK_PROJECT_NAME || !info.rawVersion.startsWith(VERSION_PREFIX)) {
       return { status: 415, reason: `not a p1vscp image (project "${info.projectName}", version "${info.rawVersion}")` };
     }

@@ -1,7 +1,15 @@
 import type { Clock, KeyValueStore, Scheduler } from "../app/ports";
 import { loadSettings } from "../config/settings";
 import type { AdminGate } from "../setup/admin";
-import { REQUEST_MARKER, declaredLength, errorResponse, htmlResponse, jsonResponse, type SetupResponse, type StreamedBody } from "../setup/http";
+import {
+  REQUEST_MARKER,
+  declaredLength,
+  errorResponse,
+  htmlResponse,
+  jsonResponse,
+  type SetupResponse,
+  type StreamedBody,
+} from "../setup/http";
 import { UPDATE_PAGE } from "./page";
 import type { UpdatePlatform } from "./ports";
 import { KEY_LAST, UpdateState, noteActivated, type BootOutcome } from "./probation";
@@ -145,7 +153,11 @@ export class UpdateService {
     if (check === "locked") return errorResponse(429, "too many wrong passwords; try again in a minute");
     if (check === "ok") return undefined;
     if (check === "wrong") this.context.log("update: wrong admin password");
-    return { status: 401, headers: { "Content-Type": "application/json", "WWW-Authenticate": 'Basic realm="p1vscp", charset="UTF-8"' }, body: '{"ok":false,"error":"admin password required"}' };
+    return {
+      status: 401,
+      headers: { "Content-Type": "application/json", "WWW-Authenticate": 'Basic realm="p1vscp", charset="UTF-8"' },
+      body: '{"ok":false,"error":"admin password required"}',
+    };
   }
 
   private refuse(status: number, reason: string): SetupResponse {

@@ -23,15 +23,15 @@ export function utf8Bytes(text: string): Uint8Array {
 
 /** A JSON string literal (with quotes) as UTF-8 bytes: `"`, `\` and control characters escaped. */
 export function jsonStringBytes(text: string): Uint8Array {
-  let escaped = "\"";
+  let escaped = '"';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x22) escaped += "\\\"";
+    if (c === 0x22) escaped += '\\"';
     else if (c === 0x5c) escaped += "\\\\";
     else if (c < 0x20 || c === 0x7f) escaped += "\\u" + c.toString(16).padStart(4, "0");
     else escaped += text[i];
   }
-  return utf8Bytes(escaped + "\"");
+  return utf8Bytes(escaped + '"');
 }
 
 /** Concatenates byte arrays and ASCII/UTF-8 text into one array. */

@@ -19,8 +19,8 @@ export const TimeSource = {
   None: 2,
 } as const;
 
-const HEAD = "{\"vscpHead\":" + VSCP_HEAD + ",\"vscpObId\":0,\"vscpDateTime\":\"";
-const TIMESTAMP = "\",\"vscpTimeStamp\":";
+const HEAD = '{"vscpHead":' + VSCP_HEAD + ',"vscpObId":0,"vscpDateTime":"';
+const TIMESTAMP = '","vscpTimeStamp":';
 
 /**
  * Turns a Reading into VSCP class 1040 events, one JSON payload at a time, in one preallocated buffer.
@@ -73,13 +73,17 @@ export class EventEncoder {
         this.suffix.push(empty);
         continue;
       }
-      const index = mapping.sensorIndex[slot], zone = mapping.zoneOf[slot], subzone = mapping.subzoneOf[slot];
+      const index = mapping.sensorIndex[slot],
+        zone = mapping.zoneOf[slot],
+        subzone = mapping.subzoneOf[slot];
       const unit = mapping.unitCode[slot];
-      this.middle.push(joinBytes([
-        `,"vscpClass":${VscpClass.MeasurementString},"vscpType":${mapping.type[slot]},"vscpGuid":"${mapping.guidText[slot]}",`,
-        `"vscpData":[${index},${zone},${subzone},${unit},`,
-      ]));
-      this.tail.push(joinBytes(["0],\"vscpNote\":", jsonStringBytes(mapping.label[slot]), ",\"measurement\":{\"value\":"]));
+      this.middle.push(
+        joinBytes([
+          `,"vscpClass":${VscpClass.MeasurementString},"vscpType":${mapping.type[slot]},"vscpGuid":"${mapping.guidText[slot]}",`,
+          `"vscpData":[${index},${zone},${subzone},${unit},`,
+        ]),
+      );
+      this.tail.push(joinBytes(['0],"vscpNote":', jsonStringBytes(mapping.label[slot]), ',"measurement":{"value":']));
       this.suffix.push(joinBytes([`,"unit":${unit},"sensorindex":${index},"zone":${zone},"subzone":${subzone}}}`]));
       const size = this.middle[slot].length + this.tail[slot].length + this.suffix[slot].length;
       if (size > largest) largest = size;

@@ -40,7 +40,7 @@ export function parseMac(text: string, field = "mac"): number[] {
 export function parseGuid(text: string, field = "guid"): number[] {
   const bytes = hexBytes(text, 16);
   if (!bytes) throw new VscpConfigError(field, `"${text}" is not a GUID (16 hex bytes separated by ":")`);
-  if (bytes.every((b) => b === 0)) throw new VscpConfigError(field, "the all-zero GUID means \"no GUID\"");
+  if (bytes.every((b) => b === 0)) throw new VscpConfigError(field, 'the all-zero GUID means "no GUID"');
   if (bytes[0] === 0x25 && bytes[1] === 0x00) {
     throw new VscpConfigError(field, "the 25:00:… GUID range is assigned to a company; use the MAC-based GUID or an own range");
   }

@@ -26,15 +26,24 @@ export const MeasurementType = {
 /** VSCP type and unit code per catalog quantity; quantities without a VSCP type are not published. */
 function vscpTypeOf(quantity: number): { type: number; unit: number } | null {
   switch (quantity) {
-    case Quantity.ActiveEnergy: return { type: MeasurementType.Energy, unit: 1 }; // kWh
-    case Quantity.ReactiveEnergy: return { type: MeasurementType.ReactiveEnergy, unit: 0 }; // kVArh
-    case Quantity.ActivePower: return { type: MeasurementType.Power, unit: 0 }; // W
-    case Quantity.ReactivePower: return { type: MeasurementType.ReactivePower, unit: 0 }; // VAr
-    case Quantity.Voltage: return { type: MeasurementType.ElectricalPotential, unit: 0 }; // V
-    case Quantity.Current: return { type: MeasurementType.ElectricCurrent, unit: 0 }; // A
-    case Quantity.Frequency: return { type: MeasurementType.Frequency, unit: 0 }; // Hz
-    case Quantity.PowerFactor: return { type: MeasurementType.PowerFactor, unit: 0 }; // cos φ
-    default: return null;
+    case Quantity.ActiveEnergy:
+      return { type: MeasurementType.Energy, unit: 1 }; // kWh
+    case Quantity.ReactiveEnergy:
+      return { type: MeasurementType.ReactiveEnergy, unit: 0 }; // kVArh
+    case Quantity.ActivePower:
+      return { type: MeasurementType.Power, unit: 0 }; // W
+    case Quantity.ReactivePower:
+      return { type: MeasurementType.ReactivePower, unit: 0 }; // VAr
+    case Quantity.Voltage:
+      return { type: MeasurementType.ElectricalPotential, unit: 0 }; // V
+    case Quantity.Current:
+      return { type: MeasurementType.ElectricCurrent, unit: 0 }; // A
+    case Quantity.Frequency:
+      return { type: MeasurementType.Frequency, unit: 0 }; // Hz
+    case Quantity.PowerFactor:
+      return { type: MeasurementType.PowerFactor, unit: 0 }; // cos φ
+    default:
+      return null;
   }
 }
 
@@ -156,10 +165,17 @@ export class VscpMapping {
       const g = sensorGuid(this.nodeGuid, this.sensorIndex[slot]);
       label.push(catalog.entries[slot].label);
       guidTexts.push(guidText(g));
-      topic.push(this.topicTemplate.render({
-        guid: guidText(g), class: VscpClass.MeasurementString, type: this.type[slot], nickname: nicknameOf(g),
-        sensorindex: this.sensorIndex[slot], zone: this.zoneOf[slot], subzone: this.subzoneOf[slot],
-      }));
+      topic.push(
+        this.topicTemplate.render({
+          guid: guidText(g),
+          class: VscpClass.MeasurementString,
+          type: this.type[slot],
+          nickname: nicknameOf(g),
+          sensorindex: this.sensorIndex[slot],
+          zone: this.zoneOf[slot],
+          subzone: this.subzoneOf[slot],
+        }),
+      );
       if (this.published[slot]) order.push(slot);
     }
     order.sort((a, b) => this.sensorIndex[a] - this.sensorIndex[b]);
@@ -203,8 +219,10 @@ export class VscpMapping {
       const other = owner[index];
       if (other >= 0) {
         const i = entries.findIndex((e) => e.obis === this.catalog.entries[slot].obis || e.obis === this.catalog.entries[other].obis);
-        throw new VscpConfigError(i >= 0 ? `entries[${i}].sensorIndex` : "entries",
-          `sensor index ${index} is used by both ${this.catalog.entries[other].obis} and ${this.catalog.entries[slot].obis}`);
+        throw new VscpConfigError(
+          i >= 0 ? `entries[${i}].sensorIndex` : "entries",
+          `sensor index ${index} is used by both ${this.catalog.entries[other].obis} and ${this.catalog.entries[slot].obis}`,
+        );
       }
       owner[index] = slot;
     }

@@ -83,20 +83,29 @@ export class PresenceEncoder {
 
     const guid = mapping.nodeGuid;
     const nickname = nicknameOf(guid);
-    const topicOf = (vscpClass: number, type: number): string => mapping.topicTemplate.render({
-      guid: mapping.nodeGuidText, class: vscpClass, type, nickname, sensorindex: 0, zone: mapping.zone, subzone: mapping.subzone,
-    });
+    const topicOf = (vscpClass: number, type: number): string =>
+      mapping.topicTemplate.render({
+        guid: mapping.nodeGuidText,
+        class: vscpClass,
+        type,
+        nickname,
+        sensorindex: 0,
+        zone: mapping.zone,
+        subzone: mapping.subzone,
+      });
     this.newNodeOnlineTopic = topicOf(VscpClass.Protocol, PresenceType.NewNodeOnline);
     this.heartbeatTopic = topicOf(VscpClass.Information, PresenceType.NodeHeartbeat);
     this.level2HeartbeatTopic = topicOf(VscpClass.Level2Information, PresenceType.Level2Heartbeat);
     this.nodeNameBytes = cutUtf8(utf8Bytes(options.nodeName ?? "P1 meter"), 64);
 
-    const rest = (vscpClass: number, type: number, data: ArrayLike<number>, note: string): Uint8Array => joinBytes([
-      `,"vscpClass":${vscpClass},"vscpType":${type},"vscpGuid":"${mapping.nodeGuidText}","vscpData":[${Array.from(data).join(",")}],"vscpNote":`,
-      jsonStringBytes(note), "}",
-    ]);
+    const rest = (vscpClass: number, type: number, data: ArrayLike<number>, note: string): Uint8Array =>
+      joinBytes([
+        `,"vscpClass":${vscpClass},"vscpType":${type},"vscpGuid":"${mapping.nodeGuidText}","vscpData":[${Array.from(data).join(",")}],"vscpNote":`,
+        jsonStringBytes(note),
+        "}",
+      ]);
     this.head = joinBytes([`{"vscpHead":${VSCP_HEAD},"vscpObId":0,"vscpDateTime":"`]);
-    this.timestampKey = joinBytes(["\",\"vscpTimeStamp\":"]);
+    this.timestampKey = joinBytes(['","vscpTimeStamp":']);
     this.newNodeOnlineRest = rest(VscpClass.Protocol, PresenceType.NewNodeOnline, guid, "New node online");
     this.heartbeatRest = rest(VscpClass.Information, PresenceType.NodeHeartbeat, [0, mapping.zone, mapping.subzone], "Node heartbeat");
     this.level2HeartbeatRest = rest(VscpClass.Level2Information, PresenceType.Level2Heartbeat, this.nodeNameBytes, "Node heartbeat");

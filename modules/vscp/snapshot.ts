@@ -13,8 +13,19 @@ const MAX_CLOCK_CHARS = 24;
 const MAX_OMITTED_DIGITS = 10;
 
 // Indexes into `parts`.
-const OPEN = 0, METER_TIME = 1, UTC = 2, CLOCK_VALID = 3, VALUES = 4, VALUE = 5, UNIT = 6, TEXT = 7, UNKNOWN = 8,
-  OMITTED = 9, NULL = 10, TRUE = 11, FALSE = 12;
+const OPEN = 0,
+  METER_TIME = 1,
+  UTC = 2,
+  CLOCK_VALID = 3,
+  VALUES = 4,
+  VALUE = 5,
+  UNIT = 6,
+  TEXT = 7,
+  UNKNOWN = 8,
+  OMITTED = 9,
+  NULL = 10,
+  TRUE = 11,
+  FALSE = 12;
 
 /**
  * The per-telegram `telegram` JSON: every value, known and unknown, in the meter's own units, plus the meter
@@ -41,13 +52,37 @@ export class TelegramSnapshot {
     this.keys = catalog.entries.map((e) => joinBytes([`"${e.obis}":{`]));
     this.unitNames = UNITS.map((u) => joinBytes([u.name]));
     this.parts = [
-      "{\"header\":\"", "\",\"meterTime\":", ",\"utc\":", ",\"clockValid\":", ",\"values\":{",
-      "\"value\":", ",\"unit\":\"", "\"text\":\"", "},\"unknown\":[", "],\"omitted\":", "null", "true", "false",
+      '{"header":"',
+      '","meterTime":',
+      ',"utc":',
+      ',"clockValid":',
+      ',"values":{',
+      '"value":',
+      ',"unit":"',
+      '"text":"',
+      '},"unknown":[',
+      '],"omitted":',
+      "null",
+      "true",
+      "false",
     ].map((s) => joinBytes([s]));
     // The smallest document: header and every item left out, the longest clock text all escaped (6 bytes each).
     const p = this.parts;
-    const smallest = p[OPEN].length + p[METER_TIME].length + 2 + MAX_CLOCK_CHARS * 6 + p[UTC].length + 2 + ISO_UTC_LENGTH +
-      p[CLOCK_VALID].length + p[FALSE].length + p[VALUES].length + p[UNKNOWN].length + p[OMITTED].length + MAX_OMITTED_DIGITS + 1;
+    const smallest =
+      p[OPEN].length +
+      p[METER_TIME].length +
+      2 +
+      MAX_CLOCK_CHARS * 6 +
+      p[UTC].length +
+      2 +
+      ISO_UTC_LENGTH +
+      p[CLOCK_VALID].length +
+      p[FALSE].length +
+      p[VALUES].length +
+      p[UNKNOWN].length +
+      p[OMITTED].length +
+      MAX_OMITTED_DIGITS +
+      1;
     if (!(capacity >= smallest)) throw new RangeError(`snapshot capacity ${capacity} below the ${smallest} bytes a snapshot can need`);
     this.writer = new ByteWriter(capacity);
     this.buffer = this.writer.buffer;
@@ -67,8 +102,15 @@ export class TelegramSnapshot {
     const utcAbsent = clockAbsent || time.status === TimeStatus.Invalid;
     const clockEnd = time.rawEnd < time.rawStart + MAX_CLOCK_CHARS ? time.rawEnd : time.rawStart + MAX_CLOCK_CHARS;
     const clockLength = clockAbsent ? p[NULL].length : 2 + latin1StringLength(frame, time.rawStart, clockEnd);
-    const afterHeader = p[METER_TIME].length + clockLength + p[UTC].length + (utcAbsent ? p[NULL].length : 2 + ISO_UTC_LENGTH) +
-      p[CLOCK_VALID].length + (time.status === TimeStatus.Valid ? p[TRUE].length : p[FALSE].length) + p[VALUES].length + closing;
+    const afterHeader =
+      p[METER_TIME].length +
+      clockLength +
+      p[UTC].length +
+      (utcAbsent ? p[NULL].length : 2 + ISO_UTC_LENGTH) +
+      p[CLOCK_VALID].length +
+      (time.status === TimeStatus.Valid ? p[TRUE].length : p[FALSE].length) +
+      p[VALUES].length +
+      closing;
 
     w.bytes(p[OPEN]);
     if (latin1StringLength(frame, reading.headerStart, reading.headerEnd) + afterHeader <= w.room) {
@@ -124,13 +166,14 @@ export class TelegramSnapshot {
       if (isText) {
         length += p[TEXT].length + latin1StringLength(frame, reading.valueStart[slot], reading.valueEnd[slot]) + 1;
       } else {
-        const m = reading.mantissa[slot], e = reading.exponent[slot];
+        const m = reading.mantissa[slot],
+          e = reading.exponent[slot];
         valueLength = decimalFits(m, e) ? formatDecimal(m, e, this.value, this.scratch) : 0;
         length += p[VALUE].length + (valueLength > 0 ? valueLength : p[NULL].length);
         // A DSMR 2.2 gas unit is not next to its value: its table spelling is written instead.
         if (unit !== NO_UNIT) {
-          length += p[UNIT].length + 1 +
-            (unitEnd > unitStart ? latin1StringLength(frame, unitStart, unitEnd) : this.unitNames[unit].length);
+          length +=
+            p[UNIT].length + 1 + (unitEnd > unitStart ? latin1StringLength(frame, unitStart, unitEnd) : this.unitNames[unit].length);
         }
       }
       if (length + reserve > w.room) {
@@ -165,7 +208,8 @@ export class TelegramSnapshot {
     const frame = reading.frame;
     let first = true;
     for (let i = 0; i < reading.unknownLength; i++) {
-      const start = reading.unknownStart[i], end = reading.unknownEnd[i];
+      const start = reading.unknownStart[i],
+        end = reading.unknownEnd[i];
       if ((first ? 0 : 1) + 2 + latin1StringLength(frame, start, end) + reserve > w.room) {
         this.omitted++;
         continue;

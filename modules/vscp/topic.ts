@@ -18,7 +18,7 @@ export class TopicTemplate {
   constructor(text: string, field = "topic") {
     if (typeof text !== "string" || text.length === 0) throw new VscpConfigError(field, "the topic template is empty");
     if (text.length > 256) throw new VscpConfigError(field, "the topic template is longer than 256 characters");
-    if (text.charCodeAt(0) === 0x24) throw new VscpConfigError(field, "topics starting with \"$\" are reserved for the broker");
+    if (text.charCodeAt(0) === 0x24) throw new VscpConfigError(field, 'topics starting with "$" are reserved for the broker');
     const parts: string[] = [];
     let literal = "";
     for (let i = 0; i < text.length; i++) {

@@ -71,4 +71,5 @@ export const ACCESS_POINT: typeof Platform.ACCESS_POINT = true;
 
 // XS's Math.random on the ESP32 is esp_random() (xs/platforms/esp/xsHost.h: c_rand), 31 bits per call;
 // it is truly random once the radio is on, which setup mode ensures before it asks.
-export const random: typeof Platform.random = () => ((Math.floor(Math.random() * 0x10000) << 16) | Math.floor(Math.random() * 0x10000)) >>> 0;
+export const random: typeof Platform.random = () =>
+  ((Math.floor(Math.random() * 0x10000) << 16) | Math.floor(Math.random() * 0x10000)) >>> 0;

@@ -12,7 +12,13 @@ interface TtySerial {
   read(): ArrayBuffer | undefined;
   close(): void;
 }
-type TtySerialClass = new (options: { device: string; baud: number; format: "buffer"; onReadable: () => void; onError: () => void }) => TtySerial;
+type TtySerialClass = new (options: {
+  device: string;
+  baud: number;
+  format: "buffer";
+  onReadable: () => void;
+  onError: () => void;
+}) => TtySerial;
 
 /** Locally administered MAC for the simulator's device id and GUID. */
 const SIMULATOR_MAC = "02:00:00:00:00:01";
@@ -84,4 +90,5 @@ export const STATUS_PORT: typeof Platform.STATUS_PORT = 8080;
 
 export const ACCESS_POINT: typeof Platform.ACCESS_POINT = false;
 
-export const random: typeof Platform.random = () => ((Math.floor(Math.random() * 0x10000) << 16) | Math.floor(Math.random() * 0x10000)) >>> 0;
+export const random: typeof Platform.random = () =>
+  ((Math.floor(Math.random() * 0x10000) << 16) | Math.floor(Math.random() * 0x10000)) >>> 0;

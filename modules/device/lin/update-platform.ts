@@ -142,7 +142,7 @@ class LinUpdatePlatform implements UpdatePlatform {
   }
 
   runningVersion(): string {
-    return this.running >= 0 ? this.data.slots[this.running]?.version ?? this.firmware : this.firmware;
+    return this.running >= 0 ? (this.data.slots[this.running]?.version ?? this.firmware) : this.firmware;
   }
   runningState(): ImageState {
     if (this.running < 0) return "valid";
