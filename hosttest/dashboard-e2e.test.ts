@@ -20,19 +20,8 @@ import { HostBridge } from "./sim/host-bridge";
 import { MemoryStore } from "./sim/memory-store";
 import { MeterTap } from "./sim/meter-tap";
 import { ScriptedMeterSource } from "./sim/scripted-source";
+import { CHROMIUM, CHROMIUM_ARGS, PHONE } from "./support/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const PHONE = { width: 390, height: 844 };
 /** The README's screenshots with SETUP_SCREENSHOTS set; otherwise a temporary folder, removed afterwards. */
 const KEEP_SHOTS = Boolean(process.env.SETUP_SCREENSHOTS);
 let SHOTS = "";
@@ -86,7 +75,7 @@ describe.skipIf(!haveChromium)("live dashboard in headless Chromium", () => {
     dir = mkdtempSync(join(tmpdir(), "p1vscp-chromium-"));
     context = await chromium.launchPersistentContext(dir, {
       executablePath: CHROMIUM,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       headless: true,
       viewport: PHONE,
       deviceScaleFactor: 1,

@@ -11,19 +11,8 @@ import { HostSetup } from "./setup/host-setup";
 import { startSetupServer, type SetupServer } from "./setup/http-server";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./sim/embedded-broker";
 import { MemoryStore } from "./sim/memory-store";
+import { CHROMIUM, CHROMIUM_ARGS, PHONE } from "./support/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const PHONE = { width: 390, height: 844 };
 /** `npm run screenshots:setup` keeps the pictures for the README; a normal run writes them to a temporary folder. */
 const README_SHOTS = process.env.SETUP_SCREENSHOTS ? fileURLToPath(new URL("./setup/screenshots/", import.meta.url)) : undefined;
 let SHOTS = "";
@@ -57,7 +46,7 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     dirs.push(dir);
     const context = await chromium.launchPersistentContext(dir, {
       executablePath: CHROMIUM,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       headless: true,
       viewport: PHONE,
       deviceScaleFactor: 1,

@@ -14,18 +14,8 @@ import { MemoryStore } from "./sim/memory-store";
 import { RealClock, RealScheduler } from "./sim/real-clock";
 import { buildImage } from "./update/image-builder";
 import { HostUpdatePlatform } from "./update/host-update";
+import { CHROMIUM, CHROMIUM_ARGS } from "./support/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ADMIN_PASS = "admin-pass-55";
 
 const haveChromium = existsSync(CHROMIUM);
@@ -48,7 +38,7 @@ describe.skipIf(!haveChromium)("update page in headless Chromium", () => {
     const profile = mkdtempSync(join(dir, "chromium-"));
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       headless: true,
       httpCredentials: { username: "admin", password },
     });
