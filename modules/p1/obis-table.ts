@@ -1,7 +1,8 @@
 import { Quantity, Unit, type QuantityCode } from "./units";
+import { frozen } from "./frozen";
 
 /** How the value groups of a line are laid out. */
-export const Layout = {
+export const Layout = frozen({
   /** `(value[*unit])` */
   Value: 0,
   /** `(timestamp)(value[*unit])`: M-Bus readings, monthly peak. The value is the last group. */
@@ -14,7 +15,7 @@ export const Layout = {
   Clock: 4,
   /** `(count)(…)…`: logs whose first group is the number of entries. */
   Log: 5,
-} as const;
+} as const);
 
 export type LayoutCode = (typeof Layout)[keyof typeof Layout];
 
@@ -72,7 +73,7 @@ function mbusChannel(n: number): ObisEntry[] {
  * The single source of truth for OBIS codes. Order matters: the first 26 entries after the clock follow the
  * VSCP profile's default sensor numbering, the rest are numbered after them in this order.
  */
-export const OBIS_ENTRIES: readonly ObisEntry[] = [
+export const OBIS_ENTRIES: readonly ObisEntry[] = frozen([
   entry("0-0:1.0.0", Quantity.Clock, NONE, "Meter time", Layout.Clock),
   // The 26 Swedish values (the clock above makes 27 objects), in VSCP sensor index order 0–25 (3.7.0/4.7.0 sit at 6/7).
   entry("1-0:1.8.0", Quantity.ActiveEnergy, ENERGY, "Active energy import"),
@@ -189,4 +190,4 @@ export const OBIS_ENTRIES: readonly ObisEntry[] = [
   ...mbusChannel(2),
   ...mbusChannel(3),
   ...mbusChannel(4),
-];
+]);

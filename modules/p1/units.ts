@@ -1,5 +1,7 @@
+import { frozen } from "./frozen";
+
 /** What a value measures. The canonical unit of each quantity is given in brackets. */
-export const Quantity = {
+export const Quantity = frozen({
   ActiveEnergy: 1, // kWh
   ReactiveEnergy: 2, // kvarh
   ActivePower: 3, // W
@@ -17,7 +19,7 @@ export const Quantity = {
   Text: 15, // octet string, kept as bytes
   Clock: 16, // YYMMDDhhmmssX
   CurrentLimit: 17, // A: a fuse or breaker setting, not a measured current
-} as const;
+} as const);
 
 export type QuantityCode = (typeof Quantity)[keyof typeof Quantity];
 
@@ -130,7 +132,7 @@ function unit(name: string, shift: number): UnitSpec {
 }
 
 /** Every unit spelling the parser accepts. Index = unit id stored in a Reading. */
-export const UNITS: readonly UnitSpec[] = [
+export const UNITS: readonly UnitSpec[] = frozen([
   unit("kWh", 0), // 0
   unit("Wh", -3), // 1
   unit("kvarh", 0), // 2 (also kVArh)
@@ -148,9 +150,9 @@ export const UNITS: readonly UnitSpec[] = [
   unit("m3", 0), // 14
   unit("GJ", 0), // 15
   unit("MWh", 3), // 16
-];
+]);
 
-export const Unit = {
+export const Unit = frozen({
   kWh: 0,
   Wh: 1,
   kvarh: 2,
@@ -168,7 +170,7 @@ export const Unit = {
   m3: 14,
   GJ: 15,
   MWh: 16,
-} as const;
+} as const);
 
 /** Longest unit spelling ("kvarh"); a longer unit text matches nothing. */
 export const MAX_UNIT_LENGTH = 5;
