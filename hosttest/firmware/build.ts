@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, join, resolve } from "node:path";
+import { LOADED_AT_RUN_TIME } from "./run-time-modules";
 
 const repo = resolve(import.meta.dirname, "../..");
 const moddable = process.env.MODDABLE;
@@ -142,14 +143,6 @@ function build(target: string): Result {
 }
 
 /** Project modules the manifest does not preload: they load into RAM at run time. */
-/**
- * Project modules deliberately left out of the preload list. sdk-device imports the SDK's `preference`: its
- * Linux version reads its file when the module is first evaluated, which for a preloaded module happens
- * while the image is linked, so the simulator would start with the build machine's preferences and never
- * write its own. It runs once at boot: preloading it saves nothing that matters.
- */
-const LOADED_AT_RUN_TIME = new Set(["modules/device/sdk-device"]);
-
 function notPreloaded(): string[] {
   const missing: string[] = [];
   for (const folder of readdirSync(join(repo, "modules"))) {
