@@ -84,8 +84,11 @@ class MosquittoBroker implements TestBroker {
         `persistence_location ${this.folder}/`,
         // Started as root, mosquitto would switch to its own user and could not write the store here.
         `user ${userInfo().username}`,
-        // Saved every second, so that even a killed broker comes back with the subscribers' sessions.
+        // Saved after every change (and every second), so that a killed broker comes back with the subscribers'
+        // sessions and the messages it had already acknowledged: the fault tests measure the bridge, not the
+        // broker's own durability.
         "autosave_interval 1",
+        "autosave_on_changes true",
         "queue_qos0_messages true",
         "max_queued_messages 100000",
         "log_dest stdout",
