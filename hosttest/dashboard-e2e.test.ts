@@ -1,7 +1,7 @@
 // The status page's live dashboard in headless Chromium, served as `npm start -- --setup` serves it: a real
 // bridge core with a scripted meter, the page polling /api/live. A new telegram changes the values and adds a
 // chart point without a reload; a phone-sized viewport has no horizontal scroll.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,19 +20,14 @@ import { HostBridge } from "./sim/host-bridge";
 import { MemoryStore } from "./sim/memory-store";
 import { MeterTap } from "./sim/meter-tap";
 import { ScriptedMeterSource } from "./sim/scripted-source";
-import { CHROMIUM, CHROMIUM_ARGS, PHONE } from "./support/chromium";
+import { CHROMIUM, CHROMIUM_ARGS, PHONE, chromiumPresent } from "./support/chromium";
 
 /** The README's screenshots with SETUP_SCREENSHOTS set; otherwise a temporary folder, removed afterwards. */
 const KEEP_SHOTS = Boolean(process.env.SETUP_SCREENSHOTS);
 let SHOTS = "";
 const ADMIN_PASS = "admin-pass-55";
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const message = `dashboard end-to-end test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI) throw new Error(message);
-  process.stderr.write(`skipped: ${message}\n`);
-}
+const haveChromium = chromiumPresent("dashboard end-to-end test");
 
 describe.skipIf(!haveChromium)("live dashboard in headless Chromium", () => {
   let broker: EmbeddedBroker;

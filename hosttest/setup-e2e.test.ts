@@ -1,7 +1,7 @@
 // The setup page in headless Chromium against the host server: bad values, a broker that fails the
 // test, good values, export and re-import, the status page behind the admin password, and no password
 // ever coming back from the device.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,7 @@ import { HostSetup } from "./setup/host-setup";
 import { startSetupServer, type SetupServer } from "./setup/http-server";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./sim/embedded-broker";
 import { MemoryStore } from "./sim/memory-store";
-import { CHROMIUM, CHROMIUM_ARGS, PHONE } from "./support/chromium";
+import { CHROMIUM, CHROMIUM_ARGS, PHONE, chromiumPresent } from "./support/chromium";
 
 /** `npm run screenshots:setup` keeps the pictures for the README; a normal run writes them to a temporary folder. */
 const README_SHOTS = process.env.SETUP_SCREENSHOTS ? fileURLToPath(new URL("./setup/screenshots/", import.meta.url)) : undefined;
@@ -22,12 +22,7 @@ const MQTT_PASS = "broker-pass-77";
 const ADMIN_PASS = "admin-pass-55";
 const SECRETS = [WIFI_PASS, MQTT_PASS, ADMIN_PASS];
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const message = `setup end-to-end test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI) throw new Error(message);
-  process.stderr.write(`skipped: ${message}\n`);
-}
+const haveChromium = chromiumPresent("setup end-to-end test");
 
 describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
   let broker: EmbeddedBroker;

@@ -1,7 +1,7 @@
 // The firmware update page in headless Chromium against the host server: behind the admin password, a
 // file chosen, uploaded with a progress bar, checked by the same update core as the device; a refused
 // image says why and switches nothing.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -14,16 +14,11 @@ import { MemoryStore } from "./sim/memory-store";
 import { RealClock, RealScheduler } from "./sim/real-clock";
 import { buildImage } from "./update/image-builder";
 import { HostUpdatePlatform } from "./update/host-update";
-import { CHROMIUM, CHROMIUM_ARGS } from "./support/chromium";
+import { CHROMIUM, CHROMIUM_ARGS, chromiumPresent } from "./support/chromium";
 
 const ADMIN_PASS = "admin-pass-55";
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const message = `update page end-to-end test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI) throw new Error(message);
-  process.stderr.write(`skipped: ${message}\n`);
-}
+const haveChromium = chromiumPresent("update page end-to-end test");
 
 describe.skipIf(!haveChromium)("update page in headless Chromium", () => {
   const dir = mkdtempSync(join(tmpdir(), "p1vscp-update-page-"));
