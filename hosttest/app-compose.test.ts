@@ -63,7 +63,7 @@ describe("composeBridge", () => {
     // The schema already refuses unknown escapes when loading; this is the layer behind it.
     const c = compose({}, undefined, { topic: "vscp/{guid}/{nonsense}" });
     expect(c.problems.some((p) => p.startsWith("topic:") && p.endsWith("default kept"))).toBe(true);
-    expect(c.mapping.topic[c.mapping.slotOf("1-0:21.7.0")]).toBe("vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08/1040/14/8/8");
+    expect(c.mapping.topicOf(c.mapping.slotOf("1-0:21.7.0"))).toBe("vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08/1040/14/8/8");
   });
 
   it("an empty broker is reported, not fatal", () => {

@@ -138,10 +138,10 @@ describe("default mapping", () => {
 
   it("builds GUIDs from the MAC and the default topics", () => {
     const slot = mapping.slotOf("1-0:21.7.0");
-    expect(mapping.guidText[slot]).toBe("FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08");
-    expect(mapping.topic[slot]).toBe("vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08/1040/14/8/8");
+    expect(mapping.guidTextOf(slot)).toBe("FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08");
+    expect(mapping.topicOf(slot)).toBe("vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08/1040/14/8/8");
     expect(mapping.nodeGuidText).toBe("FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00");
-    expect(mapping.label[slot]).toBe("Active power import L1");
+    expect(mapping.labelOf(slot)).toBe("Active power import L1");
     expect(mapping.qos).toBe(0);
   });
 
@@ -156,9 +156,9 @@ describe("configured GUID, zone, topic template", () => {
     const mapping = new VscpMapping(catalog, { guid: "fd:10:00:00:00:00:00:00:00:00:00:00:11:22:01:ff", mac: MAC });
     expect(mapping.nodeGuidText).toBe("FD:10:00:00:00:00:00:00:00:00:00:00:11:22:01:00");
     const slot = mapping.slotOf("1-0:31.7.0");
-    expect(mapping.guidText[slot]).toBe("FD:10:00:00:00:00:00:00:00:00:00:00:11:22:01:17");
+    expect(mapping.guidTextOf(slot)).toBe("FD:10:00:00:00:00:00:00:00:00:00:00:11:22:01:17");
     // nickname = bytes 14–15 = 0x0117 = 279
-    expect(mapping.topic[slot]).toBe("vscp/FD:10:00:00:00:00:00:00:00:00:00:00:11:22:01:17/1040/5/279/23");
+    expect(mapping.topicOf(slot)).toBe("vscp/FD:10:00:00:00:00:00:00:00:00:00:00:11:22:01:17/1040/5/279/23");
   });
 
   it("fills every escape", () => {
@@ -169,15 +169,15 @@ describe("configured GUID, zone, topic template", () => {
       topic: "home/{class}-{type}/{guid}/n{nickname}/s{sensorindex}/z{zone}/{subzone}/{type}",
       entries: [{ obis: "1-0:52.7.0", zone: 200, subzone: 255 }],
     });
-    expect(mapping.topic[mapping.slotOf("1-0:52.7.0")]).toBe(
+    expect(mapping.topicOf(mapping.slotOf("1-0:52.7.0"))).toBe(
       "home/1040-16/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:15/n21/s21/z200/255/16",
     );
-    expect(mapping.topic[mapping.slotOf("1-0:1.8.0")]).toBe("home/1040-13/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00/n0/s0/z3/4/13");
+    expect(mapping.topicOf(mapping.slotOf("1-0:1.8.0"))).toBe("home/1040-13/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:00/n0/s0/z3/4/13");
   });
 
   it("reproduces the VSCP author's Python tool with vscp/{guid}/{class}/{type}", () => {
     const mapping = new VscpMapping(catalog, { mac: MAC, topic: "vscp/{guid}/{class}/{type}", qos: 1 });
-    expect(mapping.topic[mapping.slotOf("1-0:31.7.0")]).toBe("vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:17/1040/5");
+    expect(mapping.topicOf(mapping.slotOf("1-0:31.7.0"))).toBe("vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:17/1040/5");
     expect(mapping.qos).toBe(1);
   });
 
@@ -208,7 +208,7 @@ describe("configuration errors name their field", () => {
     [{ mac: MAC, zone: 256 }, "zone", /0\.\.255/],
     [{ mac: MAC, subzone: -1 }, "subzone", /0\.\.255/],
     [{ mac: MAC, entries: [{ obis: "1-0:99.99.9" }] }, "entries[0].obis", /not in the OBIS catalog/],
-    [{ mac: MAC, entries: [{ obis: "1.8.0" }] }, "entries[0].obis", /not an OBIS code/],
+    [{ mac: MAC, entries: [{ obis: "1.8.0" }] }, "entries[0].obis", /neither an OBIS code/],
     [{ mac: MAC, entries: [{ obis: "1-0:9.7.0", enabled: true }] }, "entries[0].obis", /no VSCP measurement type/],
     [{ mac: MAC, entries: [{ obis: "1-0:1.8.0" }, { obis: "1-0:1.8.0", zone: 1 }] }, "entries[1].obis", /configured twice/],
     [{ mac: MAC, entries: [{ obis: "1-0:1.8.0", sensorIndex: 1.5 }] }, "entries[0].sensorIndex", /0\.\.255/],
@@ -240,7 +240,7 @@ describe("configuration errors name their field", () => {
       ],
     });
     expect(mapping.published[mapping.slotOf("1-0:1.7.0")]).toBe(0);
-    expect(mapping.guidText[mapping.slotOf("1-0:31.7.0")].endsWith(":00:04")).toBe(true);
+    expect(mapping.guidTextOf(mapping.slotOf("1-0:31.7.0")).endsWith(":00:04")).toBe(true);
     expect(mapping.publishOrder.length).toBe(new VscpMapping(catalog, { mac: MAC }).publishOrder.length - 1);
   });
 });

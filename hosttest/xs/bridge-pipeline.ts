@@ -217,7 +217,7 @@ export class BridgePipeline implements Pipeline {
     const mapping = new VscpMapping(catalog, { mac: MAC });
     const presence = new PresenceEncoder(mapping, { nodeName: "P1 XS" });
     this.link = new ChecksumLink(this.ports, [
-      ...mapping.topic,
+      ...Array.from({ length: mapping.size }, (_, slot) => mapping.topicOf(slot)),
       presence.statusTopic,
       presence.newNodeOnlineTopic,
       presence.heartbeatTopic,

@@ -168,7 +168,6 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private readonly ackTimeoutMs: number;
   private readonly drainBatch: number;
   /** Topic of each catalog slot (the outbox stores the slot, not the string). */
-  private readonly topics: string[];
   private readonly statusOnline = ascii(STATUS_ONLINE);
   private readonly statusOffline = ascii(STATUS_OFFLINE);
   private readonly statusSilent = ascii(STATUS_METER_SILENT);
@@ -227,7 +226,6 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.publishRetryMs = positive(options.publishRetryMs ?? 250, "publishRetryMs");
     this.publishStallMs = positive(options.publishStallS ?? 30, "publishStallS") * 1000;
     this.drainBatch = positive(options.drainBatch ?? 64, "drainBatch");
-    this.topics = new Array<string>(this.catalog.size).fill("");
     this.history =
       (options.historyPoints ?? 0) > 0 ? new PowerHistory(this.catalog, options.historyPoints, options.historyStepS) : undefined;
     this.health.queueCapacity = this.outbox.capacity;
@@ -510,7 +508,6 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
         continue;
       }
       const length = events.digitsOf(i);
-      this.topics[slot] = events.topicOf(i);
       if (!outbox.append(slot, events.valueDigits, 0, length)) {
         gate.discard(); // could not fit: dropped whole and counted, so no value of it becomes a reference
         return;
@@ -621,7 +618,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
         }
         continue;
       }
-      const topic = this.topics[slot];
+      const topic = events.topicOfSlot(slot);
       if (qos === 0) {
         if (!this.sent(this.publish(topic, events.buffer, 0, length, false, 0, 0, false))) return REFUSED;
         outbox.shift();

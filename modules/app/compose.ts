@@ -5,6 +5,7 @@ import { ObisCatalog } from "../p1/obis-catalog";
 import { Quantity } from "../p1/units";
 import { VscpConfigError } from "../vscp/config-error";
 import { EventEncoder } from "../vscp/encoder";
+import { CHANNELS } from "./channels";
 import { VscpMapping, type VscpMappingConfig } from "../vscp/mapping";
 import { PresenceEncoder } from "../vscp/presence";
 import { TelegramSnapshot } from "../vscp/snapshot";
@@ -87,7 +88,7 @@ function mappingFor(settings: Settings, catalog: ObisCatalog, mac: string, repor
   };
   for (;;) {
     try {
-      return new VscpMapping(catalog, config);
+      return new VscpMapping(catalog, config, CHANNELS);
     } catch (error) {
       if (!(error instanceof VscpConfigError)) throw error;
       const field = error.field as keyof VscpMappingConfig;

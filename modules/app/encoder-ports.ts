@@ -34,6 +34,8 @@ export interface StoredEventEncoder extends TelegramEncoder {
   readonly valueDigits: Uint8Array;
   /** Writes event i's value digits (as its payload shows them) into `valueDigits`; returns their length. */
   digitsOf(i: number): number;
+  /** Topic of a slot's events (made once per slot, never per telegram). */
+  topicOfSlot(slot: number): string;
   /** Writes into `buffer` the very payload `encode(i)` gives for this slot, digits and time; returns its length. */
   encodeStored(slot: number, digits: Uint8Array, digitsStart: number, digitsLength: number, epochSeconds: number, micros: number): number;
 }

@@ -79,7 +79,7 @@ export class HaDiscovery {
         firstPublished = slot;
       }
     }
-    this.clockTopic = firstPublished >= 0 ? mapping.topic[firstPublished] : "";
+    this.clockTopic = firstPublished >= 0 ? mapping.topicOf(firstPublished) : "";
     kinds.push(METER_TIME);
     refs.push(0);
     for (let d = 0; d < this.diagnostics.length; d++) {
@@ -116,9 +116,9 @@ export class HaDiscovery {
       return (
         "{" +
         [
-          member("name", mapping.label[ref]),
+          member("name", mapping.labelOf(ref)),
           member("unique_id", unique),
-          member("state_topic", mapping.topic[ref]),
+          member("state_topic", mapping.topicOf(ref)),
           member("value_template", VALUE_TEMPLATE),
           member("device_class", cls.deviceClass),
           member("state_class", cls.stateClass),

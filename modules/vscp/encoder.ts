@@ -2,7 +2,8 @@ import { TimeStatus } from "../p1/meter-time";
 import type { Reading } from "../p1/reading";
 import { NO_UNIT, UNITS } from "../p1/units";
 import { joinBytes, jsonStringBytes } from "./bytes";
-import { VscpClass, type VscpMapping } from "./mapping";
+import { ChannelKind } from "./channels";
+import { MAX_LABEL_JSON_BYTES, type VscpMapping } from "./mapping";
 import { ByteWriter, MAX_VALUE_CHARS, decimalFits, formatDecimal } from "./writer";
 import { DEVICE_CLOCK_VALID_FROM_MS, writeIsoUtc } from "./utc";
 
@@ -18,6 +19,14 @@ export const TimeSource = {
   /** Neither clock was valid; the device's best clock was used anyway. */
   None: 2,
 } as const;
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Bound on a slot's constant parts: keys and numbers (class, type, GUID, data bytes, unit, index, zone, subzone:
+ * 216 bytes at their longest) plus the note. `prepare` checks it.
+ */
+const MAX_SLOT_PARTS_BYTES = 240 + MAX_LABEL_JSON_BYTES;
 
 const HEAD = '{"vscpHead":' + VSCP_HEAD + ',"vscpObId":0,"vscpDateTime":"';
 const TIMESTAMP = '","vscpTimeStamp":';
@@ -42,10 +51,14 @@ export class EventEncoder {
   private readonly civil = new Int32Array(3);
   private readonly head: Uint8Array;
   private readonly timestampKey: Uint8Array;
-  /** Per slot: `,"vscpClass":…,"vscpData":[idx,zone,subzone,unit,`; `0],"vscpNote":…,"measurement":{"value":`; the rest. */
-  private readonly middle: Uint8Array[] = [];
-  private readonly tail: Uint8Array[] = [];
-  private readonly suffix: Uint8Array[] = [];
+  /**
+   * Per slot, made the first time the slot is rendered (memory follows what a meter sends, not the catalog):
+   * measurement `,"vscpClass":…,"vscpData":[idx,zone,subzone,unit,`, `0],"vscpNote":…,"measurement":{"value":`
+   * and the rest; alarm `,"vscpClass":1,…,"vscpData":[`, `,zone,subzone],"vscpNote":…}` and nothing.
+   */
+  private readonly middle: (Uint8Array | undefined)[];
+  private readonly tail: (Uint8Array | undefined)[];
+  private readonly suffix: (Uint8Array | undefined)[];
   private readonly unitShift: Int8Array;
   private readonly slots: Int16Array;
   /** Holds the value digits of the last `digitsOf` call. */
@@ -62,34 +75,12 @@ export class EventEncoder {
     this.head = joinBytes([HEAD]);
     this.timestampKey = joinBytes([TIMESTAMP]);
     this.unitShift = Int8Array.from(UNITS.map((u) => u.shift));
-    const n = mapping.catalog.size;
-    this.slots = new Int16Array(n);
-    let largest = 0;
-    const empty = new Uint8Array(0);
-    for (let slot = 0; slot < n; slot++) {
-      if (!mapping.published[slot]) {
-        this.middle.push(empty);
-        this.tail.push(empty);
-        this.suffix.push(empty);
-        continue;
-      }
-      const index = mapping.sensorIndex[slot],
-        zone = mapping.zoneOf[slot],
-        subzone = mapping.subzoneOf[slot];
-      const unit = mapping.unitCode[slot];
-      this.middle.push(
-        joinBytes([
-          `,"vscpClass":${VscpClass.MeasurementString},"vscpType":${mapping.type[slot]},"vscpGuid":"${mapping.guidText[slot]}",`,
-          `"vscpData":[${index},${zone},${subzone},${unit},`,
-        ]),
-      );
-      this.tail.push(joinBytes(['0],"vscpNote":', jsonStringBytes(mapping.label[slot]), ',"measurement":{"value":']));
-      this.suffix.push(joinBytes([`,"unit":${unit},"sensorindex":${index},"zone":${zone},"subzone":${subzone}}}`]));
-      const size = this.middle[slot].length + this.tail[slot].length + this.suffix[slot].length;
-      if (size > largest) largest = size;
-    }
-    // head + date + time stamp key + 10 digits + fixed parts + the value twice (as "NN," codes and as digits)
-    this.writer = new ByteWriter(this.head.length + 20 + this.timestampKey.length + 10 + largest + MAX_VALUE_CHARS * 4);
+    this.slots = new Int16Array(mapping.catalog.size);
+    this.middle = new Array<Uint8Array | undefined>(mapping.size).fill(undefined);
+    this.tail = new Array<Uint8Array | undefined>(mapping.size).fill(undefined);
+    this.suffix = new Array<Uint8Array | undefined>(mapping.size).fill(undefined);
+    // head + date + time stamp key + 10 digits + the per-slot parts at their longest + the value twice
+    this.writer = new ByteWriter(this.head.length + 20 + this.timestampKey.length + 10 + MAX_SLOT_PARTS_BYTES + MAX_VALUE_CHARS * 4);
     this.buffer = this.writer.buffer;
   }
 
@@ -128,9 +119,14 @@ export class EventEncoder {
     return this.slots[i];
   }
 
-  /** MQTT topic of event i (built once with the mapping). */
+  /** MQTT topic of event i (made once per slot). */
   topicOf(i: number): string {
-    return this.mapping.topic[this.slots[i]];
+    return this.mapping.topicOf(this.slots[i]);
+  }
+
+  /** MQTT topic of a slot's events (made once per slot). */
+  topicOfSlot(slot: number): string {
+    return this.mapping.topicOf(slot);
   }
 
   /** Writes event i's JSON payload into `buffer` and returns its length. */
@@ -155,7 +151,7 @@ export class EventEncoder {
    * digits (`digitsOf(i)`) and time (`epochSeconds`, `timestampMicros`) these are. Returns its length.
    */
   encodeStored(slot: number, digits: Uint8Array, digitsStart: number, digitsLength: number, epochSeconds: number, micros: number): number {
-    if (!(slot >= 0 && slot < this.middle.length && this.middle[slot].length > 0)) throw new RangeError(`slot ${slot} is not published`);
+    if (!(slot >= 0 && slot < this.mapping.size && this.mapping.published[slot])) throw new RangeError(`slot ${slot} is not published`);
     if (!(digitsLength >= 0 && digitsLength <= MAX_VALUE_CHARS)) throw new RangeError(`${digitsLength} value digits`);
     if (epochSeconds !== this.storedSeconds) {
       this.storedDate.pos = 0;
@@ -167,18 +163,55 @@ export class EventEncoder {
 
   /** The one payload layout, shared by `encode` and `encodeStored` so that both write the same bytes. */
   private render(slot: number, digits: Uint8Array, start: number, length: number, date: Uint8Array, micros: number): number {
+    if (this.middle[slot] === undefined) this.prepare(slot);
     const w = this.writer;
     w.pos = 0;
     w.bytes(this.head);
     w.bytes(date);
     w.bytes(this.timestampKey);
     w.uint(micros);
-    w.bytes(this.middle[slot]);
+    w.bytes(this.middle[slot]!);
+    if (this.mapping.kind[slot] === ChannelKind.Alarm) {
+      w.bytes(digits, start, start + length);
+      w.bytes(this.tail[slot]!);
+      return w.pos;
+    }
     w.codes(digits, start, length);
-    w.bytes(this.tail[slot]);
+    w.bytes(this.tail[slot]!);
     w.bytes(digits, start, start + length);
-    w.bytes(this.suffix[slot]);
+    w.bytes(this.suffix[slot]!);
     return w.pos;
+  }
+
+  /** Makes a slot's constant parts: once per slot for the life of the mapping. */
+  private prepare(slot: number): void {
+    const m = this.mapping;
+    const index = m.sensorIndex[slot],
+      zone = m.zoneOf[slot],
+      subzone = m.subzoneOf[slot];
+    const unit = m.unitCode[slot];
+    const note = jsonStringBytes(m.labelOf(slot));
+    const identity = `,"vscpClass":${m.classOf(slot)},"vscpType":${m.type[slot]},"vscpGuid":"${m.guidTextOf(slot)}",`;
+    if (m.kind[slot] === ChannelKind.Alarm) {
+      this.middle[slot] = joinBytes([identity, '"vscpData":[']);
+      this.tail[slot] = joinBytes([`,${zone},${subzone}],"vscpNote":`, note, "}"]);
+      this.suffix[slot] = EMPTY;
+    } else {
+      this.middle[slot] = joinBytes([identity, `"vscpData":[${index},${zone},${subzone},${unit},`]);
+      this.tail[slot] = joinBytes(['0],"vscpNote":', note, ',"measurement":{"value":']);
+      this.suffix[slot] = joinBytes([`,"unit":${unit},"sensorindex":${index},"zone":${zone},"subzone":${subzone}}}`]);
+    }
+    const size = this.middle[slot]!.length + this.tail[slot]!.length + this.suffix[slot]!.length;
+    if (size > MAX_SLOT_PARTS_BYTES) throw new RangeError(`slot ${slot}: ${size} bytes of constant parts`);
+  }
+
+  /**
+   * Writes a value the caller computed (mantissa × 10^exponent, exact) into `valueDigits` as a payload shows it;
+   * returns the length, or −1 when it does not fit an event. For channels, whose values are not a Reading's.
+   */
+  digitsOfValue(mantissa: number, exponent: number): number {
+    if (!decimalFits(mantissa, exponent)) return -1;
+    return formatDecimal(mantissa, exponent, this.valueDigits, this.scratch);
   }
 
   private shiftOf(unit: number): number {

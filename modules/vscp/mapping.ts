@@ -1,11 +1,14 @@
 import type { ObisCatalog } from "../p1/obis-catalog";
 import { Quantity } from "../p1/units";
+import { jsonStringBytes } from "./bytes";
+import { ChannelKind, type ChannelDefinition, isChannelKey } from "./channels";
 import { VscpConfigError } from "./config-error";
 import { baseGuid, guidText, nicknameOf, parseGuid, parseMac, sensorGuid } from "./guid";
 import { DEFAULT_TOPIC_TEMPLATE, TopicTemplate } from "./topic";
 
 export const VscpClass = {
   Protocol: 0,
+  Alarm: 1,
   Information: 20,
   Level2Information: 1026,
   MeasurementString: 1040,
@@ -49,7 +52,7 @@ function vscpTypeOf(quantity: number): { type: number; unit: number } | null {
 
 /** Per-code settings; anything left out keeps its default. */
 export interface EntryOverride {
-  /** OBIS code `A-B:C.D.E` of a catalog entry. */
+  /** OBIS code `A-B:C.D.E` of a catalog entry, or the key of a channel. */
   obis: string;
   enabled?: boolean;
   sensorIndex?: number;
@@ -80,12 +83,21 @@ function byteSetting(value: unknown, field: string, fallback: number): number {
   return value;
 }
 
+/** Longest note label an event may carry, in JSON bytes with its quotes (the encoder's buffer is sized by it). */
+export const MAX_LABEL_JSON_BYTES = 64;
+
 /**
- * The OBIS catalog seen through VSCP: per catalog slot whether it is published and how (type, unit code,
- * sensor index, zone, subzone, label, GUID, topic). Built once when the configuration is loaded.
+ * The OBIS catalog and the firmware's own channels seen through VSCP: per slot whether it is published and how
+ * (class, type, unit code, sensor index, zone, subzone, label, GUID, topic). Slots 0 … catalog.size − 1 are the
+ * catalog's codes, the channels follow. Built once when the configuration is loaded; a topic string is made
+ * the first time it is asked for, so memory follows the values a meter sends, not the catalog's size.
  */
 export class VscpMapping {
   readonly catalog: ObisCatalog;
+  /** The channels after the catalog's slots, in slot order. */
+  readonly channels: readonly ChannelDefinition[];
+  /** Catalog slots plus channels. */
+  readonly size: number;
   readonly qos: number;
   readonly topicTemplate: TopicTemplate;
   readonly zone: number;
@@ -96,25 +108,24 @@ export class VscpMapping {
   readonly nodeGuid: readonly number[];
   readonly nodeGuidText: string;
 
-  /** Per catalog slot: 1 when the value is sent as a VSCP event. */
+  /** Per slot: 1 when the value is sent as a VSCP event. */
   readonly published: Uint8Array;
   /** Per slot: 1 when the code has a VSCP type at all (whether or not it is enabled). */
   readonly publishable: Uint8Array;
-  /** Per slot (meaningful where publishable): VSCP type, unit code, sensor index, zone, subzone. */
+  /** Per slot (meaningful where publishable): event kind (ChannelKind), VSCP type, unit code, sensor index, zone, subzone. */
+  readonly kind: Uint8Array;
   readonly type: Uint8Array;
   readonly unitCode: Uint8Array;
   readonly sensorIndex: Uint8Array;
   readonly zoneOf: Uint8Array;
   readonly subzoneOf: Uint8Array;
-  /** Per slot: the note label, GUID text and topic ("" where not publishable). */
-  readonly label: readonly string[];
-  readonly guidText: readonly string[];
-  readonly topic: readonly string[];
-  /** Published slots sorted by sensor index. */
+  /** Published catalog slots sorted by sensor index (the events a telegram yields; channels are queued by their owners). */
   readonly publishOrder: Int16Array;
+  private readonly topics: (string | undefined)[];
 
-  constructor(catalog: ObisCatalog, config: VscpMappingConfig = {}) {
+  constructor(catalog: ObisCatalog, config: VscpMappingConfig = {}, channels: readonly ChannelDefinition[] = []) {
     this.catalog = catalog;
+    this.channels = channels;
     if (config.qos !== undefined && config.qos !== 0 && config.qos !== 1) {
       throw new VscpConfigError("qos", `${String(config.qos)} is not 0 or 1`);
     }
@@ -128,60 +139,54 @@ export class VscpMapping {
     this.nodeGuid = baseGuid(mac, configured);
     this.nodeGuidText = guidText(this.nodeGuid);
 
-    const n = catalog.size;
+    const n = catalog.size + channels.length;
+    this.size = n;
     this.published = new Uint8Array(n);
     this.publishable = new Uint8Array(n);
+    this.kind = new Uint8Array(n);
     this.type = new Uint8Array(n);
     this.unitCode = new Uint8Array(n);
     this.sensorIndex = new Uint8Array(n);
     this.zoneOf = new Uint8Array(n);
     this.subzoneOf = new Uint8Array(n);
+    this.topics = new Array<string | undefined>(n).fill(undefined);
     let next = 0;
-    for (let slot = 0; slot < n; slot++) {
+    for (let slot = 0; slot < catalog.size; slot++) {
       const vscp = vscpTypeOf(catalog.entries[slot].quantity);
       if (!vscp) continue;
+      if (jsonStringBytes(catalog.entries[slot].label).length > MAX_LABEL_JSON_BYTES)
+        throw new Error(`${catalog.entries[slot].obis}: label too long`);
       if (next > 255) throw new Error("more than 256 publishable catalog codes");
       this.publishable[slot] = 1;
       this.published[slot] = 1;
+      this.kind[slot] = ChannelKind.Measurement;
       this.type[slot] = vscp.type;
       this.unitCode[slot] = vscp.unit;
       this.sensorIndex[slot] = next++;
       this.zoneOf[slot] = this.zone;
       this.subzoneOf[slot] = this.subzone;
     }
+    channels.forEach((channel, i) => {
+      const slot = catalog.size + i;
+      if (!isChannelKey(channel.key)) throw new Error(`channel key "${channel.key}" is not letters and digits`);
+      if (this.channelSlotOf(channel.key) !== slot) throw new Error(`channel ${channel.key} defined twice`);
+      if (jsonStringBytes(channel.label).length > MAX_LABEL_JSON_BYTES) throw new Error(`channel ${channel.key}: label too long`);
+      this.publishable[slot] = 1;
+      this.published[slot] = channel.enabledByDefault ? 1 : 0;
+      this.kind[slot] = channel.kind;
+      this.type[slot] = channel.vscpType;
+      this.unitCode[slot] = channel.unit;
+      this.sensorIndex[slot] = channel.sensorIndex;
+      this.zoneOf[slot] = this.zone;
+      this.subzoneOf[slot] = this.subzone;
+    });
     this.applyOverrides(config.entries ?? []);
 
-    const label: string[] = [];
-    const guidTexts: string[] = [];
-    const topic: string[] = [];
     const order: number[] = [];
-    for (let slot = 0; slot < n; slot++) {
-      if (!this.publishable[slot]) {
-        label.push("");
-        guidTexts.push("");
-        topic.push("");
-        continue;
-      }
-      const g = sensorGuid(this.nodeGuid, this.sensorIndex[slot]);
-      label.push(catalog.entries[slot].label);
-      guidTexts.push(guidText(g));
-      topic.push(
-        this.topicTemplate.render({
-          guid: guidText(g),
-          class: VscpClass.MeasurementString,
-          type: this.type[slot],
-          nickname: nicknameOf(g),
-          sensorindex: this.sensorIndex[slot],
-          zone: this.zoneOf[slot],
-          subzone: this.subzoneOf[slot],
-        }),
-      );
+    for (let slot = 0; slot < catalog.size; slot++) {
       if (this.published[slot]) order.push(slot);
     }
     order.sort((a, b) => this.sensorIndex[a] - this.sensorIndex[b]);
-    this.label = label;
-    this.guidText = guidTexts;
-    this.topic = topic;
     this.publishOrder = Int16Array.from(order);
   }
 
@@ -192,16 +197,19 @@ export class VscpMapping {
       if (!entry || typeof entry.obis !== "string") throw new VscpConfigError(`${field}.obis`, "an OBIS code is required");
       let slot: number;
       try {
-        slot = this.catalog.indexOfCode(entry.obis);
+        slot = this.slotOf(entry.obis);
       } catch {
-        throw new VscpConfigError(`${field}.obis`, `"${entry.obis}" is not an OBIS code like 1-0:1.8.0`);
+        throw new VscpConfigError(`${field}.obis`, `"${entry.obis}" is neither an OBIS code like 1-0:1.8.0 nor a channel name`);
       }
-      if (slot < 0) throw new VscpConfigError(`${field}.obis`, `${entry.obis} is not in the OBIS catalog`);
+      if (slot < 0) {
+        const where = isChannelKey(entry.obis) ? "a channel of this firmware" : "in the OBIS catalog";
+        throw new VscpConfigError(`${field}.obis`, `${entry.obis} is not ${where}`);
+      }
       if (seen.has(slot)) throw new VscpConfigError(`${field}.obis`, `${entry.obis} is configured twice`);
       seen.add(slot);
       if (!this.publishable[slot]) {
         if (entry.enabled === false) return; // disabling a code that is never sent is harmless
-        throw new VscpConfigError(`${field}.obis`, `${entry.obis} (${this.catalog.entries[slot].label}) has no VSCP measurement type`);
+        throw new VscpConfigError(`${field}.obis`, `${entry.obis} (${this.labelOf(slot)}) has no VSCP measurement type`);
       }
       if (entry.enabled !== undefined) {
         if (typeof entry.enabled !== "boolean") throw new VscpConfigError(`${field}.enabled`, "must be true or false");
@@ -213,23 +221,70 @@ export class VscpMapping {
     });
     // Two published values with one sensor index would share a GUID and a topic.
     const owner = new Int16Array(256).fill(-1);
-    for (let slot = 0; slot < this.catalog.size; slot++) {
+    for (let slot = 0; slot < this.size; slot++) {
       if (!this.published[slot]) continue;
       const index = this.sensorIndex[slot];
       const other = owner[index];
       if (other >= 0) {
-        const i = entries.findIndex((e) => e.obis === this.catalog.entries[slot].obis || e.obis === this.catalog.entries[other].obis);
+        const i = entries.findIndex((e) => e.obis === this.codeOf(slot) || e.obis === this.codeOf(other));
         throw new VscpConfigError(
           i >= 0 ? `entries[${i}].sensorIndex` : "entries",
-          `sensor index ${index} is used by both ${this.catalog.entries[other].obis} and ${this.catalog.entries[slot].obis}`,
+          `sensor index ${index} is used by both ${this.codeOf(other)} and ${this.codeOf(slot)}`,
         );
       }
       owner[index] = slot;
     }
   }
 
-  /** Catalog slot of an OBIS code, or −1. */
-  slotOf(obis: string): number {
-    return this.catalog.indexOfCode(obis);
+  /** Slot of an OBIS code or a channel key, or −1. Throws on text that is neither. */
+  slotOf(code: string): number {
+    if (isChannelKey(code)) return this.channelSlotOf(code);
+    return this.catalog.indexOfCode(code);
+  }
+
+  /** The OBIS code or channel key of a slot. */
+  codeOf(slot: number): string {
+    return slot < this.catalog.size ? this.catalog.entries[slot].obis : this.channels[slot - this.catalog.size].key;
+  }
+
+  /** The note label of a slot. */
+  labelOf(slot: number): string {
+    return slot < this.catalog.size ? this.catalog.entries[slot].label : this.channels[slot - this.catalog.size].label;
+  }
+
+  /** VSCP class of a slot's events. */
+  classOf(slot: number): number {
+    return this.kind[slot] === ChannelKind.Alarm ? VscpClass.Alarm : VscpClass.MeasurementString;
+  }
+
+  /** GUID of a slot's events as text. */
+  guidTextOf(slot: number): string {
+    return guidText(sensorGuid(this.nodeGuid, this.sensorIndex[slot]));
+  }
+
+  /** MQTT topic of a slot's events (made on first use, then kept; "" where nothing is published). */
+  topicOf(slot: number): string {
+    const known = this.topics[slot];
+    if (known !== undefined) return known;
+    let topic = "";
+    if (this.publishable[slot]) {
+      const g = sensorGuid(this.nodeGuid, this.sensorIndex[slot]);
+      topic = this.topicTemplate.render({
+        guid: guidText(g),
+        class: this.classOf(slot),
+        type: this.type[slot],
+        nickname: nicknameOf(g),
+        sensorindex: this.sensorIndex[slot],
+        zone: this.zoneOf[slot],
+        subzone: this.subzoneOf[slot],
+      });
+    }
+    this.topics[slot] = topic;
+    return topic;
+  }
+
+  private channelSlotOf(key: string): number {
+    for (let i = 0; i < this.channels.length; i++) if (this.channels[i].key === key) return this.catalog.size + i;
+    return -1;
   }
 }
