@@ -1,5 +1,7 @@
 // A Bridge with fake ports and the real VSCP encoders, plus the events a telegram should produce.
 import { Bridge, type BridgeOptions } from "../../modules/app/bridge";
+import type { ChannelSource } from "../../modules/app/channel-queue";
+import type { ChannelDefinition } from "../../modules/vscp/channels";
 import { Framer } from "../../modules/p1/framer";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { TelegramParser } from "../../modules/p1/parser";
@@ -34,18 +36,31 @@ export interface Rig {
   events(): { topic: string; payload: string }[];
 }
 
-export function makeRig(options: Partial<BridgeOptions> = {}, rigOptions: { snapshot?: boolean; wallBase?: number } = {}): Rig {
+export interface RigOptions {
+  snapshot?: boolean;
+  wallBase?: number;
+  /** Channels after the catalog's slots, and the sources that publish on them (given the mapping). */
+  channels?: readonly ChannelDefinition[];
+  sources?: (mapping: VscpMapping) => ChannelSource[];
+}
+
+export function makeRig(options: Partial<BridgeOptions> = {}, rigOptions: RigOptions = {}): Rig {
   const clock = new FakeClock(rigOptions.wallBase ?? T0 - 5_000);
   const meter = new FakeMeter();
   const mqtt = new FakeMqttLink(clock);
   const network = new FakeNetwork(clock);
   const system = new FakeSystem(() => clock.now);
   const catalog = new ObisCatalog();
-  const mapping = new VscpMapping(catalog, { mac: MAC });
+  const mapping = new VscpMapping(catalog, { mac: MAC }, rigOptions.channels ?? []);
   const presence = new PresenceEncoder(mapping, { nodeName: "P1 test meter" });
   const bridge = new Bridge(
     { meter, dataRequest: meter, clock, scheduler: clock, mqtt, network, system },
-    { events: new EventEncoder(mapping), presence, snapshot: rigOptions.snapshot ? new TelegramSnapshot(catalog) : undefined },
+    {
+      events: new EventEncoder(mapping),
+      presence,
+      snapshot: rigOptions.snapshot ? new TelegramSnapshot(catalog) : undefined,
+      channels: rigOptions.sources?.(mapping),
+    },
     {
       mqtt: {
         host: "127.0.0.1",

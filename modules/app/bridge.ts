@@ -8,6 +8,7 @@ import { STATUS_OFFLINE, STATUS_ONLINE } from "../vscp/presence";
 import type { BackoffOptions } from "./backoff";
 import { DEFAULT_INFLIGHT_BYTES, DEFAULT_INFLIGHT_EVENTS } from "../config/schema";
 import { DEFAULT_OUTBOX_BYTES } from "./outbox-sizing";
+import { ChannelQueue, type ChannelSource } from "./channel-queue";
 import type { DiscoveryMessages, PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoder-ports";
 import { StatsWriter, createHealthCounters, recordInternalError, type HealthCounters } from "./health";
 import { InFlightWindow } from "./in-flight";
@@ -47,6 +48,8 @@ export interface BridgeEncoders {
   snapshot?: SnapshotWriter;
   /** Retained discovery messages sent after each connect (Home Assistant); leave out for none. */
   discovery?: DiscoveryMessages;
+  /** Derived values and alarms, published on the mapping's channel slots; leave out for none. */
+  channels?: readonly ChannelSource[];
 }
 
 export interface BridgeOptions {
@@ -118,6 +121,7 @@ const AT_TELEGRAM = "telegram";
 const AT_SEND_EVENT = "send event";
 const AT_ACKNOWLEDGE = "acknowledge";
 const AT_DISCOVERY = "discovery";
+const AT_CHANNELS = "channels";
 
 // How a drain of the outbox ended.
 const ALL_SENT = 0;
@@ -156,6 +160,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private readonly statsWriter = new StatsWriter();
   private readonly secrets: readonly string[];
   private readonly discovery: DiscoveryMessages | undefined;
+  private readonly channelSources: readonly ChannelSource[];
+  private readonly channelQueue: ChannelQueue;
   private readonly parser: TelegramParser;
   private readonly gate: PublishGate;
   private readonly acceptNoCrc: boolean;
@@ -229,6 +235,8 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.history =
       (options.historyPoints ?? 0) > 0 ? new PowerHistory(this.catalog, options.historyPoints, options.historyStepS) : undefined;
     this.health.queueCapacity = this.outbox.capacity;
+    this.channelSources = encoders.channels ?? [];
+    this.channelQueue = new ChannelQueue(this.outbox, this.events);
     this.secrets = [...(options.secrets ?? []), options.mqtt.password ?? ""].filter((secret) => secret.length > 0);
 
     const will = { topic: this.presence.statusTopic, payload: STATUS_OFFLINE, retain: true };
@@ -340,7 +348,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     h.queueBytes = this.outbox.usedBytes;
     h.queueDroppedTelegrams = this.outbox.droppedTelegrams;
     h.queueDrops = this.outbox.droppedMessages;
-    h.valuesUnencodable = this.events.valuesSkipped;
+    h.valuesUnencodable = this.events.valuesSkipped + this.channelQueue.skipped;
     h.uptime = Math.floor((now - this.startedMs) / 1000);
     h.lastTelegramAge = this.everTelegram ? Math.floor((now - this.lastTelegramMs) / 1000) : Number.NaN;
     try {
@@ -489,7 +497,10 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     return true;
   }
 
-  /** Queues the telegram's admitted events in the outbox as one group, in compact form (rendered when sent). */
+  /**
+   * Queues the telegram's admitted events in the outbox as one group, in compact form (rendered when sent), with
+   * the channel sources' events of the same time; the sources see every telegram, whether or not the outbox had room.
+   */
   private enqueue(reading: Reading, now: number, wall: number): void {
     const events = this.events;
     const outbox = this.outbox;
@@ -498,26 +509,62 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     const count = events.beginTelegram(reading, wall);
     if (events.timeSource === TimeSource.Device) this.health.timeFromDevice++;
     else if (events.timeSource === TimeSource.None) this.health.timeUnknown++;
-    if (!outbox.beginTelegram(events.epochSeconds, events.timestampMicros)) return; // no room at all: dropped, counted
+    let open = outbox.beginTelegram(events.epochSeconds, events.timestampMicros); // false: no room at all, dropped, counted
     let queued = 0;
     let skipped = 0;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; open && i < count; i++) {
       const slot = events.slotOf(i);
       if (!gate.admit(slot, reading.canonicalValueOf(slot), now)) {
         skipped++;
         continue;
       }
       const length = events.digitsOf(i);
-      if (!outbox.append(slot, events.valueDigits, 0, length)) {
-        gate.discard(); // could not fit: dropped whole and counted, so no value of it becomes a reference
-        return;
-      }
-      queued++;
+      if (!outbox.append(slot, events.valueDigits, 0, length))
+        open = false; // dropped whole and counted
+      else queued++;
     }
-    outbox.commitTelegram();
-    gate.confirm();
-    this.health.eventsSkipped += skipped;
-    this.health.eventsQueued += queued;
+    const channels = this.channelQueue;
+    channels.open(open);
+    const sources = this.channelSources;
+    for (let k = 0; k < sources.length; k++) {
+      try {
+        sources[k].onTelegram(reading, now, channels);
+      } catch (error) {
+        this.internalError(AT_CHANNELS, error);
+      }
+    }
+    if (channels.groupKept) {
+      outbox.commitTelegram();
+      gate.confirm();
+      this.health.eventsSkipped += skipped;
+      this.health.eventsQueued += queued + channels.groupEvents;
+    } else {
+      gate.discard(); // not queued, so no value of it becomes a reference
+    }
+    this.health.eventsQueued += channels.flushTimed();
+  }
+
+  /** The channel sources' turn between telegrams; their events carry the device clock's time. */
+  private tickChannels(now: number): void {
+    const sources = this.channelSources;
+    if (sources.length === 0) return;
+    const channels = this.channelQueue;
+    const wall = this.ports.clock.wallMs();
+    const ms = wall >= 0 ? wall : 0; // also NaN → 0: the device's best clock, as the events of a telegram
+    const seconds = Math.floor(ms / 1000);
+    channels.openAt(seconds, Math.floor((ms - seconds * 1000) * 1000));
+    for (let k = 0; k < sources.length; k++) {
+      try {
+        sources[k].onTick(now, this.health.meterSilent, channels);
+      } catch (error) {
+        this.internalError(AT_CHANNELS, error);
+      }
+    }
+    if (channels.groupKept) {
+      this.outbox.commitTelegram();
+      this.health.eventsQueued += channels.groupEvents;
+    }
+    this.health.eventsQueued += channels.flushTimed();
   }
 
   /** Sends what is due, oldest events first after presence; stops at the first refusal and retries later. */
@@ -692,6 +739,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       this.log(`meter: no valid telegram for ${Math.round((now - this.lastTelegramMs) / 1000)} s`);
       this.drain();
     }
+    this.tickChannels(now);
     this.session.tick(now);
     this.network.tick(now);
     if (this.session.connected) {

@@ -34,6 +34,10 @@ export interface StoredEventEncoder extends TelegramEncoder {
   readonly valueDigits: Uint8Array;
   /** Writes event i's value digits (as its payload shows them) into `valueDigits`; returns their length. */
   digitsOf(i: number): number;
+  /** True when the mapping publishes this slot (a catalog code or a channel). */
+  publishes(slot: number): boolean;
+  /** Writes a computed value (mantissa × 10^exponent) into `valueDigits` as a payload shows it; −1: does not fit. */
+  digitsOfValue(mantissa: number, exponent: number): number;
   /** Topic of a slot's events (made once per slot, never per telegram). */
   topicOfSlot(slot: number): string;
   /** Writes into `buffer` the very payload `encode(i)` gives for this slot, digits and time; returns its length. */

@@ -124,6 +124,11 @@ export class EventEncoder {
     return this.mapping.topicOf(this.slots[i]);
   }
 
+  /** True when the mapping publishes this slot. */
+  publishes(slot: number): boolean {
+    return slot >= 0 && slot < this.mapping.size && this.mapping.published[slot] === 1;
+  }
+
   /** MQTT topic of a slot's events (made once per slot). */
   topicOfSlot(slot: number): string {
     return this.mapping.topicOf(slot);
