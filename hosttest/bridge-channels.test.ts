@@ -49,7 +49,11 @@ function parsed(events: { topic: string; payload: string }[]): Record<string, an
 describe("channel sources in the bridge", () => {
   it("add their events to the telegram's group, then those of their own time, and nothing for a switched-off channel", () => {
     let source: CountingSource | undefined;
-    const rig = makeRig({}, { channels: CHANNELS, sources: (mapping) => [(source = new CountingSource(mapping))] });
+    const sources = (mapping: VscpMapping) => {
+      source = new CountingSource(mapping);
+      return [source];
+    };
+    const rig = makeRig({}, { channels: CHANNELS, sources });
     rig.bridge.start();
     rig.clock.advance(1000);
     for (const t of telegramSeries(2)) rig.telegram(t);
