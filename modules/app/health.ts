@@ -5,7 +5,8 @@ import { ByteWriter } from "../vscp/writer";
  * and the status page's label; the README's stats table is checked against this list. The stats JSON writes
  * the rows in this order: the VSCP profile's (§7) first, then the others, new ones always at the end.
  *
- * kind: "count" cumulative since start (starts at 0); "gauge" a current figure, NaN while unknown (null in the
+ * kind: "count" cumulative since start (starts at 0); "level" a current figure that starts at 0 (queue depth, update
+ * state); "gauge" a current figure, NaN while unknown (null in the
  * JSON); "flag" a boolean (0/1 in the JSON); "text" a short string, "" while none (null in the JSON).
  * `stats: false` rows are only shown on the status page (while the stats message flows they are always 1).
  */
@@ -20,7 +21,7 @@ export const HEALTH_FIELDS = frozenRows([
   { key: "bytesReceived", kind: "count", about: "bytes received from the meter" },
   { key: "uartOverruns", kind: "count", about: "UART receive overruns reported by the meter port" },
   { key: "mqttReconnects", kind: "count", about: "MQTT sessions opened after the first one" },
-  { key: "queueDepth", kind: "count", about: "events waiting in the outbox" },
+  { key: "queueDepth", kind: "level", about: "events waiting in the outbox" },
   { key: "queueDrops", kind: "count", about: "events dropped from a full outbox" },
   { key: "eventsPublished", kind: "count", about: "VSCP events published" },
   { key: "timeFromDevice", kind: "count", about: "telegrams timed by the device clock (meter clock missing or a placeholder)" },
@@ -48,8 +49,8 @@ export const HEALTH_FIELDS = frozenRows([
   { key: "valuesUnencodable", kind: "count", about: "values the encoder skipped: their digits do not fit an event" },
   { key: "garbageBytes", kind: "count", about: "bytes outside any telegram (noise, a partial telegram at start-up)" },
   { key: "eventsQueued", kind: "count", about: "events put into the outbox" },
-  { key: "queueBytes", kind: "count", about: "outbox bytes in use" },
-  { key: "queueCapacity", kind: "count", about: "outbox size in bytes" },
+  { key: "queueBytes", kind: "level", about: "outbox bytes in use" },
+  { key: "queueCapacity", kind: "level", about: "outbox size in bytes" },
   { key: "mqttDisconnects", kind: "count", about: "MQTT sessions that ended" },
   { key: "networkConnectAttempts", kind: "count", about: "network joins started" },
   {
@@ -57,7 +58,7 @@ export const HEALTH_FIELDS = frozenRows([
     kind: "count",
     about: "QoS 1 events sent again after a drop because no acknowledgement had come (possible duplicates)",
   },
-  { key: "update", kind: "count", about: "firmware update in this run: 0 none, 1 on probation, 2 kept, 3 rolled back" },
+  { key: "update", kind: "level", about: "firmware update in this run: 0 none, 1 on probation, 2 kept, 3 rolled back" },
   {
     key: "lastInternalError",
     kind: "text",

@@ -39,7 +39,7 @@ export function valueClassOf(quantity: number): ValueClass | undefined {
 /** A row of the stats message as the health table describes it (modules/app/health.ts `STATS_FIELDS`). */
 export interface StatsRow {
   readonly key: string;
-  /** "count" (cumulative), "gauge", "flag" or "text". */
+  /** "count" (cumulative), "level" (a current figure), "gauge" (a current figure, unknown at first), "flag" or "text". */
   readonly kind: string;
 }
 
@@ -60,8 +60,6 @@ interface Look {
   readonly enabled?: boolean;
   readonly deviceClass?: string;
   readonly unit?: string;
-  /** For a "count" that is a current figure, not a running total. */
-  readonly current?: boolean;
 }
 
 /** How HA shows each stats key; the keys and their order come from the health table. */
@@ -76,7 +74,7 @@ const LOOKS: Readonly<Record<string, Look>> = {
   bytesReceived: { name: "Bytes received", deviceClass: "data_size", unit: "B" },
   uartOverruns: { name: "UART overruns" },
   mqttReconnects: { name: "MQTT reconnects", enabled: true },
-  queueDepth: { name: "Queued events", enabled: true, current: true },
+  queueDepth: { name: "Queued events", enabled: true },
   queueDrops: { name: "Events dropped", enabled: true },
   eventsPublished: { name: "Events published" },
   timeFromDevice: { name: "Telegrams timed by the device clock" },
@@ -104,12 +102,12 @@ const LOOKS: Readonly<Record<string, Look>> = {
   valuesUnencodable: { name: "Values too long for an event" },
   garbageBytes: { name: "Bytes outside telegrams", deviceClass: "data_size", unit: "B" },
   eventsQueued: { name: "Events queued" },
-  queueBytes: { name: "Queue bytes in use", deviceClass: "data_size", unit: "B", current: true },
-  queueCapacity: { name: "Queue size", deviceClass: "data_size", unit: "B", current: true },
+  queueBytes: { name: "Queue bytes in use", deviceClass: "data_size", unit: "B" },
+  queueCapacity: { name: "Queue size", deviceClass: "data_size", unit: "B" },
   mqttDisconnects: { name: "MQTT disconnects" },
   networkConnectAttempts: { name: "Wi-Fi join attempts" },
   redelivered: { name: "Events sent again" },
-  update: { name: "Firmware update state", current: true },
+  update: { name: "Firmware update state" },
   lastInternalError: { name: "Last internal error", enabled: true },
 };
 
@@ -118,7 +116,7 @@ export function diagnosticsFor(rows: readonly StatsRow[]): readonly DiagnosticEn
   return Object.freeze(
     rows.map((row) => {
       const look = LOOKS[row.key];
-      const stateClass = row.kind === "text" ? undefined : row.kind === "count" && !look?.current ? "total_increasing" : "measurement";
+      const stateClass = row.kind === "text" ? undefined : row.kind === "count" ? "total_increasing" : "measurement";
       return Object.freeze({
         key: row.key,
         name: look?.name ?? row.key,
