@@ -174,6 +174,14 @@ describe("discovery messages of the Swedish corpus", () => {
     expect(DIAGNOSTICS.map((d) => d.key)).toEqual([...STATS_KEYS]);
   });
 
+  it("marks running totals as totals and current figures as measurements", () => {
+    const stateClass = (key: string) => DIAGNOSTICS.find((d) => d.key === key)?.stateClass;
+    expect(stateClass("telegramsOk")).toBe("total_increasing");
+    for (const key of ["queueDepth", "queueBytes", "queueCapacity", "update", "freeMemory"])
+      expect(stateClass(key), key).toBe("measurement");
+    expect(stateClass("lastInternalError")).toBeUndefined();
+  });
+
   it("reads manufacturer and model from identification lines", () => {
     expect(meterIdentity("LGF5E360")).toEqual({ manufacturer: "Landis+Gyr", model: "E360" });
     expect(meterIdentity("ISk5\\2MT382-1000")).toEqual({ manufacturer: "Iskraemeco", model: "MT382-1000" });
