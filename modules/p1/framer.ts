@@ -1,4 +1,11 @@
-import { CRC16_TABLE as TABLE, CRC16_TABLE_1 as TABLE_1, CRC16_TABLE_2 as TABLE_2, CRC16_TABLE_3 as TABLE_3, crc16Update } from "./crc16";
+import {
+  CRC16_TABLE as TABLE,
+  CRC16_TABLE_1 as TABLE_1,
+  CRC16_TABLE_2 as TABLE_2,
+  CRC16_TABLE_3 as TABLE_3,
+  crc16,
+  crc16Update,
+} from "./crc16";
 import { FrameStatus } from "./frame-status";
 
 /** Receives every frame the framer completes or abandons, synchronously; the buffer is reused afterwards. */
@@ -29,11 +36,14 @@ const BANG = 0x21;
 const LF = 0x0a;
 const CR = 0x0d;
 const HDLC_FLAG = 0x7e;
+const OPEN = 0x28;
+const CLOSE = 0x29;
 
-const HUNT = 0; // looking for "/" at a line start
+const HUNT = 0; // looking for a "/"
 const BODY = 1; // inside a frame, before "!"
 const CHECKSUM = 2; // after "!", reading the CRC digits
-const DISCARD = 3; // after an overflow, until the next line-start "/"
+const DISCARD = 3; // after an overflow, until the next "/"
+const HEADER = 4; // in the first line of a frame whose "/" followed printable text: a telegram only if that line is a header
 
 function hexValue(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
@@ -69,7 +79,7 @@ export class Framer {
   private crc = 0;
   private sentValue = 0;
   private digitsOverflowed = false;
-  /** Set once binary HDLC was seen: then only a "/" right after a line feed starts a telegram. */
+  /** Set once binary HDLC was seen: then only a "/" right after a line feed starts a telegram, until a good one. */
   private binaryStream = false;
 
   constructor(sink: FrameSink, options: FramerOptions = {}) {
@@ -155,8 +165,9 @@ export class Framer {
   end(): void {
     if (this.state === BODY) {
       if (this.length < 5) this.abandon();
-      else this.emit(FrameStatus.Truncated);
-    } else if (this.state === CHECKSUM) this.finishChecksum();
+      else this.emitCutOff();
+    } else if (this.state === HEADER) this.abandon();
+    else if (this.state === CHECKSUM) this.finishChecksum();
     this.state = HUNT;
     this.previous = LF;
   }
@@ -166,14 +177,17 @@ export class Framer {
       case HUNT:
         this.hunt(byte);
         break;
+      case HEADER:
+        this.header(byte);
+        break;
       case BODY:
         if (this.length < 5 && !this.fitsHeader(this.length, byte)) {
           this.abandon();
           this.hunt(byte);
         } else if (byte === SLASH && this.previous === LF) {
-          this.emit(FrameStatus.Truncated);
-          this.begin();
-        } else if (this.length === this.buffer.length) {
+          this.emitCutOff();
+          this.begin(BODY);
+        } else if (this.length === this.buffer.length && !this.splitAtInnerHeaders()) {
           this.emit(FrameStatus.Overflow);
           this.state = DISCARD;
           this.counters.garbageBytes++;
@@ -194,20 +208,21 @@ export class Framer {
         } else if (byte !== CR) {
           this.finishChecksum();
           // A telegram glued to the previous one's CRC still starts here.
-          if (byte === SLASH) this.begin();
+          if (byte === SLASH) this.begin(BODY);
           else if (byte !== LF) this.counters.garbageBytes++;
         }
         break;
       }
       default: // DISCARD
-        if (byte === SLASH && this.previous === LF) this.begin();
+        if (byte === SLASH && this.previous === LF) this.begin(BODY);
+        else if (byte === SLASH && !this.binaryStream) this.begin(HEADER);
         else this.counters.garbageBytes++;
     }
     this.previous = byte;
   }
 
-  private begin(): void {
-    this.state = BODY;
+  private begin(state: number): void {
+    this.state = state;
     this.length = 1;
     this.buffer[0] = SLASH;
     this.crc = crc16Update(0, SLASH);
@@ -217,13 +232,43 @@ export class Framer {
   }
 
   private hunt(byte: number): void {
-    if (byte === SLASH && (this.binaryStream ? this.previous === LF : endsLine(this.previous))) {
-      this.begin();
-      return;
+    if (byte === SLASH) {
+      if (this.binaryStream ? this.previous === LF : endsLine(this.previous)) {
+        this.begin(BODY);
+        return;
+      }
+      // After printable noise (a meter's "/" can follow anything the line carried before it).
+      if (!this.binaryStream) {
+        this.begin(HEADER);
+        return;
+      }
     }
     this.counters.garbageBytes++;
     // Old Aidon firmware speaks binary HDLC/DLMS on the same port: a flag followed by a frame type 0xA_.
     if (this.previous === HDLC_FLAG && (byte & 0xf0) === 0xa0) this.emitHdlc();
+  }
+
+  /**
+   * The first line of a frame begun after printable text: a header line holds no "(" or ")", while a "/" inside a
+   * value ("0-0:96.13.0(http://x/y)") has its value's ")" after it on the line. A later "/" on the line is the
+   * better start (a header's identification holds no "/"). At its line feed the frame goes on as any other.
+   */
+  private header(byte: number): void {
+    const length = this.length;
+    if (
+      (length < 5 && !this.fitsHeader(length, byte)) ||
+      byte === SLASH ||
+      byte === OPEN ||
+      byte === CLOSE ||
+      length === this.buffer.length
+    ) {
+      this.abandon();
+      this.hunt(byte);
+      return;
+    }
+    this.buffer[this.length++] = byte;
+    this.crc = crc16Update(this.crc, byte);
+    if (byte === LF) this.state = BODY;
   }
 
   /** A header starts "/" + three-letter manufacturer id + one printable character ("/ELL5", "/ISk5", "/NWA-"). */
@@ -242,11 +287,73 @@ export class Framer {
 
   private finishChecksum(): void {
     if (this.crcDigits === 0) {
+      this.splitAtInnerHeaders();
       this.emit(FrameStatus.NoCrc);
-    } else {
-      this.crcSent = this.digitsOverflowed ? -1 : this.sentValue;
-      this.emit(!this.digitsOverflowed && this.sentValue === this.crc ? FrameStatus.Ok : FrameStatus.CrcMismatch);
+      return;
     }
+    const matches = !this.digitsOverflowed && this.sentValue === this.crc;
+    // The CRC is sent for the last telegram of the frame only.
+    if (!matches) this.splitAtInnerHeaders();
+    this.crcSent = this.digitsOverflowed ? -1 : this.sentValue;
+    this.emit(!this.digitsOverflowed && this.sentValue === this.crc ? FrameStatus.Ok : FrameStatus.CrcMismatch);
+  }
+
+  /** A frame that ended before its "!": reported as cut off, with any telegram that began inside it. */
+  private emitCutOff(): void {
+    this.splitAtInnerHeaders();
+    this.emit(FrameStatus.Truncated);
+  }
+
+  /**
+   * A telegram cut off before its "!" keeps the frame open, so a telegram whose "/" follows noise or a partial line
+   * (not a line feed) lands inside it. Checked only when a frame fails (wrong or no CRC, cut off, full), so good
+   * telegrams cost nothing: each part before a header line inside the frame is reported as a cut-off telegram, and
+   * the last part stays as the frame with its own CRC. Returns whether it split.
+   */
+  private splitAtInnerHeaders(): boolean {
+    let start = this.innerHeader();
+    if (start < 0) return false;
+    const state = this.state;
+    const digits = this.crcDigits;
+    this.crcDigits = 0;
+    while (start > 0) {
+      const total = this.length;
+      this.length = start;
+      this.crc = crc16(this.buffer, 0, start);
+      this.emit(FrameStatus.Truncated);
+      this.buffer.copyWithin(0, start, total);
+      this.length = total - start;
+      start = this.innerHeader();
+    }
+    this.crc = crc16(this.buffer, 0, this.length);
+    this.crcDigits = digits;
+    this.state = state;
+    return true;
+  }
+
+  /** Where the first whole header line after the frame's own starts (its last "/" that begins a header), or −1. */
+  private innerHeader(): number {
+    const buffer = this.buffer;
+    const length = this.length;
+    let slash = buffer.indexOf(SLASH, 1);
+    while (slash > 0 && slash < length) {
+      const lf = buffer.indexOf(LF, slash);
+      if (lf < 0 || lf >= length) return -1;
+      for (let p = buffer.lastIndexOf(SLASH, lf); p >= slash; p = buffer.lastIndexOf(SLASH, p - 1)) {
+        if (this.isHeaderLine(p, lf)) return p;
+      }
+      slash = buffer.indexOf(SLASH, lf);
+    }
+    return -1;
+  }
+
+  /** Whether buffer[start, lf) reads as a header line: "/" + manufacturer id, no "(" or ")" (see header()). */
+  private isHeaderLine(start: number, lf: number): boolean {
+    const buffer = this.buffer;
+    if (lf - start < 5) return false;
+    for (let k = 1; k < 5; k++) if (!this.fitsHeader(k, buffer[start + k])) return false;
+    for (let k = start + 5; k < lf; k++) if (buffer[k] === OPEN || buffer[k] === CLOSE) return false;
+    return true;
   }
 
   private emit(status: number): void {
