@@ -149,6 +149,15 @@ describe("framer", () => {
     });
   });
 
+  test("a telegram at a line start after a cut-off one is found even when its header holds parentheses", () => {
+    const odd = telegram(["1-0:1.7.0(0001.231*kW)"], "/ABC5(x)");
+    const { records } = decodeStream(Buffer.concat([cut(300), latin1("\r\n"), odd]));
+    expect(records.map((r) => [r.status, r.header])).toEqual([
+      ["truncated", "ELL5\\253833635_A"],
+      ["ok", "ABC5(x)"],
+    ]);
+  });
+
   describe("a '/' in a text value never starts a telegram", () => {
     const message = telegram(["0-0:1.0.0(241212201348W)", "0-0:96.13.0(see http://example.com/page/ABCD)", "1-0:1.7.0(0001.231*kW)"]);
 

@@ -3,6 +3,10 @@ import {
   CRC16_TABLE_1 as TABLE_1,
   CRC16_TABLE_2 as TABLE_2,
   CRC16_TABLE_3 as TABLE_3,
+  CRC16_TABLE_4 as TABLE_4,
+  CRC16_TABLE_5 as TABLE_5,
+  CRC16_TABLE_6 as TABLE_6,
+  CRC16_TABLE_7 as TABLE_7,
   crc16,
   crc16Update,
 } from "./crc16";
@@ -100,60 +104,66 @@ export class Framer {
   }
 
   /**
-   * The hot path: copies and checksums ordinary telegram bytes with everything in locals, and returns at the
-   * first byte that needs a decision (a "/" or "!" right after a line feed, a full buffer) or at the chunk's end.
-   * Bytes go four at a time, one CRC step per four; only a block with a line feed in it looks further, at the
-   * byte after each line feed. (Testing the bytes the loop reads anyway costs less in XS than a TypedArray
-   * indexOf pass for line feeds, about 9 units per byte it passes.)
+   * The hot path: copies and checksums telegram bytes with everything in locals, and returns at the first byte that
+   * needs a decision (a "!" right after a line feed, a full buffer) or at the chunk's end. Bytes go eight at a time,
+   * one CRC step per eight, tested only for "!", which a telegram holds once; a block with one goes byte by byte.
+   * (A "/" after a line feed needs no stop: a telegram that starts inside a frame is split off if the frame fails.)
    */
   private copyBody(bytes: Uint8Array, i: number, end: number): number {
-    if (this.previous === LF && (bytes[i] === SLASH || bytes[i] === BANG)) return i;
     const buffer = this.buffer;
     const room = buffer.length - this.length;
-    let stop = end - i < room ? end : i + room;
-    let blocksEnd = stop - 3;
-    const t0 = TABLE,
-      t1 = TABLE_1,
-      t2 = TABLE_2,
-      t3 = TABLE_3;
+    const stop = end - i < room ? end : i + room;
+    const blocksEnd = stop - 7;
     let j = this.length;
     let crc = this.crc;
     let b0 = 0,
       b1 = 0,
       b2 = 0,
       b3 = 0,
-      after = 0;
+      b4 = 0,
+      b5 = 0,
+      b6 = 0,
+      b7 = 0;
     while (i < blocksEnd) {
       b0 = bytes[i];
       b1 = bytes[i + 1];
       b2 = bytes[i + 2];
       b3 = bytes[i + 3];
-      if (b0 === LF || b1 === LF || b2 === LF || b3 === LF) {
-        // A decision inside the block: the byte-by-byte loop below stops at it. Right after the block: stop there.
-        if (
-          (b0 === LF && (b1 === SLASH || b1 === BANG)) ||
-          (b1 === LF && (b2 === SLASH || b2 === BANG)) ||
-          (b2 === LF && (b3 === SLASH || b3 === BANG))
-        )
-          break;
-        after = i + 4 < stop ? bytes[i + 4] : 0;
-        if (b3 === LF && (after === SLASH || after === BANG)) stop = blocksEnd = i + 4;
+      b4 = bytes[i + 4];
+      b5 = bytes[i + 5];
+      b6 = bytes[i + 6];
+      b7 = bytes[i + 7];
+      if (b0 === BANG || b1 === BANG || b2 === BANG || b3 === BANG || b4 === BANG || b5 === BANG || b6 === BANG || b7 === BANG) {
+        // Byte by byte through this block, up to a "!" at a line start.
+        const blockEnd = i + 8;
+        while (i < blockEnd && !(bytes[i] === BANG && buffer[j - 1] === LF)) {
+          b0 = bytes[i++];
+          buffer[j++] = b0;
+          crc = (crc >>> 8) ^ TABLE[(crc ^ b0) & 0xff];
+        }
+        if (i < blockEnd) break;
+        continue;
       }
       buffer[j] = b0;
       buffer[j + 1] = b1;
       buffer[j + 2] = b2;
       buffer[j + 3] = b3;
+      buffer[j + 4] = b4;
+      buffer[j + 5] = b5;
+      buffer[j + 6] = b6;
+      buffer[j + 7] = b7;
       b0 = crc ^ b0 ^ (b1 << 8);
-      crc = t3[b0 & 0xff] ^ t2[b0 >>> 8] ^ t1[b2] ^ t0[b3];
-      i += 4;
-      j += 4;
+      crc = TABLE_7[b0 & 0xff] ^ TABLE_6[b0 >>> 8] ^ TABLE_5[b2] ^ TABLE_4[b3] ^ TABLE_3[b4] ^ TABLE_2[b5] ^ TABLE_1[b6] ^ TABLE[b7];
+      i += 8;
+      j += 8;
     }
-    // The last bytes of the chunk, or a block with a decision in it.
+    // The last bytes of the chunk.
     while (i < stop) {
-      b0 = bytes[i++];
+      b0 = bytes[i];
+      if (b0 === BANG && buffer[j - 1] === LF) break;
       buffer[j++] = b0;
-      crc = (crc >>> 8) ^ t0[(crc ^ b0) & 0xff];
-      if (b0 === LF && i < stop && (bytes[i] === SLASH || bytes[i] === BANG)) break;
+      crc = (crc >>> 8) ^ TABLE[(crc ^ b0) & 0xff];
+      i++;
     }
     if (j > this.length) this.previous = buffer[j - 1];
     this.length = j;
@@ -184,9 +194,6 @@ export class Framer {
         if (this.length < 5 && !this.fitsHeader(this.length, byte)) {
           this.abandon();
           this.hunt(byte);
-        } else if (byte === SLASH && this.previous === LF) {
-          this.emitCutOff();
-          this.begin(BODY);
         } else if (this.length === this.buffer.length && !this.splitAtInnerHeaders()) {
           this.emit(FrameStatus.Overflow);
           this.state = DISCARD;
@@ -305,10 +312,10 @@ export class Framer {
   }
 
   /**
-   * A telegram cut off before its "!" keeps the frame open, so a telegram whose "/" follows noise or a partial line
-   * (not a line feed) lands inside it. Checked only when a frame fails (wrong or no CRC, cut off, full), so good
-   * telegrams cost nothing: each part before a header line inside the frame is reported as a cut-off telegram, and
-   * the last part stays as the frame with its own CRC. Returns whether it split.
+   * A telegram cut off before its "!" keeps the frame open, so the next telegram lands inside it, whether its "/"
+   * follows a line feed, noise or the partial line. Checked only when a frame fails (wrong or no CRC, cut off, full),
+   * so good telegrams cost nothing: each part before a header line inside the frame is reported as a cut-off
+   * telegram, and the last part stays as the frame with its own CRC. Returns whether it split.
    */
   private splitAtInnerHeaders(): boolean {
     let start = this.innerHeader();
@@ -347,11 +354,15 @@ export class Framer {
     return -1;
   }
 
-  /** Whether buffer[start, lf) reads as a header line: "/" + manufacturer id, no "(" or ")" (see header()). */
+  /**
+   * Whether buffer[start, lf) reads as a header line: "/" + manufacturer id, and either at a line start (as a
+   * telegram begins in the hunt) or with no "(" or ")" after it (see header()).
+   */
   private isHeaderLine(start: number, lf: number): boolean {
     const buffer = this.buffer;
     if (lf - start < 5) return false;
     for (let k = 1; k < 5; k++) if (!this.fitsHeader(k, buffer[start + k])) return false;
+    if (buffer[start - 1] === LF) return true;
     for (let k = start + 5; k < lf; k++) if (buffer[k] === OPEN || buffer[k] === CLOSE) return false;
     return true;
   }
