@@ -142,6 +142,11 @@ describe("framer", () => {
       expect(statuses(Buffer.concat([cut(650), latin1("~".repeat(1400)), good]), [7], 1024)).toEqual(["overflow", "ok"]);
     });
 
+    test("also after a long line of slashes, in a buffer it fills", () => {
+      const slashes = latin1(`${"/abcd".repeat(700)})\r\n`);
+      expect(statuses(Buffer.concat([cut(300), slashes, good]), [64])).toEqual(["truncated", "ok"]);
+    });
+
     test("noise that is not a telegram is counted as garbage, not as a frame", () => {
       const noise = latin1("x7q#Z");
       const { framer } = decodeStream(Buffer.concat([good, noise, good]));

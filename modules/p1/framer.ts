@@ -43,6 +43,13 @@ const HDLC_FLAG = 0x7e;
 const OPEN = 0x28;
 const CLOSE = 0x29;
 
+/**
+ * Longest header line looked for ("/" to line feed) when a telegram begins after noise or inside a frame: real ones
+ * are 7–23 bytes (IEC 62056-21 allows 5 + 16 + CR LF). The bound keeps a frame of noise from costing more than
+ * a few passes over it.
+ */
+const MAX_HEADER_LINE = 64;
+
 const HUNT = 0; // looking for a "/"
 const BODY = 1; // inside a frame, before "!"
 const CHECKSUM = 2; // after "!", reading the CRC digits
@@ -262,13 +269,7 @@ export class Framer {
    */
   private header(byte: number): void {
     const length = this.length;
-    if (
-      (length < 5 && !this.fitsHeader(length, byte)) ||
-      byte === SLASH ||
-      byte === OPEN ||
-      byte === CLOSE ||
-      length === this.buffer.length
-    ) {
+    if ((length < 5 && !this.fitsHeader(length, byte)) || byte === SLASH || byte === OPEN || byte === CLOSE || length === MAX_HEADER_LINE) {
       this.abandon();
       this.hunt(byte);
       return;
@@ -346,7 +347,8 @@ export class Framer {
     while (slash > 0 && slash < length) {
       const lf = buffer.indexOf(LF, slash);
       if (lf < 0 || lf >= length) return -1;
-      for (let p = buffer.lastIndexOf(SLASH, lf); p >= slash; p = buffer.lastIndexOf(SLASH, p - 1)) {
+      const first = Math.max(slash, lf + 1 - MAX_HEADER_LINE);
+      for (let p = buffer.lastIndexOf(SLASH, lf); p >= first; p = buffer.lastIndexOf(SLASH, p - 1)) {
         if (this.isHeaderLine(p, lf)) return p;
       }
       slash = buffer.indexOf(SLASH, lf);
