@@ -186,6 +186,9 @@ describe("framer", () => {
   test("after binary HDLC, only a '/' after a line feed starts a telegram, as before", () => {
     // A flag and a frame type 0xA_ mark the stream binary; the first telegram follows a binary byte, the second a line feed.
     expect(statuses(Buffer.concat([Buffer.from([0x7e, 0xa0, 0x19, 0xa5]), good, good]))).toEqual(["hdlc", "ok"]);
+    // Also inside a frame: a telegram after a binary byte stays glued to the cut-off one before it.
+    const flag = Buffer.from([0x7e, 0xa0, 0x0a]);
+    expect(statuses(Buffer.concat([flag, cut(300), Buffer.from([0xa5]), good, good]))).toEqual(["hdlc", "crc-mismatch", "ok"]);
   });
 
   test("a '/' or '!' after a line feed is found at every place in the four-byte blocks, within lines it is data", () => {

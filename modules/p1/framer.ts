@@ -299,9 +299,8 @@ export class Framer {
       this.emit(FrameStatus.NoCrc);
       return;
     }
-    const matches = !this.digitsOverflowed && this.sentValue === this.crc;
     // The CRC is sent for the last telegram of the frame only.
-    if (!matches) this.splitAtInnerHeaders();
+    if (this.digitsOverflowed || this.sentValue !== this.crc) this.splitAtInnerHeaders();
     this.crcSent = this.digitsOverflowed ? -1 : this.sentValue;
     this.emit(!this.digitsOverflowed && this.sentValue === this.crc ? FrameStatus.Ok : FrameStatus.CrcMismatch);
   }
@@ -358,13 +357,14 @@ export class Framer {
 
   /**
    * Whether buffer[start, lf) reads as a header line: "/" + manufacturer id, and either at a line start (as a
-   * telegram begins in the hunt) or with no "(" or ")" after it (see header()).
+   * telegram begins in the hunt) or with no "(" or ")" after it (see header()); in a binary stream only the first.
    */
   private isHeaderLine(start: number, lf: number): boolean {
     const buffer = this.buffer;
     if (lf - start < 5) return false;
     for (let k = 1; k < 5; k++) if (!this.fitsHeader(k, buffer[start + k])) return false;
     if (buffer[start - 1] === LF) return true;
+    if (this.binaryStream) return false;
     for (let k = start + 5; k < lf; k++) if (buffer[k] === OPEN || buffer[k] === CLOSE) return false;
     return true;
   }
