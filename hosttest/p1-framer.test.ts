@@ -1,10 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { crc16 } from "../modules/p1/crc16";
 import { Framer } from "../modules/p1/framer";
 import { decodeStream, readFixture, readTelegram } from "./support/p1";
 
 const statuses = (bytes: Uint8Array, chunks?: number[], capacity?: number) =>
   decodeStream(bytes, chunks, { capacity }).records.map((r) => r.status);
+
+const latin1 = (text: string) => Buffer.from(text, "latin1");
+/** A telegram with these data lines and its correct CRC. */
+function telegram(lines: string[], header = "/ELL5\\253833635_A"): Buffer {
+  const body = `${header}\r\n\r\n${lines.map((l) => `${l}\r\n`).join("")}!`;
+  return latin1(`${body}${crc16(latin1(body)).toString(16).toUpperCase().padStart(4, "0")}\r\n`);
+}
+const good = readTelegram("SE_sagemcom_ELL5_ellevio_4760.txt");
+/** The first `n` bytes of a good telegram: a telegram cut off before its "!". */
+const cut = (n: number) => good.subarray(0, n);
+const power = (r: { values: { obis: string; value: number | string }[] }) => r.values.find((v) => v.obis === "1-0:1.7.0")?.value;
 
 describe("framer", () => {
   test("noise, the tail of an earlier telegram and NUL/0xFF padding are skipped, every telegram found once", () => {
@@ -90,6 +102,93 @@ describe("framer", () => {
     for (const chunks of [[1], [2], [3, 1, 4, 1, 5, 9, 2, 6], [64], [128], [1000]]) {
       expect(decodeStream(bytes, chunks).records).toEqual(whole);
     }
+  });
+
+  describe("a good telegram after a cut-off telegram, noise or both is found", () => {
+    // Offset 0x2b6 is inside the value of 1-0:1.7.0 ("(0001.2"), 0x2b5 right after a line's CR.
+    const midLine = good.indexOf("1-0:1.7.0(0001.2") + 16;
+    const afterCr = good.indexOf("\r\n1-0:2.7.0") + 1;
+    const cases: [string, Buffer, string[]][] = [
+      ["cut mid-line, then the next telegram at once", Buffer.concat([cut(midLine), good]), ["truncated", "ok"]],
+      ["cut after a CR", Buffer.concat([cut(afterCr), good]), ["truncated", "ok"]],
+      [
+        "cut mid-line, then NUL and 0xFF noise",
+        Buffer.concat([cut(midLine), Buffer.from([0, 0xff, 0x13, 0x80]), good]),
+        ["truncated", "ok"],
+      ],
+      ["cut mid-line, then printable noise", Buffer.concat([cut(midLine), latin1("x7q#Z"), good]), ["truncated", "ok"]],
+      ["cut mid-line, then noise with a CR", Buffer.concat([cut(midLine), latin1("\u00ff\r"), good]), ["truncated", "ok"]],
+      ["cut at a line start, then noise", Buffer.concat([cut(afterCr + 1), latin1("\u0000#"), good]), ["truncated", "ok"]],
+      ["a whole telegram, then printable noise", Buffer.concat([good, latin1("x7q#Z"), good]), ["ok", "ok"]],
+      [
+        "two cut-off telegrams with noise",
+        Buffer.concat([cut(midLine), latin1("zz"), cut(300), latin1("\u00ff"), good]),
+        ["truncated", "truncated", "ok"],
+      ],
+    ];
+    test.each(cases)("%s", (_name, bytes, expected) => {
+      const { records, framer } = decodeStream(bytes);
+      expect(records.map((r) => r.status)).toEqual(expected);
+      expect(power(records[records.length - 1])).toBe(1.231);
+      expect(framer.counters.truncated).toBe(expected.filter((s) => s === "truncated").length);
+      expect(framer.counters.crcMismatch).toBe(0);
+      for (const chunks of [[1], [3], [5, 1, 64], [128]]) expect(decodeStream(bytes, chunks).records).toEqual(records);
+    });
+
+    test("also when the cut-off telegram and the noise fill more than the buffer holds", () => {
+      // 650 + 200 + 712 bytes: the buffer fills inside the good telegram, whose header is already in it.
+      expect(statuses(Buffer.concat([cut(650), latin1("~".repeat(200)), good]), [7], 1024)).toEqual(["truncated", "ok"]);
+      // The buffer fills inside the noise: that much is an overflow, the telegram after it is still found.
+      expect(statuses(Buffer.concat([cut(650), latin1("~".repeat(1400)), good]), [7], 1024)).toEqual(["overflow", "ok"]);
+    });
+
+    test("also after a long line of slashes, in a buffer it fills", () => {
+      const slashes = latin1(`${"/abcd".repeat(700)})\r\n`);
+      expect(statuses(Buffer.concat([cut(300), slashes, good]), [64])).toEqual(["truncated", "ok"]);
+    });
+
+    test("noise that is not a telegram is counted as garbage, not as a frame", () => {
+      const noise = latin1("x7q#Z");
+      const { framer } = decodeStream(Buffer.concat([good, noise, good]));
+      expect(framer.counters.garbageBytes).toBe(noise.length);
+    });
+  });
+
+  test("a telegram at a line start after a cut-off one is found even when its header holds parentheses", () => {
+    const odd = telegram(["1-0:1.7.0(0001.231*kW)"], "/ABC5(x)");
+    const { records } = decodeStream(Buffer.concat([cut(300), latin1("\r\n"), odd]));
+    expect(records.map((r) => [r.status, r.header])).toEqual([
+      ["truncated", "ELL5\\253833635_A"],
+      ["ok", "ABC5(x)"],
+    ]);
+  });
+
+  describe("a '/' in a text value never starts a telegram", () => {
+    const message = telegram(["0-0:1.0.0(241212201348W)", "0-0:96.13.0(see http://example.com/page/ABCD)", "1-0:1.7.0(0001.231*kW)"]);
+
+    test("in a whole telegram", () => {
+      expect(statuses(message)).toEqual(["ok"]);
+    });
+
+    test("when the stream starts inside the telegram: the partial line is garbage", () => {
+      const start = message.indexOf("0-0:96.13.0");
+      const { records, framer } = decodeStream(Buffer.concat([message.subarray(start), good]));
+      expect(records.map((r) => r.status)).toEqual(["ok"]);
+      expect(framer.counters.garbageBytes).toBe(message.length - start);
+    });
+
+    test("when the telegram is cut inside the text value and noise follows", () => {
+      const at = message.indexOf("/ABCD)") + 3;
+      expect(statuses(Buffer.concat([message.subarray(0, at), latin1("\u00ff#"), good]))).toEqual(["truncated", "ok"]);
+    });
+  });
+
+  test("after binary HDLC, only a '/' after a line feed starts a telegram, as before", () => {
+    // A flag and a frame type 0xA_ mark the stream binary; the first telegram follows a binary byte, the second a line feed.
+    expect(statuses(Buffer.concat([Buffer.from([0x7e, 0xa0, 0x19, 0xa5]), good, good]))).toEqual(["hdlc", "ok"]);
+    // Also inside a frame: a telegram after a binary byte stays glued to the cut-off one before it.
+    const flag = Buffer.from([0x7e, 0xa0, 0x0a]);
+    expect(statuses(Buffer.concat([flag, cut(300), Buffer.from([0xa5]), good, good]))).toEqual(["hdlc", "crc-mismatch", "ok"]);
   });
 
   test("a '/' or '!' after a line feed is found at every place in the four-byte blocks, within lines it is data", () => {

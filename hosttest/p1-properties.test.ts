@@ -100,4 +100,25 @@ describe("framer and parser properties", () => {
       { numRuns: 300 },
     );
   });
+
+  test("good telegrams after cut-off telegrams and noise of any kind all come out, whatever the chunking", () => {
+    const expected = swedish.map((t) => decodeStream(t).records[0]);
+    // Any bytes but the HDLC flag (0x7E then 0xA_ marks the stream binary, where only a "/" after a line feed counts).
+    const noise = fc.uint8Array({ maxLength: 200 }).map((b) => b.map((x) => (x === 0x7e ? 0x7d : x)));
+    const cutOff = fc.constantFrom(...swedish).chain((t) => fc.integer({ min: 1, max: t.indexOf(0x21) - 1 }).map((n) => t.subarray(0, n)));
+    const part = fc.tuple(fc.option(cutOff), noise, fc.integer({ min: 0, max: swedish.length - 1 }));
+    fc.assert(
+      fc.property(
+        fc.array(part, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 128 }), { minLength: 1, maxLength: 8 }),
+        (parts, chunks) => {
+          const stream = Buffer.concat(parts.flatMap(([cut, bytes, i]) => [cut ?? Buffer.alloc(0), bytes, swedish[i]]));
+          const { records } = decodeStream(stream, chunks);
+          expect(records.filter((r) => r.status === "ok")).toEqual(parts.map(([, , i]) => expected[i]));
+          expect(decodeStream(stream).records).toEqual(records);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

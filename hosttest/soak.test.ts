@@ -21,6 +21,7 @@ describe("a day in the engine", () => {
     const { sent, health, link } = result.counts;
     expect(result.problems, formatSoak(result)).toEqual([]);
     expect(sent.damaged + sent.cut).toBeGreaterThan(0);
+    expect(sent.noiseAfterCut, "a cut-off telegram, then noise, then a good one").toBeGreaterThan(0);
     expect(health.queueDroppedTelegrams, "the day's outage outlasts the outbox").toBeGreaterThan(0);
     expect(link.telegrams).toBeGreaterThan(8000);
     expect(result.atEnd).toEqual(result.atCheckpoint);

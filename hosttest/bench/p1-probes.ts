@@ -30,7 +30,7 @@ function nextLine(frame: Uint8Array, end: number, length: number): number {
 }
 
 interface ParserSteps {
-  parseValueLine(frame: Uint8Array, start: number, length: number, reading: Reading): number;
+  parseValueLines(frame: Uint8Array, start: number, length: number, linesEnd: number, reading: Reading): number;
   readObis(frame: Uint8Array, start: number, end: number): boolean;
   readGroups(frame: Uint8Array, pos: number, end: number): boolean;
   readNumber(frame: Uint8Array, start: number, end: number): boolean;
@@ -183,9 +183,11 @@ export class ProbePipeline implements Pipeline, FrameSink {
       case "parse:clear":
         return () => this.reading.clear();
       case "parse:value-lines":
-        // The one-pass path on every line (lines it declines cost only the check that declines them).
+        // The one-pass path over the data lines (after the blank line), in one call as parse() makes it, up to a line
+        // it declines.
         return () => {
-          for (let n = 0; n < this.lines; n++) this.steps.parseValueLine(this.frame, this.lineStart[n], this.length, this.reading);
+          const first = this.lineStop[0] === this.lineStart[0] ? 1 : 0;
+          this.steps.parseValueLines(this.frame, this.lineStart[first], this.length, this.length - 1, this.reading);
         };
       case "parse:walk":
         return () => {

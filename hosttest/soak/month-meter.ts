@@ -13,7 +13,10 @@ export const VALUES_PER_TELEGRAM = 26;
 export const SENT_GOOD = 0;
 /** One digit changed after the CRC was computed: the framer must reject it. */
 export const SENT_DAMAGED = 1;
-/** Only the first half, then the next telegram: the framer must count it truncated. */
+/**
+ * Cut off near the middle, then the next telegram: the framer must count it truncated and still find the next one.
+ * In turn: cut at a line end; cut mid-line and followed by line noise; cut mid-line with the next "/" right after.
+ */
 export const SENT_CUT = 2;
 
 /** Telegram slots (by index) that go out damaged, cut or after a burst of line noise. Primes: they drift across hours. */
@@ -106,8 +109,10 @@ export class MonthMeter {
   good = 0;
   damaged = 0;
   cut = 0;
+  /** Bursts of noise outside any telegram (counted as garbage bytes), and right after a cut-off telegram (inside its frame). */
   noiseBursts = 0;
   noiseBytes = 0;
+  noiseAfterCut = 0;
   /** Meter time (UTC seconds) of the first and latest good telegram; −1 before one. */
   firstGoodUtcS = -1;
   lastGoodUtcS = -1;
@@ -163,12 +168,19 @@ export class MonthMeter {
     this.simulate();
     const buffer = this.buffer;
     let at = 0;
-    // Not right after a cut-off telegram: the framer restarts inside a frame only at a "/" after a line feed, so the
-    // noise would glue this telegram onto the cut one (one CRC error for both; the framer tests cover that).
-    if (slot % NOISE_EVERY === NOISE_EVERY >> 1 && this.kind !== SENT_CUT) {
-      for (let i = 0; i < NOISE_BYTES; i++) buffer[at++] = 0x80 | (this.nextRandom() & 0x7f); // never "/" or "!"
-      this.noiseBursts++;
-      this.noiseBytes += NOISE_BYTES;
+    // After a cut-off telegram the noise lands in its frame (the framer is still inside it), so it is no garbage.
+    const afterCut = this.kind === SENT_CUT;
+    if (slot % NOISE_EVERY === NOISE_EVERY >> 1 || (afterCut && this.cut % 3 === 2)) {
+      // Letters and bytes above 0x7F: never a line end, "/", "!" or the HDLC flag.
+      for (let i = 0; i < NOISE_BYTES; i++) {
+        const r = this.nextRandom();
+        buffer[at++] = r & 1 ? 0x80 | ((r >>> 1) & 0x7f) : 0x41 + ((r >>> 1) % 26);
+      }
+      if (afterCut) this.noiseAfterCut++;
+      else {
+        this.noiseBursts++;
+        this.noiseBytes += NOISE_BYTES;
+      }
     }
     const start = at;
     buffer.set(this.template, at);
@@ -190,9 +202,12 @@ export class MonthMeter {
       this.kind = SENT_DAMAGED;
       this.damaged++;
     } else if (!last && slot % CUT_EVERY === CUT_EVERY >> 1) {
-      this.length = start + (this.bodyLength >> 1);
-      buffer[this.length++] = CR;
-      buffer[this.length++] = LF;
+      const shape = this.cut % 3;
+      this.length = start + (this.bodyLength >> 1) + shape;
+      if (shape === 0) {
+        buffer[this.length++] = CR;
+        buffer[this.length++] = LF;
+      }
       this.kind = SENT_CUT;
       this.cut++;
     } else {

@@ -8,7 +8,7 @@ export function formatSoak(r: SoakResult): string {
   const { sent, framer, health: h, link } = r.counts;
   const lines = [
     `telegrams sent      ${n(r.slots)}: ${n(sent.good)} good, ${n(sent.damaged)} with a changed digit, ${n(sent.cut)} cut off; ` +
-      `${n(sent.noiseBursts)} bursts of line noise (${n(sent.noiseBytes)} bytes)`,
+      `${n(sent.noiseBursts)} bursts of line noise (${n(sent.noiseBytes)} bytes), ${n(sent.noiseAfterCut)} more right after a cut-off telegram`,
     `meter time          ${iso(sent.firstGoodUtcS)} … ${iso(sent.lastGoodUtcS)}`,
     `rejected, counted   CRC ${n(framer.crcMismatch)}, truncated ${n(framer.truncated)}, garbage bytes ${n(framer.garbageBytes)}`,
     `accepted            ${n(h.telegramsOk)} telegrams → ${n(h.eventsQueued)} events queued, ${n(h.eventsSkipped)} held back by the publish policy`,

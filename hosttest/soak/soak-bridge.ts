@@ -198,6 +198,7 @@ export interface SoakCounts {
     cut: number;
     noiseBursts: number;
     noiseBytes: number;
+    noiseAfterCut: number;
     firstGoodUtcS: number;
     lastGoodUtcS: number;
   };
@@ -324,6 +325,7 @@ export class Soak {
         cut: m.cut,
         noiseBursts: m.noiseBursts,
         noiseBytes: m.noiseBytes,
+        noiseAfterCut: m.noiseAfterCut,
         firstGoodUtcS: m.firstGoodUtcS,
         lastGoodUtcS: m.lastGoodUtcS,
       },

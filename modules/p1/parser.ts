@@ -49,10 +49,15 @@ export class TelegramParser {
   private numberEnd = 0;
   /** The catalog's slots by the text key of their code (the one-pass path's lookup). */
   private readonly slotsByText: ReadonlyMap<number, number>;
+  /** Per slot, the key of its first unit (the one meters send) when it has one of any case, else 0 (no unit's key). */
+  private readonly firstUnitKeys: Float64Array;
 
   constructor(catalog: ObisCatalog, options: ParserOptions = {}) {
     this.catalog = catalog;
     this.slotsByText = catalog.slotsByText;
+    this.firstUnitKeys = Float64Array.from(catalog.entries, (e) =>
+      e.units.length > 0 && UNITS[e.units[0]].anyCase ? UNITS[e.units[0]].key : 0,
+    );
     this.defaultOffset = options.defaultUtcOffsetMinutes ?? 60;
     this.minYear = options.minYear ?? 2020;
     if (!Number.isInteger(this.defaultOffset) || Math.abs(this.defaultOffset) > 14 * 60) {
@@ -73,105 +78,121 @@ export class TelegramParser {
     // The closing "!" is no line to read (looking for its line end would scan the stale bytes after the frame).
     const linesEnd = length > 1 && frame[length - 1] === BANG && frame[length - 2] === LF ? length - 1 : length;
     while (pos < linesEnd) {
-      const next = this.parseValueLine(frame, pos, length, reading);
-      pos = next >= 0 ? next : this.parseAnyLine(frame, pos, length, reading);
+      pos = this.parseValueLines(frame, pos, length, linesEnd, reading);
+      if (pos < linesEnd) pos = this.parseAnyLine(frame, pos, length, reading);
     }
     return reading;
   }
 
   /**
-   * The common line, `A-B:C.D.E(value[*unit])` CR LF with its code written as in the catalog and a unit of one
-   * spelling, read in one pass: returns the next line's start, or −1 without having changed anything when the
-   * line is anything else (parseAnyLine then reads it with every rule; hosttest/p1-fast-path.test.ts holds the
-   * two to the same result). Loops stop at the first byte that does not fit, so the final check that the line
-   * feed lies inside the frame covers every byte read. Every operation counts in XS (one compute unit per
-   * bytecode, some 37 per call), so the steps are written out here rather than shared with the general path.
+   * The common lines, `A-B:C.D.E(value[*unit])` CR LF with the code written as in the catalog and a unit of one
+   * spelling, read in one pass from `start` on: returns the start of the first line that is anything else (untouched;
+   * parseAnyLine reads it with every rule, and hosttest/p1-fast-path.test.ts holds the two to the same result), or
+   * `linesEnd`. Loops stop at the first byte that does not fit, so the final check that the line feed lies inside
+   * the frame covers every byte read. Every operation counts in XS (one compute unit per bytecode, some 37 per
+   * call), so the steps are written out here rather than shared with the general path, and one call reads a run of
+   * lines with what they share in locals.
    */
-  private parseValueLine(frame: Uint8Array, start: number, length: number, reading: Reading): number {
+  private parseValueLines(frame: Uint8Array, start: number, length: number, linesEnd: number, reading: Reading): number {
+    const slotsByText = this.slotsByText;
+    const entries = this.catalog.entries;
+    const firstUnitKeys = this.firstUnitKeys;
+    const present = reading.present;
     let pos = start;
-    let c = frame[pos];
-    // OBIS code: its text packed four bits a character (ObisCatalog.textKeyOf), up to "(".
-    let key = 1;
-    while (c >= MINUS && c <= COLON) {
-      key = key * 16 + (c & 15);
-      c = frame[++pos];
-    }
-    if (c !== OPEN || pos - start > MAX_TEXT_KEY_CHARS) return -1;
-    const slot = this.slotsByText.get(key);
-    if (slot === undefined) return -1;
-    const entry = this.catalog.entries[slot];
-    if (entry.layout === Layout.Clock) return this.parseClockLine(frame, slot, pos, length, reading);
-    if (entry.layout !== Layout.Value) return -1;
+    while (start < linesEnd) {
+      let c = frame[pos];
+      // OBIS code: its text packed four bits a character (ObisCatalog.textKeyOf), up to "(".
+      let key = 1;
+      while (c >= MINUS && c <= COLON) {
+        key = key * 16 + (c & 15);
+        c = frame[++pos];
+      }
+      if (c !== OPEN || pos - start > MAX_TEXT_KEY_CHARS) return start;
+      const slot = slotsByText.get(key);
+      if (slot === undefined) return start;
+      const entry = entries[slot];
+      if (entry.layout !== Layout.Value) {
+        if (entry.layout !== Layout.Clock) return start;
+        const next = this.parseClockLine(frame, slot, pos, length, reading);
+        if (next < 0) return start;
+        start = pos = next;
+        continue;
+      }
 
-    // Value: [-]digits[.digits], as readNumber accepts it.
-    const valueStart = ++pos;
-    c = frame[pos];
-    const negative = c === MINUS;
-    if (negative) c = frame[++pos];
-    const integerStart = pos;
-    let mantissa = 0;
-    while (c >= 0x30 && c <= 0x39) {
-      mantissa = mantissa * 10 + c - 0x30;
-      c = frame[++pos];
-    }
-    let digits = pos - integerStart;
-    let fraction = 0;
-    if (c === DOT) {
-      const fractionStart = ++pos;
+      // Value: [-]digits[.digits], as readNumber accepts it.
+      const valueStart = ++pos;
       c = frame[pos];
+      const negative = c === MINUS;
+      if (negative) c = frame[++pos];
+      const integerStart = pos;
+      let mantissa = 0;
       while (c >= 0x30 && c <= 0x39) {
         mantissa = mantissa * 10 + c - 0x30;
         c = frame[++pos];
       }
-      fraction = pos - fractionStart;
-      if (fraction === 0 || fraction > MAX_FRACTION_DIGITS) return -1;
-      digits += fraction;
-    }
-    // More than 15 significant digits is exactly a mantissa of 10^15 or more.
-    if (digits === 0 || mantissa >= 1e15) return -1;
-    const valueEnd = pos;
-
-    // Unit: up to ")", packed while scanning as unitKey() does; a unit with a case twin goes the general way.
-    let unit = NO_UNIT;
-    const units = entry.units;
-    if (c === STAR) {
-      // Units are letters and digits ("0"–"z"); within that range "| 0x20" lowers exactly the capitals, and the
-      // other bytes it changes give keys that no unit has.
-      let packed = 1;
-      const unitStart = ++pos;
-      c = frame[pos];
-      while (c >= 0x30 && c <= 0x7a) {
-        packed = packed * 256 + (c | 0x20);
-        c = frame[++pos];
+      let digits = pos - integerStart;
+      let fraction = 0;
+      if (c === DOT) {
+        const fractionStart = ++pos;
+        c = frame[pos];
+        while (c >= 0x30 && c <= 0x39) {
+          mantissa = mantissa * 10 + c - 0x30;
+          c = frame[++pos];
+        }
+        fraction = pos - fractionStart;
+        if (fraction === 0 || fraction > MAX_FRACTION_DIGITS) return start;
+        digits += fraction;
       }
-      if (c !== CLOSE || pos === unitStart || pos - unitStart > MAX_UNIT_LENGTH) return -1;
-      let u = 0;
-      while (u < units.length && UNITS[units[u]].key !== packed) u++;
-      if (u === units.length || !UNITS[units[u]].anyCase) return -1;
-      unit = units[u];
-    } else if (c !== CLOSE || (units.length > 0 && !entry.unitOptional)) {
-      return -1;
+      // More than 15 significant digits is exactly a mantissa of 10^15 or more.
+      if (digits === 0 || mantissa >= 1e15) return start;
+      const valueEnd = pos;
+
+      // Unit: up to ")", packed while scanning as unitKey() does; a unit with a case twin goes the general way.
+      let unit = NO_UNIT;
+      const units = entry.units;
+      if (c === STAR) {
+        // Units are letters and digits ("0"–"z"); within that range "| 0x20" lowers exactly the capitals, and the
+        // other bytes it changes give keys that no unit has.
+        let packed = 1;
+        const unitStart = ++pos;
+        c = frame[pos];
+        while (c >= 0x30 && c <= 0x7a) {
+          packed = packed * 256 + (c | 0x20);
+          c = frame[++pos];
+        }
+        if (c !== CLOSE || pos === unitStart || pos - unitStart > MAX_UNIT_LENGTH) return start;
+        if (packed === firstUnitKeys[slot]) unit = units[0];
+        else {
+          let u = 1;
+          while (u < units.length && UNITS[units[u]].key !== packed) u++;
+          if (u >= units.length || !UNITS[units[u]].anyCase) return start;
+          unit = units[u];
+        }
+      } else if (c !== CLOSE || (units.length > 0 && !entry.unitOptional)) {
+        return start;
+      }
+      const groupEnd = pos;
+
+      // Line end: CR LF or LF inside the frame, and no continuation line (those start with "(").
+      c = frame[++pos];
+      if (c === CR) c = frame[++pos];
+      if (c !== LF || pos >= length) return start;
+      if (pos + 1 < length && frame[pos + 1] === OPEN) return start;
+
+      // As store(), written out (a ten-argument call).
+      if (present[slot]) reading.counters.duplicateLines++;
+      else reading.order[reading.orderLength++] = slot;
+      present[slot] = 1;
+      reading.mantissa[slot] = negative && mantissa !== 0 ? -mantissa : mantissa;
+      reading.exponent[slot] = -fraction;
+      reading.unit[slot] = unit;
+      reading.valueStart[slot] = valueStart;
+      reading.valueEnd[slot] = valueEnd;
+      reading.groupStart[slot] = valueStart;
+      reading.groupEnd[slot] = groupEnd;
+      start = ++pos;
     }
-    const groupEnd = pos;
-
-    // Line end: CR LF or LF inside the frame, and no continuation line (those start with "(").
-    c = frame[++pos];
-    if (c === CR) c = frame[++pos];
-    if (c !== LF || pos >= length) return -1;
-    if (pos + 1 < length && frame[pos + 1] === OPEN) return -1;
-
-    // As store(), written out (a ten-argument call).
-    if (reading.present[slot]) reading.counters.duplicateLines++;
-    else reading.order[reading.orderLength++] = slot;
-    reading.present[slot] = 1;
-    reading.mantissa[slot] = negative && mantissa !== 0 ? -mantissa : mantissa;
-    reading.exponent[slot] = -fraction;
-    reading.unit[slot] = unit;
-    reading.valueStart[slot] = valueStart;
-    reading.valueEnd[slot] = valueEnd;
-    reading.groupStart[slot] = valueStart;
-    reading.groupEnd[slot] = groupEnd;
-    return pos + 1;
+    return start;
   }
 
   /** The rest of the meter clock line from its "(" at `open`, one group and the line end; as parseValueLine. */
