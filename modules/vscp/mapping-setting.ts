@@ -11,7 +11,7 @@ import { VscpMapping, type EntryOverride, type VscpMappingConfig } from "./mappi
  *
  * `code` is an OBIS code of the catalog or a channel key; `enabled` is 1 or 0, the others whole numbers
  * 0–255. A value left empty keeps its default and trailing empty values are left out:
- * `1-0:21.7.0=,30` gives L1's import power sensor index 30, `netL1=0` switches the net power of L1 off,
+ * `1-0:21.7.0=,90` gives L1's import power sensor index 90, `netL1=0` switches the net power of L1 off,
  * `1-0:1.8.0=1,0,2,1` sets all four. The default zone and subzone are the `zone` and `subzone` settings.
  */
 
@@ -151,14 +151,16 @@ export function checkMapping(
     rowOf.push(row);
     slots.push(slot);
   });
-  // Two published values with one sensor index would share a GUID and a topic; name the first row that makes it so.
+  // Two published values with one sensor index would share a GUID and a topic: blame the row that takes an
+  // index a value outside the rows or an earlier row already has.
   const users = new Uint8Array(256);
   for (let slot = 0; slot < defaults.size; slot++) if (enabled[slot]) users[index[slot]]++;
   slots.forEach((slot, i) => {
     if (!enabled[slot] || users[index[slot]] < 2) return;
-    let other = 0;
-    while (other === slot || !enabled[other] || index[other] !== index[slot]) other++;
-    throw refuse(rowOf[i], entries[i].obis, `sensor index ${index[slot]} is used by ${defaults.codeOf(other)}`);
+    for (let other = 0; other < defaults.size; other++) {
+      if (other === slot || !enabled[other] || index[other] !== index[slot] || rowBySlot[other] > rowOf[i]) continue;
+      throw refuse(rowOf[i], entries[i].obis, `sensor index ${index[slot]} is used by ${defaults.codeOf(other)}`);
+    }
   });
   // Whatever the VSCP layer still refuses (it checks the same rules), named by its row.
   try {
