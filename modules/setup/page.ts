@@ -165,8 +165,9 @@ const SCRIPT = `
   // The mapping: one row per value, its cells compared with the defaults; only what differs is sent.
   function mapTable(m) {
     map = m;
-    var wrap = el("div", { id: "row-mapping" }), d = el("details"), t = el("table", { id: "map" }), tr = el("tr"), heads = ["Code", "On", "Index", "Zone", "Sub"];
-    d.appendChild(el("summary", null, m.rows.length + " values (green: in the last telegram)"));
+    var wrap = el("div"), d = el("details"), t = el("table", { id: "map" }), tr = el("tr"), heads = ["Code", "On", "Index", "Zone", "Sub"];
+    // "row-mapping" is where a fault marks the field: the summary, so the table's inputs keep their colours.
+    d.appendChild(el("summary", { id: "row-mapping" }, m.rows.length + " values (green: in the last telegram)"));
     heads.forEach(function (c) { tr.appendChild(el("th", null, c)); });
     t.appendChild(tr);
     m.rows.forEach(function (r, i) {
