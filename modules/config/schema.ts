@@ -127,7 +127,7 @@ export interface Settings {
  * (about 1,900 bytes a value here); the setup page shows them as one table and splits at row boundaries.
  * Three parts hold every row of today's catalog and channels changed at once.
  */
-export const MAPPING_KEYS = ["mapping", "mapping2", "mapping3"] as const;
+export const MAPPING_KEYS = Object.freeze(["mapping", "mapping2", "mapping3"] as const);
 export const MAPPING_PART_CHARS = 1800;
 
 /** The whole mapping text of the settings (its parts joined). */

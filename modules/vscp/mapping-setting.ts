@@ -19,7 +19,7 @@ import { VscpMapping, type EntryOverride, type VscpMappingConfig } from "./mappi
 export const MAPPING_FIELD = "mapping";
 
 const ROW_SEPARATOR = ";";
-const VALUE_NAMES = ["enabled", "sensor index", "zone", "subzone"] as const;
+const VALUE_NAMES = Object.freeze(["enabled", "sensor index", "zone", "subzone"] as const);
 
 /** A base GUID for checking a mapping where no MAC is at hand (GUIDs do not affect whether a mapping is valid). */
 const CHECK_GUID = "FF:FF:FF:FF:FF:FF:FF:FE:00:00:00:00:00:00:00:00";
@@ -117,6 +117,7 @@ export function checkMapping(
   skipUnknown = false,
 ): CheckedMapping {
   const parsed = parseMapping(text);
+  if (parsed.length === 0) return { entries: [], skipped: [] }; // the default mapping: nothing to build and compare
   const defaults = mappingWithoutMac(catalog, channels);
   const entries: EntryOverride[] = [];
   const rowOf: number[] = [];
