@@ -89,7 +89,14 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     await page.locator("#networks button", { hasText: "HomeNet" }).waitFor();
     await page.screenshot({ path: join(SHOTS, "setup.png") });
     // Each group of settings is one section, whatever the order of the fields in the schema.
-    expect(await page.locator("#fields h3").allTextContents()).toEqual(["Wi-Fi", "MQTT broker", "VSCP events", "Meter port", "Device", "VSCP mapping"]);
+    expect(await page.locator("#fields h3").allTextContents()).toEqual([
+      "Wi-Fi",
+      "MQTT broker",
+      "VSCP events",
+      "Meter port",
+      "Device",
+      "VSCP mapping",
+    ]);
 
     await page.fill("#f-port", "70000");
     await page.fill("#f-topic", "vscp/#");
@@ -212,7 +219,9 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
 
     await cell("1-0:21.7.0", "index").fill("4");
     await page.click("#save");
-    await expect.poll(() => page.textContent("#err-mapping"), { timeout: 15_000 }).toBe("row 1 (1-0:21.7.0): sensor index 4 is used by 1-0:1.7.0");
+    await expect
+      .poll(() => page.textContent("#err-mapping"), { timeout: 15_000 })
+      .toBe("row 1 (1-0:21.7.0): sensor index 4 is used by 1-0:1.7.0");
     expect(await page.textContent("#form-msg")).toContain("1 field needs attention");
     expect(store.get("mapping")).toBeUndefined();
 

@@ -10,8 +10,24 @@ import { checkMapping, formatMapping, mappingWithoutMac, parseMapping } from "..
 
 const catalog = new ObisCatalog();
 const TEST_CHANNELS: readonly ChannelDefinition[] = [
-  { key: "testNet", label: "Test net power", kind: ChannelKind.Measurement, vscpType: 14, unit: 0, sensorIndex: 200, enabledByDefault: true },
-  { key: "testQuiet", label: "Test quiet", kind: ChannelKind.Measurement, vscpType: 14, unit: 0, sensorIndex: 201, enabledByDefault: false },
+  {
+    key: "testNet",
+    label: "Test net power",
+    kind: ChannelKind.Measurement,
+    vscpType: 14,
+    unit: 0,
+    sensorIndex: 200,
+    enabledByDefault: true,
+  },
+  {
+    key: "testQuiet",
+    label: "Test quiet",
+    kind: ChannelKind.Measurement,
+    vscpType: 14,
+    unit: 0,
+    sensorIndex: 201,
+    enabledByDefault: false,
+  },
 ];
 
 /** The message a check refuses with, or "" when it passes; anything else than a VscpConfigError on `mapping` fails the test. */
@@ -130,7 +146,8 @@ describe("mapping text", () => {
     const defaults = mappingWithoutMac(catalog, CHANNELS);
     const rows: EntryOverride[] = [];
     for (let slot = 0; slot < defaults.size; slot++) {
-      if (defaults.publishable[slot]) rows.push({ obis: defaults.codeOf(slot), enabled: false, sensorIndex: 255 - (rows.length % 256), zone: 255, subzone: 255 });
+      if (defaults.publishable[slot])
+        rows.push({ obis: defaults.codeOf(slot), enabled: false, sensorIndex: 255 - (rows.length % 256), zone: 255, subzone: 255 });
     }
     expect(rows.length).toBe(70 + CHANNELS.length);
     expect(checkMapping(formatMapping(rows), catalog, CHANNELS).entries).toEqual(rows);

@@ -1,5 +1,5 @@
 import type { ObisCatalog } from "../p1/obis-catalog";
-import type { ChannelDefinition } from "./channels";
+import { type ChannelDefinition, isChannelKey } from "./channels";
 import { VscpConfigError } from "./config-error";
 import { VscpMapping, type EntryOverride, type VscpMappingConfig } from "./mapping";
 
@@ -49,7 +49,8 @@ export function parseMapping(text: string): EntryOverride[] {
     if (equals <= 0) throw refuse(number, undefined, `"${row.slice(0, 40)}" is not code=enabled,sensor index,zone,subzone`);
     const code = row.slice(0, equals);
     const values = row.slice(equals + 1).split(",");
-    if (values.length > VALUE_NAMES.length) throw refuse(number, code, `${values.length} values; at most 4 (enabled,sensor index,zone,subzone)`);
+    if (values.length > VALUE_NAMES.length)
+      throw refuse(number, code, `${values.length} values; at most 4 (enabled,sensor index,zone,subzone)`);
     const entry: EntryOverride = { obis: code };
     let any = false;
     values.forEach((value, k) => {
@@ -139,7 +140,7 @@ export function checkMapping(
         skipped.push(entry.obis);
         return;
       }
-      throw refuse(row, entry.obis, `is not ${/^[A-Za-z]/.test(entry.obis) ? "a channel of this firmware" : "in the OBIS catalog"}`);
+      throw refuse(row, entry.obis, `is not ${isChannelKey(entry.obis) ? "a channel of this firmware" : "in the OBIS catalog"}`);
     }
     if (rowBySlot[slot] >= 0) throw refuse(row, entry.obis, `${defaults.codeOf(slot)} is already in row ${rowBySlot[slot]}`);
     rowBySlot[slot] = row;
@@ -154,7 +155,7 @@ export function checkMapping(
   });
   // Two published values with one sensor index would share a GUID and a topic: blame the row that takes an
   // index a value outside the rows or an earlier row already has.
-  const users = new Uint8Array(256);
+  const users = new Uint16Array(256);
   for (let slot = 0; slot < defaults.size; slot++) if (enabled[slot]) users[index[slot]]++;
   slots.forEach((slot, i) => {
     if (!enabled[slot] || users[index[slot]] < 2) return;
