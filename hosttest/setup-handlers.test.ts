@@ -188,6 +188,7 @@ describe("the mapping table", () => {
     expect(row("1-0:1.8.0")[10]).toBe(1); // the sample status's telegram has it
     expect(table.partChars).toBe(1800);
     expect(table.problem).toBe("");
+    process.stdout.write(`mapping table: ${table.rows.length} rows, ${JSON.stringify(table).length} bytes of JSON in /api/config\n`);
   });
 
   it("shows the defaults and says why when the stored mapping is not used", () => {
