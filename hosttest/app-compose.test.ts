@@ -66,6 +66,38 @@ describe("composeBridge", () => {
     expect(c.mapping.topicOf(c.mapping.slotOf("1-0:21.7.0"))).toBe("vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:08/1040/14/8/8");
   });
 
+  it("applies the stored mapping: a value moved, one switched off, a channel in its own zone", () => {
+    const c = compose({ mapping: "1-0:21.7.0=,90", mapping2: "1-0:1.8.0=0;netL1=,,5,6" });
+    expect(c.problems).toEqual([]);
+    const m = c.mapping;
+    expect(m.sensorIndex[m.slotOf("1-0:21.7.0")]).toBe(90);
+    expect(m.published[m.slotOf("1-0:1.8.0")]).toBe(0);
+    expect([m.zoneOf[m.slotOf("netL1")], m.subzoneOf[m.slotOf("netL1")]]).toEqual([5, 6]);
+    c.bridge.start();
+    c.clock.advance(1000);
+    c.meter.feed(swedishTelegrams()[0].bytes);
+    c.clock.advance(10_000);
+    const topics = c.mqtt.received.map((message) => message.topic);
+    expect(topics).toContain("vscp/FF:FF:FF:FF:FF:FF:FF:FE:24:0A:C4:12:34:56:00:5A/1040/14/90/90");
+    expect(topics.filter((topic) => topic.includes("/1040/13/0/0"))).toEqual([]);
+  });
+
+  it("a stored mapping this firmware refuses is reported and the default mapping used", () => {
+    // Loading checks only the characters; the rows are checked here, naming the row at fault.
+    const c = compose({ mapping: "1-0:21.7.0=,90", mapping2: "1-0:1.7.0=,90" });
+    expect(c.problems).toEqual(["mapping: row 2 (1-0:1.7.0): sensor index 90 is used by 1-0:21.7.0; the default mapping is used"]);
+    expect(c.mapping.sensorIndex[c.mapping.slotOf("1-0:21.7.0")]).toBe(8);
+    const malformed = compose({}, undefined, { mapping: "1-0:1.8.0=,,,,9" });
+    expect(malformed.problems[0]).toMatch(/^mapping: row 1 \(1-0:1\.8\.0\): 5 values/);
+    expect(malformed.mapping.published[malformed.mapping.slotOf("1-0:1.8.0")]).toBe(1);
+  });
+
+  it("rows naming a code this firmware does not know are left out and reported, the rest applies", () => {
+    const c = compose({ mapping: "futureAlarm=0;1-0:21.7.0=,90" });
+    expect(c.problems).toEqual(["mapping: futureAlarm not known to this firmware; those rows are left out"]);
+    expect(c.mapping.sensorIndex[c.mapping.slotOf("1-0:21.7.0")]).toBe(90);
+  });
+
   it("an empty broker is reported, not fatal", () => {
     const c = compose({ broker: "" });
     expect(c.problems).toContain("broker: no MQTT broker configured; the bridge keeps trying and queues events");

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { HEALTH_FIELDS } from "../modules/app/health";
 import { FIELDS } from "../modules/config/schema";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
+import { CHANNELS } from "../modules/app/channels";
 import { VscpMapping } from "../modules/vscp/mapping";
+import { checkMapping } from "../modules/vscp/mapping-setting";
 import { REPO } from "./support/p1";
 
 const readme = readFileSync(join(REPO, "README.md"), "utf8");
@@ -27,6 +29,13 @@ describe("README", () => {
       const obis = mapping.catalog.entries[slot].obis;
       expect(readme, obis).toContain(`| ${mapping.sensorIndex[slot]} | ${obis} |`);
     }
+  });
+
+  it("gives a mapping text example this firmware accepts", () => {
+    const section = readme.slice(readme.indexOf("### Mapping"), readme.indexOf("| idx | OBIS |"));
+    const example = /```\n[^\n]*\n([^\n]+)\n```/.exec(section);
+    expect(example).not.toBeNull();
+    expect(checkMapping(example![1], new ObisCatalog(), CHANNELS).entries.length).toBe(3);
   });
 
   it("lists every health figure of the stats message and status page, in the table's order, with its meaning", () => {

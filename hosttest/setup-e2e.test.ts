@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHANNELS } from "../modules/app/channels";
 import { HostSetup } from "./setup/host-setup";
 import { startSetupServer, type SetupServer } from "./setup/http-server";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./sim/embedded-broker";
@@ -88,7 +89,14 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     await page.locator("#networks button", { hasText: "HomeNet" }).waitFor();
     await page.screenshot({ path: join(SHOTS, "setup.png") });
     // Each group of settings is one section, whatever the order of the fields in the schema.
-    expect(await page.locator("#fields h3").allTextContents()).toEqual(["Wi-Fi", "MQTT broker", "VSCP events", "Meter port", "Device"]);
+    expect(await page.locator("#fields h3").allTextContents()).toEqual([
+      "Wi-Fi",
+      "MQTT broker",
+      "VSCP events",
+      "Meter port",
+      "Device",
+      "VSCP mapping",
+    ]);
 
     await page.fill("#f-port", "70000");
     await page.fill("#f-topic", "vscp/#");
@@ -193,6 +201,50 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     expect(store.get("nodeName")).toBe("Imported meter");
     expect(store.get("password")).toBe(WIFI_PASS);
     expect(store.get("mqttPass")).toBe(MQTT_PASS);
+  });
+
+  it("edits the mapping as one table: a refused row is named, a saved one is kept, only what differs is stored", async () => {
+    const page = await open();
+    await page.goto(ap.url);
+    await page.waitForSelector("#ready:text('ready')", { state: "attached" });
+    await page.click("#row-mapping");
+    const row = (code: string) => page.locator("#map tr", { has: page.locator("td:first-child", { hasText: new RegExp(`^${code}`) }) });
+    const cell = (code: string, column: "on" | "index" | "zone" | "subzone") =>
+      row(code).locator("input").nth(["on", "index", "zone", "subzone"].indexOf(column));
+    expect(await page.locator("#map tr").count()).toBe(1 + 70 + CHANNELS.length);
+    // The sample meter's telegram is marked.
+    expect(await row("1-0:1.8.0").getAttribute("class")).toBe("seen");
+    expect(await cell("1-0:21.7.0", "index").inputValue()).toBe("8");
+    expect(await cell("1-0:21.7.0", "zone").inputValue()).toBe("9"); // the zone setting is every row's default
+
+    await cell("1-0:21.7.0", "index").fill("4");
+    await page.click("#save");
+    await expect
+      .poll(() => page.textContent("#err-mapping"), { timeout: 15_000 })
+      .toBe("row 1 (1-0:21.7.0): sensor index 4 is used by 1-0:1.7.0");
+    expect(await page.textContent("#form-msg")).toContain("1 field needs attention");
+    expect(store.get("mapping")).toBeUndefined();
+
+    await cell("1-0:21.7.0", "index").fill("90");
+    await cell("1-0:1.8.0", "zone").fill("4");
+    await cell("netL1", "on").uncheck();
+    await page.locator("#row-mapping").evaluate((summary) => summary.scrollIntoView());
+    await page.screenshot({ path: join(SHOTS, "setup-mapping.png") });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    const restarts = setup.restarts;
+    await page.click("#save");
+    await expect.poll(() => store.get("mapping"), { timeout: 15_000 }).toBe("1-0:1.8.0=,,4;1-0:21.7.0=,90;netL1=0");
+    expect([store.get("mapping2"), store.get("mapping3")]).toEqual([undefined, undefined]);
+    await expect.poll(() => setup.restarts, { timeout: 15_000 }).toBe(restarts + 1);
+
+    await page.reload();
+    await page.waitForSelector("#ready:text('ready')", { state: "attached" });
+    await page.click("#row-mapping");
+    expect(await cell("1-0:21.7.0", "index").inputValue()).toBe("90");
+    expect(await cell("1-0:1.8.0", "zone").inputValue()).toBe("4");
+    expect(await cell("netL1", "on").isChecked()).toBe(false);
+    expect(await cell("netL2", "on").isChecked()).toBe(true);
+    expect(await page.textContent("#err-mapping")).toBe("");
   });
 
   it("shows the status page on the home network only with the admin password", async () => {

@@ -180,6 +180,23 @@ const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> 
   statusPage: { good: [[false, false]], bad: [["x", "not true or false"]] },
   setupAfter: { good: [["0", 0]], bad: [["86401", "above the maximum 86400"]] },
   probation: { good: [["900", 900]], bad: [["59", "below the minimum 60"]] },
+  mapping: {
+    good: [
+      ["1-0:21.7.0=,90;netL1=0", "1-0:21.7.0=,90;netL1=0"],
+      ["", ""],
+    ],
+    bad: [
+      ["1-0:1.8.0=1,4", "row 1 (1-0:1.8.0): sensor index 4 is used by 1-0:1.7.0"],
+      ["netL1=0;1-0:99.9.9=0", "row 2 (1-0:99.9.9): is not in the OBIS catalog"],
+      ["1-0:1.8.0=1,,256", 'row 1 (1-0:1.8.0): zone "256" is not a whole number 0..255'],
+      ["1-0:1.8.0", "row 1: "],
+      ["1-0:1.8.0=0 ", "may hold only letters, digits"],
+      ["netL1=0;".repeat(226), "longer than 1800"],
+    ],
+  },
+  // The continuation parts: their faults are shown at the table, the first part's key.
+  mapping2: { good: [["netL2=0", "netL2=0"]], bad: [] },
+  mapping3: { good: [["net=,150", "net=,150"]], bad: [] },
 };
 
 describe("every setting through the setup handlers", () => {
@@ -213,6 +230,28 @@ describe("every setting through the setup handlers", () => {
       });
     }
   }
+
+  it("reads the mapping's parts as one text and shows their faults at the table", () => {
+    const rig = makeRig();
+    let reply = rig.post("/api/config", { values: { mapping: "1-0:1.8.0=0", mapping2: "1-0:1.8.0=1" } });
+    expect(reply.json.errors).toEqual({ mapping: "row 2 (1-0:1.8.0): 1-0:1.8.0 is already in row 1" });
+    reply = rig.post("/api/config", { values: { mapping3: "x=1 " } });
+    expect(reply.json.errors).toEqual({ mapping: 'mapping3: "x=1 " may hold only letters, digits and - : . = , ;' });
+    reply = rig.post("/api/config", { values: { mapping: "1-0:1.8.0=,90", mapping2: "1-0:1.7.0=,90" } });
+    expect(reply.json.errors).toEqual({ mapping: "row 2 (1-0:1.7.0): sensor index 90 is used by 1-0:1.8.0" });
+    expect(rig.store.keys()).toEqual([]);
+    reply = rig.post("/api/config", { values: { mapping: "1-0:1.8.0=,90", mapping2: "1-0:1.7.0=,91" }, untested: true });
+    expect(reply.status).toBe(202);
+    expect([rig.store.get("mapping"), rig.store.get("mapping2")]).toEqual(["1-0:1.8.0=,90", "1-0:1.7.0=,91"]);
+  });
+
+  it("a stored mapping this firmware no longer accepts does not block saving other settings", () => {
+    const rig = makeRig();
+    rig.store.set("mapping", "1-0:99.9.9=0");
+    const reply = rig.post("/api/config", { values: { nodeName: "Hall" }, untested: true });
+    expect(reply.status, reply.body).toBe(202);
+    expect(rig.store.get("nodeName")).toBe("Hall");
+  });
 
   it("turning the status page on needs an admin password", () => {
     const rig = makeRig();

@@ -1,7 +1,10 @@
 // The setup API as a whole: write-only passwords, export/import, the admin gate, limits, and no crash.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CHANNELS } from "../modules/app/channels";
 import { FIELDS } from "../modules/config/schema";
+import { ObisCatalog } from "../modules/p1/obis-catalog";
+import { mappingWithoutMac } from "../modules/vscp/mapping-setting";
 import { AdminGate, basicAuthPassword, sameSecret } from "../modules/setup/admin";
 import { EXPORT_FORMAT, EXPORT_VERSION } from "../modules/setup/form";
 import { MAX_BODY_BYTES, asciiJson, networkOf } from "../modules/setup/http";
@@ -139,11 +142,60 @@ describe("export and import", () => {
     ]);
   });
 
+  it("exports the mapping with the rest, and an import on another device applies it", () => {
+    const source = makeRig({ ...stored, broker: "", mapping: "1-0:21.7.0=,90;netL1=0", mapping2: "1-0:1.8.0=,,4" });
+    const file = source.get("/api/export").json;
+    expect([file.values.mapping, file.values.mapping2, file.values.mapping3]).toEqual(["1-0:21.7.0=,90;netL1=0", "1-0:1.8.0=,,4", ""]);
+    const target = makeRig({ ssid: "Other", password: "other-password" });
+    expect(target.post("/api/import", file).status).toBe(202);
+    target.tester.pending?.("");
+    expect(target.apply.status().state).toBe("saved");
+    expect([target.store.get("mapping"), target.store.get("mapping2")]).toEqual(["1-0:21.7.0=,90;netL1=0", "1-0:1.8.0=,,4"]);
+  });
+
+  it("refuses an imported mapping with its row named, and stores nothing", () => {
+    const rig = makeRig();
+    const values = { nodeName: "Garage", mapping: "netL1=0;1-0:21.7.0=,4" };
+    const reply = rig.post("/api/import", { format: EXPORT_FORMAT, version: 1, values });
+    expect(reply.status).toBe(400);
+    expect(reply.json.errors).toEqual({ mapping: "row 2 (1-0:21.7.0): sensor index 4 is used by 1-0:1.7.0" });
+    expect(rig.store.keys()).toEqual([]);
+  });
+
   it("reports the bad values of an imported file per field", () => {
     const rig = makeRig();
     const reply = rig.post("/api/import", { format: EXPORT_FORMAT, version: 1, values: { port: 0, wifi: "x" } });
     expect(reply.status).toBe(400);
     expect(reply.json.errors).toEqual({ port: "0 is below the minimum 1", _: "unknown setting: wifi" });
+  });
+});
+
+describe("the mapping table", () => {
+  const defaults = mappingWithoutMac(new ObisCatalog(), CHANNELS);
+
+  it("has a row for every catalog code with a VSCP type and every channel, with current and default values", () => {
+    const rig = makeRig({ zone: 2, mapping: "1-0:21.7.0=,90,7;netL1=0" });
+    const table = rig.get("/api/config").json.mapping;
+    const codes = table.rows.map((row: unknown[]) => row[0]);
+    const publishable = [];
+    for (let slot = 0; slot < defaults.size; slot++) if (defaults.publishable[slot]) publishable.push(defaults.codeOf(slot));
+    expect(codes).toEqual(publishable);
+    for (const channel of CHANNELS) expect(codes).toContain(channel.key);
+    const row = (code: string) => table.rows.find((r: unknown[]) => r[0] === code);
+    // code, label, enabled, sensor index, zone, subzone, their defaults, in the last telegram
+    expect(row("1-0:21.7.0")).toEqual(["1-0:21.7.0", "Active power import L1", 1, 90, 7, 0, 1, 8, 2, 0, 0]);
+    expect(row("netL1")).toEqual(["netL1", "Net active power L1", 0, 100, 2, 0, 1, 100, 2, 0, 0]);
+    expect(row("1-0:1.8.0")[10]).toBe(1); // the sample status's telegram has it
+    expect(table.partChars).toBe(1800);
+    expect(table.problem).toBe("");
+    process.stdout.write(`mapping table: ${table.rows.length} rows, ${JSON.stringify(table).length} bytes of JSON in /api/config\n`);
+  });
+
+  it("shows the defaults and says why when the stored mapping is not used", () => {
+    const rig = makeRig({ mapping: "1-0:99.9.9=0" });
+    const table = rig.get("/api/config").json.mapping;
+    expect(table.problem).toBe("mapping: row 1 (1-0:99.9.9): is not in the OBIS catalog; the default mapping is used");
+    expect(table.rows.find((r: unknown[]) => r[0] === "1-0:21.7.0").slice(2, 6)).toEqual([1, 8, 0, 0]);
   });
 });
 

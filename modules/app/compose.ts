@@ -1,4 +1,4 @@
-import { FIELDS, type Settings } from "../config/schema";
+import { FIELDS, mappingText, type Settings } from "../config/schema";
 import { STATS_FIELDS } from "./health";
 import { HaDiscovery } from "../ha/discovery";
 import { ObisCatalog } from "../p1/obis-catalog";
@@ -6,7 +6,8 @@ import { Quantity } from "../p1/units";
 import { VscpConfigError } from "../vscp/config-error";
 import { EventEncoder } from "../vscp/encoder";
 import { CHANNELS } from "./channels";
-import { VscpMapping, type VscpMappingConfig } from "../vscp/mapping";
+import { VscpMapping, type EntryOverride, type VscpMappingConfig } from "../vscp/mapping";
+import { checkMapping } from "../vscp/mapping-setting";
 import { PresenceEncoder } from "../vscp/presence";
 import { TelegramSnapshot } from "../vscp/snapshot";
 import { Bridge, type BridgeOptions, type BridgePorts } from "./bridge";
@@ -76,6 +77,22 @@ export function restartAfterMinutes(settings: Settings, report: (problem: string
   return moved;
 }
 
+/**
+ * The per-value mapping rows of the settings. Rows naming a code this firmware does not know (a newer one's
+ * channel, after a rollback) are left out and reported; any other fault keeps the whole default mapping.
+ */
+function mappingEntries(settings: Settings, catalog: ObisCatalog, report: (p: string) => void): EntryOverride[] | undefined {
+  try {
+    const checked = checkMapping(mappingText(settings), catalog, CHANNELS, true);
+    if (checked.skipped.length) report(`mapping: ${checked.skipped.join(", ")} not known to this firmware; those rows are left out`);
+    return checked.entries;
+  } catch (error) {
+    if (!(error instanceof VscpConfigError)) throw error;
+    report(`${error.message}; the default mapping is used`);
+    return undefined;
+  }
+}
+
 /** A mapping from the settings; a field the VSCP layer refuses is reported and falls back to its default. */
 function mappingFor(settings: Settings, catalog: ObisCatalog, mac: string, report: (p: string) => void): VscpMapping {
   const config: VscpMappingConfig = {
@@ -85,12 +102,19 @@ function mappingFor(settings: Settings, catalog: ObisCatalog, mac: string, repor
     qos: settings.qos,
     zone: settings.zone,
     subzone: settings.subzone,
+    entries: mappingEntries(settings, catalog, report),
   };
   for (;;) {
     try {
       return new VscpMapping(catalog, config, CHANNELS);
     } catch (error) {
       if (!(error instanceof VscpConfigError)) throw error;
+      // The rows were checked above; should the VSCP layer still refuse one (`entries[3].zone`), the default mapping is used.
+      if (error.field.startsWith("entries") && config.entries) {
+        report(`mapping: ${error.message}; the default mapping is used`);
+        config.entries = undefined;
+        continue;
+      }
       const field = error.field as keyof VscpMappingConfig;
       if (field === "mac" || !(field in config) || config[field] === undefined) throw error;
       report(`${error.message}; default kept`);

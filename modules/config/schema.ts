@@ -29,9 +29,10 @@ export type StringFormat =
   | "guid" // empty, or 16 hex bytes separated by ':'
   | "wpa" // empty (open network) or 8..63 characters
   | "pem" // empty, or one PEM certificate
-  | "password"; // empty (not set), or 8 or more characters
+  | "password" // empty (not set), or 8 or more characters
+  | "mapping"; // mapping rows: letters, digits and - : . = , ; only (the rows are read in modules/vscp/mapping-setting.ts)
 
-export type Group = "wifi" | "mqtt" | "vscp" | "meter" | "device";
+export type Group = "wifi" | "mqtt" | "vscp" | "meter" | "device" | "mapping";
 
 interface FieldBase {
   /** Preferences key and build argument name. */
@@ -116,6 +117,24 @@ export interface Settings {
   statusPage: boolean;
   setupAfter: number;
   probation: number;
+  mapping: string;
+  mapping2: string;
+  mapping3: string;
+}
+
+/**
+ * The mapping text is kept under several keys so no Preferences string comes near the ESP32 NVS size limit
+ * (about 1,900 bytes a value here); the setup page shows them as one table and splits at row boundaries.
+ * Three parts hold every row of today's catalog and channels changed at once.
+ */
+export const MAPPING_KEYS = Object.freeze(["mapping", "mapping2", "mapping3"] as const);
+export const MAPPING_PART_CHARS = 1800;
+
+/** The whole mapping text of the settings (its parts joined). */
+export function mappingText(settings: Settings): string {
+  return MAPPING_KEYS.map((key) => settings[key])
+    .filter((part) => part !== "")
+    .join(";");
 }
 
 export const UART_FORMATS = ["8N1", "7E1"] as const;
@@ -417,6 +436,20 @@ export const FIELDS: readonly Field[] = [
     unit: "s",
     secret: false,
   },
+
+  // The per-value mapping: the rows that differ from the defaults, over up to three keys (MAPPING_KEYS).
+  ...MAPPING_KEYS.map(
+    (key, i): StringField => ({
+      key,
+      group: "mapping",
+      label: i === 0 ? "Per-value mapping (rows that differ from the defaults)" : "Per-value mapping, continued",
+      type: "string",
+      default: "",
+      maxLength: MAPPING_PART_CHARS,
+      format: "mapping",
+      secret: false,
+    }),
+  ),
 ];
 
 // Frozen, so a preloaded module keeps the schema in flash instead of copying it to RAM.

@@ -110,6 +110,8 @@ export function formatProblem(format: StringFormat, text: string): string {
     case "password":
       if (text.length !== 0 && text.length < 8) return "must be empty or at least 8 characters";
       return hasControl(text) ? "contains control characters" : "";
+    case "mapping":
+      return mappingCharsProblem(text);
   }
 }
 
@@ -195,6 +197,15 @@ function guidProblem(text: string): string {
     if (i % 3 === 2 ? c !== 58 : !isHex(c)) return bad;
   }
   if (text.slice(0, 5) === "25:00") return "must not use the 25:00 range (assigned to a company)";
+  return "";
+}
+
+/** Mapping rows `code=enabled,index,zone,subzone;…` use letters, digits and `- : . = , ;` only. */
+function mappingCharsProblem(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isAlnum(c) && ":.=,;-".indexOf(text[i]) < 0) return "may hold only letters, digits and - : . = , ;";
+  }
   return "";
 }
 

@@ -1,5 +1,9 @@
-import { FIELDS, fieldByKey, type Field, type Settings } from "../config/schema";
+import { FIELDS, MAPPING_KEYS, fieldByKey, mappingText, type Field, type Settings } from "../config/schema";
 import { checkValue, type RawValue } from "../config/validate";
+import { CHANNELS } from "../app/channels";
+import { ObisCatalog } from "../p1/obis-catalog";
+import { VscpConfigError } from "../vscp/config-error";
+import { MAPPING_FIELD, checkMapping } from "../vscp/mapping-setting";
 
 /** GPIOs the board lets the user pick for the meter lines; -1 ("as the board is wired") is always allowed. */
 export interface PinChoices {
@@ -54,6 +58,7 @@ export function checkSubmission(current: Settings, input: unknown, pins: PinChoi
     errors._ = `unknown setting${unknown.length > 1 ? "s" : ""}: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", ..." : ""}`;
 
   crossCheck(candidate, pins, errors);
+  mappingCheck(candidate, current, errors);
   for (const field of FIELDS) {
     if (candidate[field.key] !== (current as unknown as Values)[field.key]) changed.push(field.key);
   }
@@ -79,6 +84,28 @@ function crossCheck(values: Values, pins: PinChoices, errors: FieldErrors): void
 
   if (!errors.statusPage && !errors.adminPass && values.statusPage === true && values.adminPass === "") {
     errors.adminPass = "set an admin password to turn the status page on";
+  }
+}
+
+/**
+ * The mapping's parts are one table on the page: their faults are shown at its first key, and the rows are
+ * checked against the catalog and the channels when they change (a stored mapping that a newer catalog no
+ * longer accepts does not block saving anything else; start-up reports it and uses the default).
+ */
+function mappingCheck(values: Values, current: Settings, errors: FieldErrors): void {
+  for (const key of MAPPING_KEYS) {
+    if (key === MAPPING_FIELD || !errors[key]) continue;
+    errors[MAPPING_FIELD] = errors[MAPPING_FIELD] ?? `${key}: ${errors[key]}`;
+    delete errors[key];
+  }
+  if (errors[MAPPING_FIELD]) return;
+  const text = mappingText(values as unknown as Settings);
+  if (text === mappingText(current)) return;
+  try {
+    checkMapping(text, new ObisCatalog(), CHANNELS);
+  } catch (error) {
+    if (!(error instanceof VscpConfigError)) throw error;
+    errors[MAPPING_FIELD] = error.message.slice(error.field.length + 2);
   }
 }
 

@@ -25,6 +25,7 @@ import {
   type SetupResponse,
 } from "./http";
 import { LIVE_PATH, liveSince, liveView } from "./live";
+import { mappingTable } from "./mapping-table";
 import { SETUP_PAGE } from "./page";
 import type { SafeApply } from "./safe-apply";
 import type { ScanList } from "./scan";
@@ -143,7 +144,8 @@ export class SetupHandlers {
 
   private configView(settings: Settings, onAp: boolean): object {
     const { values, secretsSet } = publicValues(settings);
-    return { fields: describeFields(), values, secretsSet, pins: this.context.pins, editable: onAp };
+    const seen = this.context.status().meter.values.map((value) => value.code);
+    return { fields: describeFields(), values, secretsSet, pins: this.context.pins, editable: onAp, mapping: mappingTable(settings, seen) };
   }
 
   private save(request: SetupRequest, settings: Settings, isImport: boolean): SetupResponse {

@@ -29,8 +29,11 @@ export interface SetupResponse {
   after?: AfterResponse;
 }
 
-/** Largest request body accepted: every field at its longest (the CA certificate dominates) fits. */
-export const MAX_BODY_BYTES = 8192;
+/**
+ * Largest request body accepted: every field at its longest fits (the CA certificate, 3,800 characters, and
+ * the three mapping parts, 5,400, dominate).
+ */
+export const MAX_BODY_BYTES = 12288;
 
 /** POSTs must carry this header: a cross-site form or fetch cannot add it without a CORS preflight. */
 export const REQUEST_MARKER = "x-p1vscp";

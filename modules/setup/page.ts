@@ -42,13 +42,17 @@ td{padding:.2rem .3rem;border-top:1px solid #e4e8ec}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 summary{cursor:pointer;margin-top:.6rem}
 .hint{font-size:.8rem;color:#56626e}
+#map input[type=text]{width:2.9em;padding:.3rem .2rem}
+#map td{vertical-align:top}
+#map th{text-align:left;font-size:.8rem}
+tr.seen td{background:#e8f4e8}
 `;
 
 const SCRIPT = `
 (function () {
   "use strict";
-  var GROUPS = { wifi: "Wi-Fi", mqtt: "MQTT broker", vscp: "VSCP events", meter: "Meter port", device: "Device" };
-  var fields = [], secretsSet = {}, pins = null, editable = false, lastApply = "";
+  var GROUPS = { wifi: "Wi-Fi", mqtt: "MQTT broker", vscp: "VSCP events", meter: "Meter port", device: "Device", mapping: "VSCP mapping" };
+  var fields = [], secretsSet = {}, pins = null, editable = false, lastApply = "", map = null;
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -147,7 +151,8 @@ const SCRIPT = `
         section.appendChild(el("h3", null, GROUPS[f.group] || f.group));
         box.appendChild(section);
       }
-      section.appendChild(row(f, cfg.values[f.key]));
+      if (f.group !== "mapping") section.appendChild(row(f, cfg.values[f.key]));
+      else if (f.key === "mapping") section.appendChild(mapTable(cfg.mapping));
     });
     $("form").hidden = !editable;
     $("mode").textContent = editable ? "Setup mode" : "Home network";
@@ -156,6 +161,50 @@ const SCRIPT = `
     $("import-label").hidden = !editable;
     $("enter-setup").hidden = editable;
     $("update-link").hidden = editable;
+  }
+  // The mapping: one row per value, its cells compared with the defaults; only what differs is sent.
+  function mapTable(m) {
+    map = m;
+    var wrap = el("div"), d = el("details"), t = el("table", { id: "map" }), tr = el("tr"), heads = ["Code", "On", "Index", "Zone", "Sub"];
+    // "row-mapping" is where a fault marks the field: the summary, so the table's inputs keep their colours.
+    d.appendChild(el("summary", { id: "row-mapping" }, m.rows.length + " values (green: in the last telegram)"));
+    heads.forEach(function (c) { tr.appendChild(el("th", null, c)); });
+    t.appendChild(tr);
+    m.rows.forEach(function (r, i) {
+      tr = el("tr", r[10] ? { "class": "seen" } : null);
+      var td = el("td", null, r[0]), k, n;
+      td.appendChild(el("div", { "class": "hint" }, r[1]));
+      tr.appendChild(td);
+      for (k = 2; k < 6; k++) {
+        n = el("input", k > 2 ? { type: "text", inputmode: "numeric" } : { type: "checkbox" });
+        n.id = "m" + i + "-" + k;
+        n.setAttribute("aria-label", r[0] + " " + heads[k - 1]);
+        if (k > 2) n.value = r[k]; else n.checked = r[2] === 1;
+        td = el("td"); td.appendChild(n); tr.appendChild(td);
+      }
+      t.appendChild(tr);
+    });
+    d.appendChild(t);
+    wrap.appendChild(d);
+    wrap.appendChild(el("div", { "class": "err", id: "err-mapping" }, m.problem));
+    return wrap;
+  }
+  function mapValues(v) {
+    var parts = [""], j = 0;
+    map.rows.forEach(function (r, i) {
+      var cells = [], any = 0, k, x;
+      for (k = 5; k > 1; k--) {
+        x = $("m" + i + "-" + k);
+        x = String(k > 2 ? x.value.trim() : x.checked ? 1 : 0);
+        if (x === String(r[k + 4])) x = "";
+        if (x || any) { cells.unshift(x); any = 1; }
+      }
+      if (!any) return;
+      x = r[0] + "=" + cells.join(",");
+      if (parts[j] && parts[j].length + x.length >= map.partChars) parts[++j] = "";
+      parts[j] += (parts[j] ? ";" : "") + x;
+    });
+    v.mapping = parts[0]; v.mapping2 = parts[1] || ""; v.mapping3 = parts.slice(2).join(";");
   }
   function collect() {
     var v = {};
@@ -166,6 +215,7 @@ const SCRIPT = `
       else if (f.secret) { if (i.value !== "") v[f.key] = i.value; }
       else v[f.key] = i.value;
     });
+    if (map) mapValues(v);
     return v;
   }
   function clearErrors() {
@@ -293,6 +343,11 @@ const SCRIPT = `
 })();
 `;
 
+/** The scripts without their indentation (the page is a string in flash; the line breaks stay, so the code reads the same). */
+function unindented(script: string): string {
+  return script.replace(/\n[ ]+/g, "\n");
+}
+
 export const SETUP_PAGE =
   '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
   '<meta name="viewport" content="width=device-width,initial-scale=1">' +
@@ -313,6 +368,5 @@ export const SETUP_PAGE =
   '<a id="export" class="button" href="/api/export" download="p1vscp-config.json">Export</a>' +
   '<label class="button" id="import-label" hidden>Import<input type="file" id="import" accept=".json,application/json" hidden></label>' +
   '<p id="import-msg"></p></section><span id="ready" hidden></span></main><script>' +
-  DASHBOARD_SCRIPT +
-  SCRIPT +
+  unindented(DASHBOARD_SCRIPT + SCRIPT) +
   "</script></body></html>";
