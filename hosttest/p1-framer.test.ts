@@ -147,6 +147,24 @@ describe("framer", () => {
       expect(statuses(Buffer.concat([cut(300), slashes, good]), [64])).toEqual(["truncated", "ok"]);
     });
 
+    test("also when the cut-off telegram and the noise leave the CRC at 0 (invisible to the CRC of what follows)", () => {
+      // The P1 CRC starts from 0: bytes that bring it back to 0 would pass as part of the telegram after them.
+      const prefix = Buffer.concat([cut(midLine), Buffer.from([0x89])]);
+      const register = crc16(prefix);
+      let noise: Buffer | undefined;
+      for (let pair = 0; pair < 0x10000 && !noise; pair++) {
+        const candidate = Buffer.from([pair >> 8, pair & 0xff]);
+        if (crc16(candidate, 0, 2, register) === 0) noise = candidate;
+      }
+      const stream = Buffer.concat([prefix, noise!, good]);
+      expect(crc16(stream, 0, prefix.length + 2)).toBe(0);
+      for (const chunks of [[stream.length], [1], [7]]) {
+        const { records } = decodeStream(stream, chunks);
+        expect(records.map((r) => r.status)).toEqual(["truncated", "ok"]);
+        expect(records[1]).toEqual(decodeStream(good).records[0]);
+      }
+    });
+
     test("noise that is not a telegram is counted as garbage, not as a frame", () => {
       const noise = latin1("x7q#Z");
       const { framer } = decodeStream(Buffer.concat([good, noise, good]));

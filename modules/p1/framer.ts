@@ -301,8 +301,20 @@ export class Framer {
     }
     // The CRC is sent for the last telegram of the frame only.
     if (this.digitsOverflowed || this.sentValue !== this.crc) this.splitAtInnerHeaders();
+    else this.splitOffInvisiblePrefix();
     this.crcSent = this.digitsOverflowed ? -1 : this.sentValue;
     this.emit(!this.digitsOverflowed && this.sentValue === this.crc ? FrameStatus.Ok : FrameStatus.CrcMismatch);
+  }
+
+  /**
+   * The P1 CRC starts from 0, so bytes that leave it at 0 do not change it: a cut-off telegram (with or without
+   * noise) that happens to do so (1 in 65,536) would pass as part of the good telegram after it. A frame whose CRC
+   * matches is therefore also checked from its first inner header line (a telegram holds none): when that part
+   * matches the sent CRC as well, it is the telegram and what comes before it was cut off.
+   */
+  private splitOffInvisiblePrefix(): void {
+    const start = this.innerHeader();
+    if (start > 0 && crc16(this.buffer, start, this.length) === this.sentValue) this.splitAtInnerHeaders();
   }
 
   /** A frame that ended before its "!": reported as cut off, with any telegram that began inside it. */
