@@ -37,6 +37,11 @@ export class FramerCounters {
 
 const SLASH = 0x2f;
 const BANG = 0x21;
+
+/** Bytes the copy loop stops for: "!" (the end of a telegram) and "/" (a header that may begin inside the frame). */
+const STOPS = new Uint8Array(256);
+STOPS[BANG] = 1;
+STOPS[SLASH] = 1;
 const LF = 0x0a;
 const CR = 0x0d;
 const HDLC_FLAG = 0x7e;
@@ -87,6 +92,8 @@ export class Framer {
   private readonly sink: FrameSink;
   private state = HUNT;
   private previous = LF; // the stream starts at a line start
+  /** A "/" was copied after the frame's first byte: only then can a telegram have begun inside the frame. */
+  private slashInside = false;
   private crc = 0;
   private sentValue = 0;
   private digitsOverflowed = false;
@@ -123,6 +130,8 @@ export class Framer {
     const blocksEnd = stop - 7;
     let j = this.length;
     let crc = this.crc;
+    let slash = false;
+    const stops = STOPS;
     let b0 = 0,
       b1 = 0,
       b2 = 0,
@@ -140,11 +149,12 @@ export class Framer {
       b5 = bytes[i + 5];
       b6 = bytes[i + 6];
       b7 = bytes[i + 7];
-      if (b0 === BANG || b1 === BANG || b2 === BANG || b3 === BANG || b4 === BANG || b5 === BANG || b6 === BANG || b7 === BANG) {
+      if ((stops[b0] | stops[b1] | stops[b2] | stops[b3] | stops[b4] | stops[b5] | stops[b6] | stops[b7]) !== 0) {
         // Byte by byte through this block, up to a "!" at a line start.
         const blockEnd = i + 8;
         while (i < blockEnd && !(bytes[i] === BANG && buffer[j - 1] === LF)) {
           b0 = bytes[i++];
+          if (b0 === SLASH) slash = true;
           buffer[j++] = b0;
           crc = (crc >>> 8) ^ TABLE[(crc ^ b0) & 0xff];
         }
@@ -168,11 +178,13 @@ export class Framer {
     while (i < stop) {
       b0 = bytes[i];
       if (b0 === BANG && buffer[j - 1] === LF) break;
+      if (b0 === SLASH) slash = true;
       buffer[j++] = b0;
       crc = (crc >>> 8) ^ TABLE[(crc ^ b0) & 0xff];
       i++;
     }
     if (j > this.length) this.previous = buffer[j - 1];
+    if (slash) this.slashInside = true;
     this.length = j;
     this.crc = crc;
     return i;
@@ -209,6 +221,7 @@ export class Framer {
           this.buffer[this.length++] = byte;
           this.crc = crc16Update(this.crc, byte);
           if (byte === BANG && this.previous === LF) this.state = CHECKSUM;
+          else if (byte === SLASH) this.slashInside = true;
         }
         break;
       case CHECKSUM: {
@@ -243,6 +256,7 @@ export class Framer {
     this.sentValue = 0;
     this.crcDigits = 0;
     this.digitsOverflowed = false;
+    this.slashInside = false;
   }
 
   private hunt(byte: number): void {
@@ -313,6 +327,7 @@ export class Framer {
    * matches the sent CRC as well, it is the telegram and what comes before it was cut off.
    */
   private splitOffInvisiblePrefix(): void {
+    if (!this.slashInside) return; // no "/" after the first byte: no header inside
     const start = this.innerHeader();
     if (start > 0 && crc16(this.buffer, start, this.length) === this.sentValue) this.splitAtInnerHeaders();
   }
