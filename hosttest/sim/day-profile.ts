@@ -6,11 +6,31 @@ function bump(hour: number, centre: number, width: number): number {
   return Math.exp(-d * d);
 }
 
+/** Something scripted into the day, from `fromHour` until before `toHour` (local normal time, hours 0–24). */
+export type DayEvent =
+  /** One phase draws this current (a fault or a heavy load on one phase): a fuse overload. */
+  | { kind: "overload"; phase: 0 | 1 | 2; fromHour: number; toHour: number; amps: number }
+  /** One phase's voltage drops to this value: a voltage sag. */
+  | { kind: "sag"; phase: 0 | 1 | 2; fromHour: number; toHour: number; volts: number }
+  /** This much more import, spread evenly over the phases (an electric car charging): a capacity-tariff peak. */
+  | { kind: "peak"; fromHour: number; toHour: number; kw: number };
+
+function during(event: DayEvent, hour: number): boolean {
+  return hour >= event.fromHour && hour < event.toHour;
+}
+
 /**
  * A Swedish house with a heat pump and solar panels through one winter-sun day: base load, morning and
  * evening peaks, a heat pump cycling on L1–L3, export around noon. Energy registers integrate the power.
+ * `events` script overloads, sags and peaks on top; without them the day is the same as ever (same random draws).
  */
-export function dayOfTelegrams(start: Date, stepSeconds: number, count: number, seed = 2025): MeterValues[] {
+export function dayOfTelegrams(
+  start: Date,
+  stepSeconds: number,
+  count: number,
+  seed = 2025,
+  events: readonly DayEvent[] = [],
+): MeterValues[] {
   const next = random(seed);
   const values: MeterValues[] = [];
   let importKwh = 18234.512;
@@ -31,10 +51,18 @@ export function dayOfTelegrams(start: Date, stepSeconds: number, count: number, 
     const share = [0.45, 0.3, 0.25];
     for (let p = 0; p < 3; p++) {
       phases[p] = heatPump / 3 + household * share[p] * (0.85 + 0.3 * next()) - solar / 3;
+      for (const e of events) if (e.kind === "peak" && during(e, hour)) phases[p] += e.kw / 3;
       importKw[p] = round(Math.max(0, phases[p]), 3);
       exportKw[p] = round(Math.max(0, -phases[p]), 3);
       volts[p] = round(231 + 3 * Math.sin(hour / 3 + p) + 2 * next() + (solar > 0 ? 2.5 * (solar / 3.2) : 0), 1);
+      for (const e of events) if (e.kind === "sag" && e.phase === p && during(e, hour)) volts[p] = e.volts;
       amps[p] = round(((importKw[p] + exportKw[p]) * 1000) / volts[p], 1);
+      for (const e of events) {
+        if (e.kind !== "overload" || e.phase !== p || !during(e, hour)) continue;
+        amps[p] = e.amps;
+        importKw[p] = round((e.amps * volts[p]) / 1000, 3);
+        exportKw[p] = 0;
+      }
     }
     const reactiveImportKvar: [number, number, number] = [0, 0, 0];
     const reactiveExportKvar: [number, number, number] = [round(0.05 + 0.04 * next(), 3), round(0.1 * heatPump + 0.02, 3), round(0.03, 3)];

@@ -6,6 +6,7 @@ import { Quantity } from "../p1/units";
 import { VscpConfigError } from "../vscp/config-error";
 import { EventEncoder } from "../vscp/encoder";
 import { CHANNELS } from "./channels";
+import { AlarmSource } from "../alarm/source";
 import { VscpMapping, type VscpMappingConfig } from "../vscp/mapping";
 import { PresenceEncoder } from "../vscp/presence";
 import { TelegramSnapshot } from "../vscp/snapshot";
@@ -44,6 +45,7 @@ export interface ComposedBridge {
   catalog: ObisCatalog;
   mapping: VscpMapping;
   presence: PresenceEncoder;
+  alarms: AlarmSource;
 }
 
 /** The publish policy setting applied to the catalog: "interval" to every value, "deadband" to power. */
@@ -145,6 +147,7 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
     ca: settings.caCert || undefined,
   };
   if (!broker.host) options.report("broker: no MQTT broker configured; the bridge keeps trying and queues events");
+  const alarms = new AlarmSource(mapping, settings, undefined); // the energy source's TariffView goes here once it exists
   const bridge = new Bridge(
     ports,
     {
@@ -152,6 +155,7 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       presence,
       snapshot: settings.snapshot ? new TelegramSnapshot(catalog) : undefined,
       discovery: discoveryFor(settings, mapping, presence, options),
+      channels: [alarms], // after the energy source, so the alarms see this telegram's tariff figures
     },
     {
       catalog,
@@ -180,5 +184,6 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       ...options.bridge,
     },
   );
-  return { bridge, catalog, mapping, presence };
+  alarms.attach(bridge.health);
+  return { bridge, catalog, mapping, presence, alarms };
 }
