@@ -87,7 +87,10 @@ describe("alarms in the composed bridge", () => {
       { meterSilentAfterS: 30 },
       {
         channels: ALARM_CHANNELS,
-        sources: (mapping) => [(alarms = new AlarmSource(mapping, defaultSettings()))],
+        sources: (mapping) => {
+          alarms = new AlarmSource(mapping, defaultSettings());
+          return [alarms];
+        },
         wallBase: T0 - 5_000,
       },
     );

@@ -91,7 +91,10 @@ describe("alarm channels", () => {
     expect(ALARM_CHANNELS).toHaveLength(Condition.Count);
     expect(ALARM_CHANNELS[Condition.MeterSilent].key).toBe("meterSilent");
     expect(ALARM_CHANNELS[Condition.TariffGuard].key).toBe("tariffGuard");
-    expect(activeAlarmLabels(2 ** Condition.FuseAlarmL1 + 2 ** Condition.MeterSilent)).toEqual(["Current at the main fuse L1", "Meter silent"]);
+    expect(activeAlarmLabels(2 ** Condition.FuseAlarmL1 + 2 ** Condition.MeterSilent)).toEqual([
+      "Current at the main fuse L1",
+      "Meter silent",
+    ]);
   });
 });
 
@@ -105,7 +108,10 @@ describe("alarm source", () => {
     h.feed({ amps: [18, 5, 5] });
     expect(h.events).toEqual([["fuseWarnL1", 1]]);
     h.feed({ amps: [25, 5, 5] }, 4);
-    expect(h.events).toEqual([["fuseWarnL1", 1], ["fuseAlarmL1", 1]]);
+    expect(h.events).toEqual([
+      ["fuseWarnL1", 1],
+      ["fuseAlarmL1", 1],
+    ]);
     expect(h.health.alarms).toBe(2 ** Condition.FuseWarnL1 + 2 ** Condition.FuseAlarmL1);
     h.feed({ amps: [19.6, 5, 5] }, 10); // inside the hysteresis: still an alarm
     expect(h.events).toHaveLength(2);
@@ -144,11 +150,17 @@ describe("alarm source", () => {
     h.feed({ volts: [253, 207, 230] }, 10); // on the band's edges: inside
     expect(h.events).toEqual([]);
     h.feed({ volts: [253.1, 230, 206.9] }, 4);
-    expect(h.events).toEqual([["voltBandL1", 1], ["voltBandL3", 1]]);
+    expect(h.events).toEqual([
+      ["voltBandL1", 1],
+      ["voltBandL3", 1],
+    ]);
     h.feed({ volts: [248, 230, 211] }, 10); // not back by 2 % yet (247.9 V, 211.1 V)
     expect(h.events).toHaveLength(2);
     h.feed({ volts: [247.9, 230, 211.2] }, 4);
-    expect(h.events.slice(2)).toEqual([["voltBandL1", 0], ["voltBandL3", 0]]);
+    expect(h.events.slice(2)).toEqual([
+      ["voltBandL1", 0],
+      ["voltBandL3", 0],
+    ]);
   });
 
   it("compares net import and export with their limits, exactly at the limit", () => {
@@ -162,7 +174,10 @@ describe("alarm source", () => {
     h.feed({ importKw: [2, 2, 1], exportKw: [0, 0, 0] }, 4);
     expect(h.events).toEqual([["importLimit", 1]]);
     h.feed({ importKw: [0, 0, 0], exportKw: [1, 1, 1] }, 4);
-    expect(h.events.slice(1)).toEqual([["importLimit", 0], ["exportLimit", 1]]);
+    expect(h.events.slice(1)).toEqual([
+      ["importLimit", 0],
+      ["exportLimit", 1],
+    ]);
   });
 
   it("guards the capacity tariff: the hour's projection against the month's counted peak, off without a view", () => {
@@ -174,7 +189,10 @@ describe("alarm source", () => {
     expect(h.events).toEqual([["tariffGuard", 1]]);
     view.hourProjectionW = Number.NaN; // a new hour without a projection yet: nothing to guard
     h.feed({}, 4);
-    expect(h.events).toEqual([["tariffGuard", 1], ["tariffGuard", 0]]);
+    expect(h.events).toEqual([
+      ["tariffGuard", 1],
+      ["tariffGuard", 0],
+    ]);
     view.hourProjectionW = 9000;
     view.guardPeakW = Number.NaN; // fewer peaks than the rule counts
     h.feed({}, 10);
@@ -193,7 +211,10 @@ describe("alarm source", () => {
     expect(h.health.alarms).toBe(2 ** Condition.MeterSilent);
     h.feed({});
     h.tick(false);
-    expect(h.events).toEqual([["meterSilent", 1], ["meterSilent", 0]]);
+    expect(h.events).toEqual([
+      ["meterSilent", 1],
+      ["meterSilent", 0],
+    ]);
   });
 
   it("switches conditions off with 0 and holds its state while a value is missing", () => {

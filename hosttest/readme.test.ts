@@ -35,9 +35,13 @@ describe("README", () => {
     const section = readme.slice(readme.indexOf("### Alarms (CLASS1.ALARM)"), readme.indexOf("### Delivery: at least once"));
     const rows = section.split("\n").filter((line) => /^\| 1\d\d \|/.test(line));
     const typeName = (type: number) => (type === AlarmType.Warning ? "1 Warning" : type === AlarmType.Alarm ? "2 Alarm occurred" : "?");
-    expect(rows.map((row) => row.split("|").slice(1, 5).map((cell) => cell.trim()))).toEqual(
-      ALARM_CHANNELS.map((c) => [String(c.sensorIndex), c.key, typeName(c.vscpType), c.label]),
+    const cells = rows.map((row) =>
+      row
+        .split("|")
+        .slice(1, 5)
+        .map((cell) => cell.trim()),
     );
+    expect(cells).toEqual(ALARM_CHANNELS.map((c) => [String(c.sensorIndex), c.key, typeName(c.vscpType), c.label]));
   });
 
   it("shows an alarm event as the encoder writes it", () => {

@@ -180,7 +180,13 @@ const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> 
   statusPage: { good: [[false, false]], bad: [["x", "not true or false"]] },
   setupAfter: { good: [["0", 0]], bad: [["86401", "above the maximum 86400"]] },
   probation: { good: [["900", 900]], bad: [["59", "below the minimum 60"]] },
-  fuseA: { good: [["25", 25]], bad: [["2.5", "whole number"], ["251", "above the maximum 250"]] },
+  fuseA: {
+    good: [["25", 25]],
+    bad: [
+      ["2.5", "whole number"],
+      ["251", "above the maximum 250"],
+    ],
+  },
   fuseWarnPct: { good: [["85", 85]], bad: [["49", "below the minimum 50"]] },
   voltNominal: { good: [["240", 240]], bad: [["99", "below the minimum 100"]] },
   voltBandPct: { good: [["0", 0]], bad: [["51", "above the maximum 50"]] },

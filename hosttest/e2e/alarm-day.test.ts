@@ -53,8 +53,19 @@ describe("alarms against a real broker", () => {
     const meter = new FakeMeter();
     const logs: string[] = [];
     bridge = new Bridge(
-      { meter, clock, scheduler: clock, mqtt: new MqttJsLink(), network: new AlwaysUpNetwork(), system: new HostSystem((l) => logs.push(l)) },
-      { events: new EventEncoder(mapping), presence: new PresenceEncoder(mapping, { nodeName: "P1 alarm day" }), channels: [tariff, alarms] },
+      {
+        meter,
+        clock,
+        scheduler: clock,
+        mqtt: new MqttJsLink(),
+        network: new AlwaysUpNetwork(),
+        system: new HostSystem((l) => logs.push(l)),
+      },
+      {
+        events: new EventEncoder(mapping),
+        presence: new PresenceEncoder(mapping, { nodeName: "P1 alarm day" }),
+        channels: [tariff, alarms],
+      },
       {
         catalog,
         // No keep-alive and no acknowledgement timeout: the bridge's clock runs far ahead of the broker's.

@@ -69,7 +69,7 @@ export class DebouncedStates {
 
 /** Level of a value against an upper threshold: beyond at `limit` and above, clear below `clearBelow`. */
 export function levelAbove(value: number, limit: number, clearBelow: number): number {
-  if (value !== value) return Level.Hold; // NaN: not known
+  if (Number.isNaN(value)) return Level.Hold; // not known
   if (value >= limit) return Level.Beyond;
   return value < clearBelow ? Level.Clear : Level.Hold;
 }

@@ -99,13 +99,14 @@ export class AlarmSource implements ChannelSource {
     this.emit(Condition.MeterSilent, this.states.end(Condition.MeterSilent), events);
     for (let phase = 0; phase < 3; phase++) {
       if (this.fuseOn) {
-        const amps = valueOf(reading, this.currentSlots[phase]);
+        const amps = presentValue(reading, this.currentSlots[phase]);
         this.check(Condition.FuseWarnL1 + phase, levelAbove(amps, this.warnLimit, this.warnClear), nowMs, events);
         this.check(Condition.FuseAlarmL1 + phase, levelAbove(amps, this.fuseLimit, this.fuseClear), nowMs, events);
       }
-      if (this.voltOn) this.check(Condition.VoltBandL1 + phase, this.voltageLevel(valueOf(reading, this.voltageSlots[phase])), nowMs, events);
+      if (this.voltOn)
+        this.check(Condition.VoltBandL1 + phase, this.voltageLevel(presentValue(reading, this.voltageSlots[phase])), nowMs, events);
     }
-    const imported = valueOf(reading, this.importSlot);
+    const imported = presentValue(reading, this.importSlot);
     const exportSlot = this.exportSlot;
     const exported = exportSlot >= 0 && reading.present[exportSlot] === 1 ? reading.canonicalValueOf(exportSlot) : 0; // import-only meters
     if (this.importLimit < Number.POSITIVE_INFINITY)
@@ -122,7 +123,7 @@ export class AlarmSource implements ChannelSource {
   }
 
   private voltageLevel(volts: number): number {
-    if (volts !== volts) return Level.Hold;
+    if (Number.isNaN(volts)) return Level.Hold;
     if (volts > this.voltHigh || volts < this.voltLow) return Level.Beyond;
     return volts <= this.voltClearHigh && volts >= this.voltClearLow ? Level.Clear : Level.Hold;
   }
@@ -132,7 +133,7 @@ export class AlarmSource implements ChannelSource {
     const view = this.tariff!;
     const limit = view.guardPeakW * this.guardShare;
     const projection = view.hourProjectionW;
-    if (limit !== limit || projection !== projection) return Level.Clear;
+    if (Number.isNaN(limit) || Number.isNaN(projection)) return Level.Clear;
     return levelAbove(projection, limit, limit * this.keep);
   }
 
@@ -154,6 +155,6 @@ export class AlarmSource implements ChannelSource {
 }
 
 /** A value of this telegram in its canonical unit (A, V, W), or NaN when the meter did not send it. */
-function valueOf(reading: Reading, slot: number): number {
+function presentValue(reading: Reading, slot: number): number {
   return slot >= 0 && reading.present[slot] === 1 ? reading.canonicalValueOf(slot) : Number.NaN;
 }

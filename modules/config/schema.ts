@@ -451,7 +451,17 @@ export const FIELDS: readonly Field[] = [
     unit: "%",
     secret: false,
   },
-  { key: "voltNominal", group: "alarms", label: "Nominal voltage", type: "int", default: 230, min: 100, max: 400, unit: "V", secret: false },
+  {
+    key: "voltNominal",
+    group: "alarms",
+    label: "Nominal voltage",
+    type: "int",
+    default: 230,
+    min: 100,
+    max: 400,
+    unit: "V",
+    secret: false,
+  },
   {
     key: "voltBandPct",
     group: "alarms",
