@@ -103,6 +103,7 @@ describe.skipIf(!haveChromium)("live dashboard in headless Chromium", () => {
     expect(before).toContain("Voltage V");
     expect(await page.textContent("#totals")).toContain("Energy import");
     expect(await page.textContent("#links")).toContain("% full");
+    expect(await page.textContent("#links")).toContain("Alarmsnone"); // label and value cells, no alarm active
 
     // A telegram with another import power on L1 and in total, and no export.
     let next: Buffer = Buffer.from(telegrams[1], "latin1");

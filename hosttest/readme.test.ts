@@ -2,10 +2,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ALARM_CHANNELS, AlarmType } from "../modules/alarm/channels";
 import { HEALTH_FIELDS } from "../modules/app/health";
 import { FIELDS } from "../modules/config/schema";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
 import { CHANNELS } from "../modules/app/channels";
+import { EventEncoder } from "../modules/vscp/encoder";
 import { VscpMapping } from "../modules/vscp/mapping";
 import { checkMapping } from "../modules/vscp/mapping-setting";
 import { REPO } from "./support/p1";
@@ -36,6 +38,27 @@ describe("README", () => {
     const example = /```\n[^\n]*\n([^\n]+)\n```/.exec(section);
     expect(example).not.toBeNull();
     expect(checkMapping(example![1], new ObisCatalog(), CHANNELS).entries.length).toBe(3);
+  });
+
+  it("lists every alarm channel in ALARM_CHANNELS order with its sensor index, key, type and label", () => {
+    const section = readme.slice(readme.indexOf("### Alarms (CLASS1.ALARM)"), readme.indexOf("### Delivery: at least once"));
+    const rows = section.split("\n").filter((line) => /^\| 1\d\d \|/.test(line));
+    const typeName = (type: number) => (type === AlarmType.Warning ? "1 Warning" : type === AlarmType.Alarm ? "2 Alarm occurred" : "?");
+    const cells = rows.map((row) =>
+      row
+        .split("|")
+        .slice(1, 5)
+        .map((cell) => cell.trim()),
+    );
+    expect(cells).toEqual(ALARM_CHANNELS.map((c) => [String(c.sensorIndex), c.key, typeName(c.vscpType), c.label]));
+  });
+
+  it("shows an alarm event as the encoder writes it", () => {
+    const mapping = new VscpMapping(new ObisCatalog(), { mac: "24:0A:C4:12:34:56", zone: 3, subzone: 7 }, ALARM_CHANNELS);
+    const encoder = new EventEncoder(mapping);
+    const length = encoder.encodeStored(mapping.slotOf("fuseAlarmL1"), Uint8Array.of(0x31), 0, 1, Date.UTC(2025, 0, 15, 16, 41) / 1000, 0);
+    const json = Buffer.from(encoder.buffer.subarray(0, length)).toString("latin1");
+    expect(readme).toContain(`\n${json}\n`);
   });
 
   it("lists every health figure of the stats message and status page, in the table's order, with its meaning", () => {

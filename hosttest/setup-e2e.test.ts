@@ -96,6 +96,7 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
       "Meter port",
       "Device",
       "VSCP mapping",
+      "Alarms",
     ]);
 
     await page.fill("#f-port", "70000");

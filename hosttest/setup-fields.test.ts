@@ -197,6 +197,21 @@ const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> 
   // The continuation parts: their faults are shown at the table, the first part's key.
   mapping2: { good: [["netL2=0", "netL2=0"]], bad: [] },
   mapping3: { good: [["net=,150", "net=,150"]], bad: [] },
+  fuseA: {
+    good: [["25", 25]],
+    bad: [
+      ["2.5", "whole number"],
+      ["251", "above the maximum 250"],
+    ],
+  },
+  fuseWarnPct: { good: [["85", 85]], bad: [["49", "below the minimum 50"]] },
+  voltNominal: { good: [["240", 240]], bad: [["99", "below the minimum 100"]] },
+  voltBandPct: { good: [["0", 0]], bad: [["51", "above the maximum 50"]] },
+  importMaxW: { good: [["11000", 11000]], bad: [["-1", "below the minimum 0"]] },
+  exportMaxW: { good: [["6000", 6000]], bad: [["1000001", "above the maximum 1000000"]] },
+  guardPct: { good: [["90", 90]], bad: [["201", "above the maximum 200"]] },
+  alarmMinS: { good: [["0", 0]], bad: [["3601", "above the maximum 3600"]] },
+  alarmHystPct: { good: [["5", 5]], bad: [["21", "above the maximum 20"]] },
 };
 
 describe("every setting through the setup handlers", () => {

@@ -2,7 +2,7 @@ import "@endo/init";
 import { describe, expect, it } from "vitest";
 import { meterStream, swedishTelegrams } from "./xs/corpus";
 import { hotRun } from "./xs/hot-run";
-import type { PipelineName } from "./xs/runner";
+import { Runner, type PipelineName } from "./xs/runner";
 
 // After warm-up, the hot path allocates nothing in XS: 1,000 Swedish telegrams, round robin, fed in
 // pseudo-random chunks of 1..128 bytes, leave the XS heap count exactly where an empty run leaves it,
@@ -21,6 +21,26 @@ describe("zero allocation per telegram inside XS", () => {
     expect(slots.heapGrowth, "heap slots allocated").toBe(0);
     expect(chunks.heapGrowth, "string/buffer chunks allocated (a collection ran)").toBe(0);
   });
+});
+
+describe("the alarm source inside XS", () => {
+  it("with its conditions starting and ending on nearly every telegram, 1,000 telegrams through the bridge allocate nothing", async () => {
+    // Under Node first: the thresholds (hosttest/xs/bridge-pipeline.ts) make every condition but the export limit
+    // (the corpus exports nothing) start and end, so the run covers the alarm code's every branch that emits.
+    const node = new Runner();
+    node.load("se", stream);
+    const { entries } = JSON.parse(node.dump("bridge-alarms", "se", 7)) as { entries: { alarms?: number; alarmsStarted: number }[] };
+    let seen = 0;
+    for (const entry of entries) seen |= entry.alarms ?? 0;
+    expect(seen).toBe(0b1_0111_1111_1111); // bit 11, the export limit, never
+    expect(entries[entries.length - 1].alarmsStarted).toBeGreaterThan(40);
+
+    const { slots, chunks } = await hotRun("bridge-alarms", stream, { seed: 7, warmUp: 80, frames: 1000 });
+    expect(slots.ran).toBe(1000);
+    expect(chunks.ran).toBe(1000);
+    expect(slots.heapGrowth, "heap slots allocated").toBe(0);
+    expect(chunks.heapGrowth, "string/buffer chunks allocated (a collection ran)").toBe(0);
+  }, 120_000);
 });
 
 describe("the measurement sees allocations (stand-ins)", () => {

@@ -8,7 +8,7 @@ import { TelegramParser } from "../../modules/p1/parser";
 import { Reading } from "../../modules/p1/reading";
 import { FrameStatus } from "../../modules/p1/frame-status";
 import { EventEncoder } from "../../modules/vscp/encoder";
-import { VscpMapping } from "../../modules/vscp/mapping";
+import { VscpMapping, type VscpMappingConfig } from "../../modules/vscp/mapping";
 import { PresenceEncoder } from "../../modules/vscp/presence";
 import { TelegramSnapshot } from "../../modules/vscp/snapshot";
 import { FakeClock } from "./fake-clock";
@@ -42,6 +42,8 @@ export interface RigOptions {
   /** Channels after the catalog's slots, and the sources that publish on them (given the mapping). */
   channels?: readonly ChannelDefinition[];
   sources?: (mapping: VscpMapping) => ChannelSource[];
+  /** Mapping settings beyond the MAC (zone, subzone, entries). */
+  mapping?: Omit<VscpMappingConfig, "mac">;
 }
 
 export function makeRig(options: Partial<BridgeOptions> = {}, rigOptions: RigOptions = {}): Rig {
@@ -51,7 +53,7 @@ export function makeRig(options: Partial<BridgeOptions> = {}, rigOptions: RigOpt
   const network = new FakeNetwork(clock);
   const system = new FakeSystem(() => clock.now);
   const catalog = new ObisCatalog();
-  const mapping = new VscpMapping(catalog, { mac: MAC }, rigOptions.channels ?? []);
+  const mapping = new VscpMapping(catalog, { ...rigOptions.mapping, mac: MAC }, rigOptions.channels ?? []);
   const presence = new PresenceEncoder(mapping, { nodeName: "P1 test meter" });
   const bridge = new Bridge(
     { meter, dataRequest: meter, clock, scheduler: clock, mqtt, network, system },

@@ -11,7 +11,13 @@ import type {
   Scheduler,
   SystemPort,
 } from "../../modules/app/ports";
+import { ALARM_CHANNELS } from "../../modules/alarm/channels";
+import { AlarmSource } from "../../modules/alarm/source";
+import type { ChannelEvents, ChannelSource } from "../../modules/app/channel-queue";
+import { defaultSettings } from "../../modules/config/schema";
+import type { TariffView } from "../../modules/energy/tariff-view";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
+import type { Reading } from "../../modules/p1/reading";
 import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";
 import { PresenceEncoder } from "../../modules/vscp/presence";
@@ -200,6 +206,52 @@ class ChecksumLink implements MqttLink {
 }
 
 /**
+ * Thresholds the corpus's values cross all the time (a 3 A fuse, a 1 % voltage band, 1 kW import, 100 W export), no
+ * minimum duration and no hysteresis: every alarm condition starts and ends again and again.
+ */
+const FLAPPING_ALARMS = {
+  ...defaultSettings(),
+  fuseA: 3,
+  fuseWarnPct: 50,
+  voltBandPct: 1,
+  importMaxW: 1000,
+  exportMaxW: 100,
+  guardPct: 100,
+  alarmMinS: 0,
+  alarmHystPct: 0,
+};
+
+/** A tariff view whose projection is above the peak every other telegram (stands in for the energy source). */
+class AlternatingTariff implements TariffView, ChannelSource {
+  hourAverageW = 1000;
+  hourProjectionW = 1000;
+  guardPeakW = 2000;
+
+  onTelegram(_reading: Reading, _nowMs: number, _events: ChannelEvents): void {
+    this.hourProjectionW = this.hourProjectionW > 2000 ? 1000 : 3000;
+  }
+
+  onTick(): void {}
+}
+
+/**
+ * Tells the alarm source the meter is silent at every tick, so that the meter-silent alarm starts between two
+ * telegrams (in a group at the device clock's time) and ends with the next. The bridge's own silence is not used:
+ * its log line on each silence makes a string, which is fine once in a while but not on every telegram.
+ */
+class SilentBetweenTelegrams implements ChannelSource {
+  constructor(private readonly inner: ChannelSource) {}
+
+  onTelegram(reading: Reading, nowMs: number, events: ChannelEvents): void {
+    this.inner.onTelegram(reading, nowMs, events);
+  }
+
+  onTick(nowMs: number, _meterSilent: boolean, events: ChannelEvents): void {
+    this.inner.onTick(nowMs, true, events);
+  }
+}
+
+/**
  * Feeds meter bytes into a running Bridge; after each complete telegram the clock moves on by the meter's
  * period (timers fire: drain retries, watchdog, heartbeats, stats). In each cycle of 40 telegrams the link
  * refuses publishes during the first 25, so the outbox fills, wraps, drops its oldest telegrams and drains.
@@ -211,10 +263,17 @@ export class BridgePipeline implements Pipeline {
   readonly link: ChecksumLink;
   private readonly ports = new ManualPorts();
   private telegramAt = 0;
+  private readonly alarms: AlarmSource | undefined;
 
-  constructor(private readonly record: Recorder | null) {
+  /** `withAlarms`: the alarm source (and a stand-in tariff view) run as channel sources, flapping on every telegram. */
+  constructor(
+    private readonly record: Recorder | null,
+    withAlarms = false,
+  ) {
     const catalog = new ObisCatalog();
-    const mapping = new VscpMapping(catalog, { mac: MAC });
+    const mapping = new VscpMapping(catalog, { mac: MAC }, withAlarms ? ALARM_CHANNELS : []);
+    const tariff = withAlarms ? new AlternatingTariff() : undefined;
+    this.alarms = withAlarms ? new AlarmSource(mapping, FLAPPING_ALARMS, tariff) : undefined;
     const presence = new PresenceEncoder(mapping, { nodeName: "P1 XS" });
     this.link = new ChecksumLink(this.ports, [
       ...Array.from({ length: mapping.size }, (_, slot) => mapping.topicOf(slot)),
@@ -227,7 +286,11 @@ export class BridgePipeline implements Pipeline {
     const ports = this.ports;
     this.bridge = new Bridge(
       { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
-      { events: new EventEncoder(mapping), presence },
+      {
+        events: new EventEncoder(mapping),
+        presence,
+        channels: tariff && this.alarms ? [tariff, new SilentBetweenTelegrams(this.alarms)] : undefined,
+      },
       {
         mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-xs", keepAliveSeconds: 60 },
         catalog,
@@ -238,6 +301,7 @@ export class BridgePipeline implements Pipeline {
         historyPoints: 360,
       }, // the status page's power chart: recorded per telegram without allocating
     );
+    this.alarms?.attach(this.bridge.health);
     this.bridge.start();
     ports.advanceTo(1000); // network up, session connected
   }
@@ -264,6 +328,8 @@ export class BridgePipeline implements Pipeline {
         dropped: h.queueDrops,
         eventsQueued: h.eventsQueued,
         telegramsOk: h.telegramsOk,
+        alarms: h.alarms,
+        alarmsStarted: this.alarms?.started ?? 0,
       });
     }
   }
@@ -284,6 +350,7 @@ export class BridgePipeline implements Pipeline {
         eventsQueued: h.eventsQueued,
         eventsPublished: h.eventsPublished,
         telegramsOk: h.telegramsOk,
+        alarmsStarted: this.alarms?.started ?? 0,
       });
     }
   }

@@ -6,6 +6,7 @@ import { Quantity } from "../p1/units";
 import { VscpConfigError } from "../vscp/config-error";
 import { EventEncoder } from "../vscp/encoder";
 import { CHANNELS } from "./channels";
+import { AlarmSource } from "../alarm/source";
 import { VscpMapping, type EntryOverride, type VscpMappingConfig } from "../vscp/mapping";
 import { checkMapping } from "../vscp/mapping-setting";
 import { PresenceEncoder } from "../vscp/presence";
@@ -45,6 +46,7 @@ export interface ComposedBridge {
   catalog: ObisCatalog;
   mapping: VscpMapping;
   presence: PresenceEncoder;
+  alarms: AlarmSource;
 }
 
 /** The publish policy setting applied to the catalog: "interval" to every value, "deadband" to power. */
@@ -169,6 +171,7 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
     ca: settings.caCert || undefined,
   };
   if (!broker.host) options.report("broker: no MQTT broker configured; the bridge keeps trying and queues events");
+  const alarms = new AlarmSource(mapping, settings, undefined); // the energy source's TariffView goes here once it exists
   const bridge = new Bridge(
     ports,
     {
@@ -176,6 +179,7 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       presence,
       snapshot: settings.snapshot ? new TelegramSnapshot(catalog) : undefined,
       discovery: discoveryFor(settings, mapping, presence, options),
+      channels: [alarms], // after the energy source, so the alarms see this telegram's tariff figures
     },
     {
       catalog,
@@ -204,5 +208,6 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       ...options.bridge,
     },
   );
-  return { bridge, catalog, mapping, presence };
+  alarms.attach(bridge.health);
+  return { bridge, catalog, mapping, presence, alarms };
 }

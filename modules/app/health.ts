@@ -64,6 +64,11 @@ export const HEALTH_FIELDS = frozenRows([
     kind: "text",
     about: "where the last internal error happened and its message (≤ 120 characters, secrets masked)",
   },
+  {
+    key: "alarms",
+    kind: "level",
+    about: "active alarms as a bit mask: bit n is the nth row of the alarm table (0: none)",
+  },
   { key: "mqttConnected", kind: "flag", stats: false, about: "an MQTT session is up" },
   { key: "networkUp", kind: "flag", stats: false, about: "the network is up" },
 ] as const);

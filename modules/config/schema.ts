@@ -32,7 +32,7 @@ export type StringFormat =
   | "password" // empty (not set), or 8 or more characters
   | "mapping"; // mapping rows: letters, digits and - : . = , ; only (the rows are read in modules/vscp/mapping-setting.ts)
 
-export type Group = "wifi" | "mqtt" | "vscp" | "meter" | "device" | "mapping";
+export type Group = "wifi" | "mqtt" | "vscp" | "meter" | "device" | "mapping" | "alarms";
 
 interface FieldBase {
   /** Preferences key and build argument name. */
@@ -120,6 +120,16 @@ export interface Settings {
   mapping: string;
   mapping2: string;
   mapping3: string;
+  // Alarms (modules/alarm): thresholds in whole units; 0 switches a condition off.
+  fuseA: number;
+  fuseWarnPct: number;
+  voltNominal: number;
+  voltBandPct: number;
+  importMaxW: number;
+  exportMaxW: number;
+  guardPct: number;
+  alarmMinS: number;
+  alarmHystPct: number;
 }
 
 /**
@@ -450,6 +460,106 @@ export const FIELDS: readonly Field[] = [
       secret: false,
     }),
   ),
+  // Alarms (modules/alarm). The main fuse is off by default: only the grid contract knows it (16, 20, 25 A are common).
+  {
+    key: "fuseA",
+    group: "alarms",
+    label: "Main fuse size (0: no fuse alarms)",
+    type: "int",
+    default: 0,
+    min: 0,
+    max: 250,
+    unit: "A",
+    secret: false,
+  },
+  {
+    key: "fuseWarnPct",
+    group: "alarms",
+    label: "Warn when a phase's current reaches this share of the fuse",
+    type: "int",
+    default: 90,
+    min: 50,
+    max: 100,
+    unit: "%",
+    secret: false,
+  },
+  {
+    key: "voltNominal",
+    group: "alarms",
+    label: "Nominal voltage",
+    type: "int",
+    default: 230,
+    min: 100,
+    max: 400,
+    unit: "V",
+    secret: false,
+  },
+  {
+    key: "voltBandPct",
+    group: "alarms",
+    label: "Alarm when a phase's voltage leaves nominal ± this share (EN 50160: 10; 0: off)",
+    type: "int",
+    default: 10,
+    min: 0,
+    max: 50,
+    unit: "%",
+    secret: false,
+  },
+  {
+    key: "importMaxW",
+    group: "alarms",
+    label: "Warn when net import reaches (0: off)",
+    type: "int",
+    default: 0,
+    min: 0,
+    max: 1000000,
+    unit: "W",
+    secret: false,
+  },
+  {
+    key: "exportMaxW",
+    group: "alarms",
+    label: "Warn when export reaches (0: off)",
+    type: "int",
+    default: 0,
+    min: 0,
+    max: 1000000,
+    unit: "W",
+    secret: false,
+  },
+  {
+    key: "guardPct",
+    group: "alarms",
+    label: "Warn when the hour's projection reaches this share of the month's counted peak (0: off)",
+    type: "int",
+    default: 100,
+    min: 0,
+    max: 200,
+    unit: "%",
+    secret: false,
+  },
+  {
+    key: "alarmMinS",
+    group: "alarms",
+    label: "A condition must last this long to start or to end",
+    type: "int",
+    default: 30,
+    min: 0,
+    max: 3600,
+    unit: "s",
+    secret: false,
+  },
+  {
+    key: "alarmHystPct",
+    group: "alarms",
+    label: "A condition ends once its value is back inside the threshold by this share of it",
+    type: "int",
+    default: 2,
+    min: 0,
+    max: 20,
+    unit: "%",
+    secret: false,
+  },
 ];
 
 // Frozen, so a preloaded module keeps the schema in flash instead of copying it to RAM.

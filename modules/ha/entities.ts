@@ -109,6 +109,7 @@ const LOOKS: Readonly<Record<string, Look>> = {
   redelivered: { name: "Events sent again" },
   update: { name: "Firmware update state" },
   lastInternalError: { name: "Last internal error", enabled: true },
+  alarms: { name: "Active alarms", enabled: true }, // a bit mask: bit n = ALARM_CHANNELS[n]
 };
 
 /** The stats rows as diagnostic entities, in the stats message's order (a row without a look uses its key). */

@@ -91,6 +91,7 @@ var P1Live = (function () {
     pair(links, "MQTT", s.mqtt.state);
     if (h.queueCapacity) pair(links, "Outbox", Math.round(100 * (h.queueBytes || 0) / h.queueCapacity) + " % full (" + (h.queueDepth || 0) + " events)");
     pair(links, "Telegrams", (h.telegramsOk || 0) + " ok, " + (h.crcErrors || 0) + " CRC errors");
+    pair(links, "Alarms", s.alarms && s.alarms.length ? s.alarms.join(", ") : "none");
     pair(links, "Internal errors", String(h.internalErrors || 0) + (h.lastInternalError ? ": " + h.lastInternalError : ""));
     ["chart", "chart-scale"].forEach(function (id) { if (s.chart) $(id).removeAttribute("hidden"); else $(id).setAttribute("hidden", ""); });
     if (s.chart) chart(s.chart);

@@ -1,3 +1,5 @@
+import { activeAlarmLabels } from "../alarm/channels";
+
 /** What the status page shows. The firmware and the simulator fill it from the running bridge. */
 
 export interface MeterValue {
@@ -65,5 +67,7 @@ export function statusView(status: DeviceStatus): object {
     wifi: { ssid: status.wifi.ssid, rssi: Number.isFinite(status.wifi.rssi) ? status.wifi.rssi : null, address: status.wifi.address },
     mqtt: { state: status.mqtt.state, broker: status.mqtt.broker, lastError: status.mqtt.lastError },
     health,
+    // The health figure `alarms` is a bit mask; the page shows the names of what is active.
+    alarms: activeAlarmLabels(typeof health.alarms === "number" ? health.alarms : 0),
   };
 }

@@ -1,0 +1,110 @@
+// End to end: the simulated alarm day → the bridge core with the host's MQTT link → mosquitto → a subscriber,
+// which decodes each CLASS1.ALARM event with node-vscp. Time is the test's: a day's telegrams in seconds, the
+// bridge's clock moved 30 s per telegram, and the next telegram fed only once the broker acknowledged the last events.
+import { createRequire } from "node:module";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { ALARM_CHANNELS } from "../../modules/alarm/channels";
+import { AlarmSource } from "../../modules/alarm/source";
+import { Bridge } from "../../modules/app/bridge";
+import { ObisCatalog } from "../../modules/p1/obis-catalog";
+import { EventEncoder } from "../../modules/vscp/encoder";
+import { VscpMapping } from "../../modules/vscp/mapping";
+import { PresenceEncoder } from "../../modules/vscp/presence";
+import { FakeClock } from "../fakes/fake-clock";
+import { FakeMeter } from "../fakes/fake-meter";
+import { DAY_ENTRIES, DAY_EXPECTED, DAY_PEAK_W, DAY_SETTINGS, DAY_START, DAY_STEP_S, DAY_TELEGRAMS } from "../sim/alarm-day";
+import { AlwaysUpNetwork } from "../sim/always-up-network";
+import { ALARM_DAY, dayOfTelegrams } from "../sim/day-profile";
+import { HostSystem } from "../sim/host-system";
+import { MqttJsLink } from "../sim/mqtt-link";
+import { swedishTelegram } from "../sim/swedish-telegram";
+import { TariffStandIn } from "../sim/tariff-stand-in";
+import { startTestBroker, type TestBroker } from "./broker";
+import { MAC, until } from "./harness";
+import { Subscriber } from "./subscriber";
+
+const vscp = createRequire(import.meta.url)("node-vscp");
+
+let broker: TestBroker;
+let subscriber: Subscriber;
+let bridge: Bridge | undefined;
+
+beforeEach(async () => {
+  broker = await startTestBroker();
+  subscriber = await Subscriber.connect(broker.host, broker.port, { topics: ["vscp/+/1/#"] }); // CLASS1.ALARM only
+});
+
+afterEach(async () => {
+  bridge?.stop();
+  bridge = undefined;
+  await subscriber.close();
+  await broker.close();
+});
+
+describe("alarms against a real broker", () => {
+  test("a simulated day's overload, sag and tariff peak arrive as exactly the expected CLASS1.ALARM events", async () => {
+    const catalog = new ObisCatalog();
+    // The meter's own values are switched off: the broker carries the alarms only.
+    const entries = [...catalog.entries.map((e) => ({ obis: e.obis, enabled: false })), ...DAY_ENTRIES];
+    const mapping = new VscpMapping(catalog, { mac: MAC, zone: DAY_SETTINGS.zone, subzone: DAY_SETTINGS.subzone, entries }, ALARM_CHANNELS);
+    const tariff = new TariffStandIn(mapping.slotOf("1-0:1.8.0"), mapping.slotOf("1-0:1.7.0"), DAY_PEAK_W);
+    const alarms = new AlarmSource(mapping, DAY_SETTINGS, tariff);
+    const clock = new FakeClock(DAY_START.getTime());
+    const meter = new FakeMeter();
+    const logs: string[] = [];
+    bridge = new Bridge(
+      {
+        meter,
+        clock,
+        scheduler: clock,
+        mqtt: new MqttJsLink(),
+        network: new AlwaysUpNetwork(),
+        system: new HostSystem((l) => logs.push(l)),
+      },
+      {
+        events: new EventEncoder(mapping),
+        presence: new PresenceEncoder(mapping, { nodeName: "P1 alarm day" }),
+        channels: [tariff, alarms],
+      },
+      {
+        catalog,
+        // No keep-alive and no acknowledgement timeout: the bridge's clock runs far ahead of the broker's.
+        mqtt: { host: broker.host, port: broker.port, clientId: "p1vscp-alarm-day", keepAliveSeconds: 0 },
+        ackTimeoutS: 1e9,
+        heartbeatS: 1e6,
+        statsS: 1e6,
+        random: () => 0.5,
+      },
+    );
+    const running = bridge;
+    alarms.attach(running.health);
+    running.start();
+    const connected = () => running.refreshHealth().mqttConnected;
+    while (!connected()) {
+      clock.advance(100);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const masks = new Set<number>();
+    for (const values of dayOfTelegrams(DAY_START, DAY_STEP_S, DAY_TELEGRAMS, 2025, ALARM_DAY)) {
+      meter.feed(Buffer.from(swedishTelegram(values), "latin1"));
+      masks.add(running.health.alarms);
+      clock.advance(DAY_STEP_S * 1000);
+      if (running.outbox.messages > 0) await until(() => running.outbox.messages === 0, "the broker's acknowledgements", 15_000);
+    }
+    await subscriber.waitFor((m) => m.length >= DAY_EXPECTED.length, `${DAY_EXPECTED.length} alarm events`, 15_000);
+    await new Promise((r) => setTimeout(r, 300)); // anything extra would arrive now
+    const seen = subscriber.messages.map((m) => {
+      const json = JSON.parse(m.payload.toString());
+      const event = new vscp.Event(json);
+      const channel = ALARM_CHANNELS.find((c) => c.label === json.vscpNote)!;
+      expect(m.topic.endsWith(`/${event.vscpClass}/${event.vscpType}/${channel.sensorIndex}/${channel.sensorIndex}`)).toBe(true);
+      return { time: json.vscpDateTime, type: event.vscpType, key: channel.key, data: Array.from(event.vscpData) };
+    });
+    expect(seen).toEqual(DAY_EXPECTED);
+    const health = running.refreshHealth();
+    expect(health).toMatchObject({ telegramsOk: DAY_TELEGRAMS, eventsPublished: DAY_EXPECTED.length, redelivered: 0, alarms: 0 });
+    // The stats' alarm mask as it went: none, the tariff guard (bit 10), L3's voltage (bit 8), L2's warning and alarm.
+    expect([...masks]).toEqual([0, 2 ** 10, 2 ** 8, 2 ** 1 + 2 ** 4]);
+    expect(logs.filter((line) => line.includes("error"))).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,24 @@
+// The simulated alarm day (day-profile.ts's ALARM_DAY): its settings and the alarm events it must yield.
+import { defaultSettings } from "../../modules/config/schema";
+
+/** Local midnight (UTC+1) of a winter day; a telegram every 30 s. */
+export const DAY_START = new Date("2025-01-14T23:00:00Z");
+export const DAY_STEP_S = 30;
+export const DAY_TELEGRAMS = 2880;
+/** A 20 A main fuse, one minute's minimum duration, the EN 50160 band; the month's counted peak is 7 kW. */
+export const DAY_SETTINGS = { ...defaultSettings(), fuseA: 20, alarmMinS: 60, zone: 3, subzone: 7 };
+export const DAY_PEAK_W = 7000;
+/** The alarm on L2 has a zone and subzone of its own (a per-value mapping entry). */
+export const DAY_ENTRIES = [{ obis: "fuseAlarmL2", zone: 9, subzone: 2 }];
+
+/** Each condition starts a minute (the minimum duration) after its value crossed, and ends a minute after it came back. */
+export const DAY_EXPECTED = [
+  { time: "2025-01-15T01:01:00Z", type: 1, key: "tariffGuard", data: [1, 3, 7] }, // the 02:00 hour opens with 9 kW
+  { time: "2025-01-15T01:31:00Z", type: 1, key: "tariffGuard", data: [0, 3, 7] }, // charging stopped at 02:30
+  { time: "2025-01-15T11:01:00Z", type: 2, key: "voltBandL3", data: [1, 3, 7] },
+  { time: "2025-01-15T11:06:00Z", type: 2, key: "voltBandL3", data: [0, 3, 7] },
+  { time: "2025-01-15T16:41:00Z", type: 1, key: "fuseWarnL2", data: [1, 3, 7] },
+  { time: "2025-01-15T16:41:00Z", type: 2, key: "fuseAlarmL2", data: [1, 9, 2] },
+  { time: "2025-01-15T16:51:00Z", type: 1, key: "fuseWarnL2", data: [0, 3, 7] },
+  { time: "2025-01-15T16:51:00Z", type: 2, key: "fuseAlarmL2", data: [0, 9, 2] },
+];
