@@ -1,6 +1,8 @@
 import { FIELDS, type Settings } from "../config/schema";
 import { STATS_FIELDS } from "./health";
 import { HaDiscovery } from "../ha/discovery";
+import { EnergySource } from "../energy/energy-source";
+import { tariffRuleFrom } from "../energy/tariff-rule";
 import { ObisCatalog } from "../p1/obis-catalog";
 import { Quantity } from "../p1/units";
 import { VscpConfigError } from "../vscp/config-error";
@@ -11,6 +13,7 @@ import { PresenceEncoder } from "../vscp/presence";
 import { TelegramSnapshot } from "../vscp/snapshot";
 import { Bridge, type BridgeOptions, type BridgePorts } from "./bridge";
 import type { PublishPolicy } from "./publish-policy";
+import type { KeyValueStore } from "./ports";
 
 export interface BrokerAddress {
   host: string;
@@ -35,6 +38,8 @@ export interface ComposeOptions {
   firmware?: string;
   /** Address of the status page; default `http://{hostname}/` when the status page is on. */
   statusUrl?: string;
+  /** Where the capacity tariff's month survives a restart (Preferences); none: kept in memory only. */
+  store?: KeyValueStore;
   /** Receives each configuration problem; the default is kept and the bridge still starts. */
   report(problem: string): void;
 }
@@ -44,6 +49,8 @@ export interface ComposedBridge {
   catalog: ObisCatalog;
   mapping: VscpMapping;
   presence: PresenceEncoder;
+  /** Derived values and the capacity tariff (also the alarms' TariffView). */
+  energy: EnergySource;
 }
 
 /** The publish policy setting applied to the catalog: "interval" to every value, "deadband" to power. */
@@ -144,6 +151,12 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
     tls: settings.tls,
     ca: settings.caCert || undefined,
   };
+  const energy = new EnergySource(mapping, {
+    topic: presence.tariffTopic,
+    rule: tariffRuleFrom(settings),
+    store: options.store,
+    report: options.report,
+  });
   if (!broker.host) options.report("broker: no MQTT broker configured; the bridge keeps trying and queues events");
   const bridge = new Bridge(
     ports,
@@ -152,6 +165,8 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       presence,
       snapshot: settings.snapshot ? new TelegramSnapshot(catalog) : undefined,
       discovery: discoveryFor(settings, mapping, presence, options),
+      channels: [energy],
+      retained: energy,
     },
     {
       catalog,
@@ -180,5 +195,5 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       ...options.bridge,
     },
   );
-  return { bridge, catalog, mapping, presence };
+  return { bridge, catalog, mapping, presence, energy };
 }

@@ -47,7 +47,7 @@ summary{cursor:pointer;margin-top:.6rem}
 const SCRIPT = `
 (function () {
   "use strict";
-  var GROUPS = { wifi: "Wi-Fi", mqtt: "MQTT broker", vscp: "VSCP events", meter: "Meter port", device: "Device" };
+  var GROUPS = { wifi: "Wi-Fi", mqtt: "MQTT broker", vscp: "VSCP events", meter: "Meter port", device: "Device", tariff: "Capacity tariff" };
   var fields = [], secretsSet = {}, pins = null, editable = false, lastApply = "";
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {
