@@ -59,8 +59,9 @@ export class HourMeter {
       if (hour === this.hourStart) {
         // A gap inside the hour does no harm (the register counts on); a reset or a backward clock does.
         if (!forward) this.restartSeen(t, energyMWh);
-      } else if (forward && hour === this.hourStart + HOUR_S && dt <= this.toleranceS) {
-        const boundary = Math.round(this.previousE + ((energyMWh - this.previousE) * (hour - this.previousT)) / dt);
+      } else if (forward && hour === this.hourStart + HOUR_S && (t === hour || dt <= this.toleranceS)) {
+        // On the boundary the register is the boundary's value; else it lies between the two telegrams.
+        const boundary = t === hour ? energyMWh : Math.round(this.previousE + ((energyMWh - this.previousE) * (hour - this.previousT)) / dt);
         this.close(this.startKnown ? HourClosed.Complete : HourClosed.Incomplete, boundary);
         this.open(hour, offsetMinutes, hour, boundary, true);
       } else {
