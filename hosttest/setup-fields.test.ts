@@ -180,6 +180,15 @@ const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> 
   statusPage: { good: [[false, false]], bad: [["x", "not true or false"]] },
   setupAfter: { good: [["0", 0]], bad: [["86401", "above the maximum 86400"]] },
   probation: { good: [["900", 900]], bad: [["59", "below the minimum 60"]] },
+  // Capacity tariff
+  tariffPeaks: { good: [["5", 5]], bad: [["11", "above the maximum 10"]] },
+  tariffPerDay: { good: [[false, false]], bad: [["x", "not true or false"]] },
+  tariffDays: { good: [["weekdays", "weekdays"]], bad: [["weekends", "not one of all, weekdays"]] },
+  tariffFrom: { good: [["7", 7]], bad: [["24", "above the maximum 23"]] },
+  tariffTo: { good: [["19", 19]], bad: [["25", "above the maximum 24"]] },
+  nightWeight: { good: [["50", 50]], bad: [["150", "above the maximum 100"]] },
+  nightFrom: { good: [["21", 21]], bad: [["-1", "below the minimum 0"]] },
+  nightTo: { good: [["7", 7]], bad: [["24", "above the maximum 23"]] },
 };
 
 describe("every setting through the setup handlers", () => {
