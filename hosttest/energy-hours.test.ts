@@ -147,6 +147,6 @@ describe("the hour under way", () => {
     source.onTelegram(bench.parse(telegram(T + 1200 + 360, { "1-0:1.8.0": kWh(10_100), "1-0:1.7.0": kW(1000) })), 0, bench);
     expect(bench.of("hourAvg").map((e) => e.mantissa)).toEqual([1000]);
     expect(bench.of("hourProj").map((e) => e.mantissa)).toEqual([1000]);
-    expect(source.hourComplete).toBe(false);
+    expect(source.complete).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
 import { Bridge } from "../../modules/app/bridge";
+import { CHANNELS } from "../../modules/app/channels";
+import { EnergySource } from "../../modules/energy/energy-source";
 import type {
   Clock,
   MeterBytesSink,
@@ -212,10 +214,18 @@ export class BridgePipeline implements Pipeline {
   private readonly ports = new ManualPorts();
   private telegramAt = 0;
 
-  constructor(private readonly record: Recorder | null) {
+  /**
+   * `energy`: with the derived channels and the energy source (net power, hours, capacity tariff and its retained
+   * message), as compose.ts wires them; without a store, since the peaks are stored only when the set changes.
+   */
+  constructor(
+    private readonly record: Recorder | null,
+    energy = false,
+  ) {
     const catalog = new ObisCatalog();
-    const mapping = new VscpMapping(catalog, { mac: MAC });
+    const mapping = new VscpMapping(catalog, { mac: MAC }, energy ? CHANNELS : []);
     const presence = new PresenceEncoder(mapping, { nodeName: "P1 XS" });
+    const source = energy ? new EnergySource(mapping, { topic: presence.tariffTopic }) : undefined;
     this.link = new ChecksumLink(this.ports, [
       ...Array.from({ length: mapping.size }, (_, slot) => mapping.topicOf(slot)),
       presence.statusTopic,
@@ -223,11 +233,12 @@ export class BridgePipeline implements Pipeline {
       presence.heartbeatTopic,
       presence.level2HeartbeatTopic,
       presence.statsTopic,
+      presence.tariffTopic,
     ]);
     const ports = this.ports;
     this.bridge = new Bridge(
       { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
-      { events: new EventEncoder(mapping), presence },
+      { events: new EventEncoder(mapping), presence, channels: source ? [source] : undefined, retained: source },
       {
         mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-xs", keepAliveSeconds: 60 },
         catalog,

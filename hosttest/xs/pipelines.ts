@@ -18,6 +18,7 @@ export const pipelines = {
   "p1-vscp": (record) => new P1Pipeline(record, Stage.Encode),
   "p1-snapshot": (record) => new P1Pipeline(record, Stage.Snapshot),
   bridge: (record) => new BridgePipeline(record),
+  "bridge-energy": (record) => new BridgePipeline(record, true),
   baseline: (record) => new BaselineParser(record),
   "baseline-nocrc": (record) => new BaselineParser(record, false),
   ...probePipelines(),

@@ -8,7 +8,7 @@ import type { Reading } from "../p1/reading";
 import { HOUR_S, HourClosed, HourMeter } from "./hour-meter";
 import { localMonth, MonthPeaks } from "./month-peaks";
 import { NET_VALUES, NetPower, shiftOf } from "./net-power";
-import { TariffJson } from "./tariff-json";
+import { type HourFigures, TariffJson } from "./tariff-json";
 import { ALL_HOURS, localDay, type TariffRule, weightOf } from "./tariff-rule";
 import type { TariffView } from "./tariff-view";
 
@@ -42,7 +42,7 @@ export interface EnergyOptions {
  * average import power at its end; the hour under way and its projection; the month's peaks (kept in the store,
  * published retained and as the billed average when they change). Reads the meter's own digits and time only.
  */
-export class EnergySource implements ChannelSource, TariffView, RetainedMessage {
+export class EnergySource implements ChannelSource, TariffView, RetainedMessage, HourFigures {
   hourAverageW = Number.NaN;
   hourProjectionW = Number.NaN;
   guardPeakW = Number.NaN;
@@ -95,7 +95,16 @@ export class EnergySource implements ChannelSource, TariffView, RetainedMessage 
     this.load();
   }
 
-  get hourComplete(): boolean {
+  get hourStart(): number {
+    return this.hours.hourStart;
+  }
+
+  get hourOffsetMinutes(): number {
+    return this.hours.hourOffsetMinutes;
+  }
+
+  /** False once a gap or reset means the hour under way will end without a figure. */
+  get complete(): boolean {
     return this.hours.startKnown;
   }
 
@@ -124,14 +133,7 @@ export class EnergySource implements ChannelSource, TariffView, RetainedMessage 
   /** The retained tariff message into `buffer`; returns its length. */
   write(): number {
     this.changed = false;
-    return this.json.write(this.peaks, {
-      hourStart: this.hours.hourStart,
-      hourOffsetMinutes: this.hours.hourOffsetMinutes,
-      averageW: this.averageW,
-      projectionW: this.projectionW,
-      weight: this.weight,
-      complete: this.hours.startKnown,
-    });
+    return this.json.write(this.peaks, this); // itself as the hour's figures: no object per write
   }
 
   /** The import register in mWh, an integer from the meter's digits (kWh with 3 decimals: Wh × 1000). */
