@@ -1,10 +1,13 @@
 // Capacity tariff: the rule models, top N on different days, month rollover, persistence, the retained JSON.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { KeyValueStore } from "../modules/config/key-value-store";
 import { EnergySource, TARIFF_STORE_KEY } from "../modules/energy/energy-source";
 import { MonthPeaks } from "../modules/energy/month-peaks";
 import { ALL_HOURS, type TariffRule, weightOf } from "../modules/energy/tariff-rule";
 import { EnergyBench, kW, kWh, telegram } from "./energy-telegram";
+import { REPO } from "./support/p1";
 
 const H = 3600;
 /** 2026-01-12 00:00 in Sweden (a Monday, winter time) in UTC seconds. */
@@ -219,7 +222,7 @@ describe("the tariff message", () => {
     m.t += 60;
     m.wh += 50;
     m.feed();
-    expect(m.json()).toEqual({
+    const expected = {
       month: "2026-01",
       rule: { peaks: 3, perDay: true, days: "all", from: 0, to: 24, nightWeight: 50, nightFrom: 22, nightTo: 6 },
       peaks: [{ hour: "2026-01-12T23:00+01:00", w: 6000, weighted: 3000 }],
@@ -227,7 +230,12 @@ describe("the tariff message", () => {
       // 50 Wh in the 60 s seen: 3000 W; 90 s of the hour at that, the rest at the 0 W the meter shows now.
       current: { start: "2026-01-13T02:00+01:00", avgW: 3000, projW: 75, weight: 50, complete: false },
       incomplete: 1,
-    });
+    };
+    expect(m.json()).toEqual(expected);
+    // The README shows this very message.
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const at = readme.indexOf("```json", readme.indexOf("#### The tariff message")) + 7;
+    expect(JSON.parse(readme.slice(at, readme.indexOf("```", at)))).toEqual(expected);
   });
 
   it("shows null figures before the first telegram with a valid time", () => {

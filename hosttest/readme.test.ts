@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HEALTH_FIELDS } from "../modules/app/health";
 import { FIELDS } from "../modules/config/schema";
+import { DERIVED_CHANNELS } from "../modules/energy/channels";
+import { MeasurementType } from "../modules/vscp/mapping";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
 import { VscpMapping } from "../modules/vscp/mapping";
 import { REPO } from "./support/p1";
@@ -43,5 +45,14 @@ describe("README", () => {
               ? "integer or null"
               : "integer";
     expect(rows).toEqual(HEALTH_FIELDS.map((field) => `| \`${field.key}\` | ${kindText(field)} | ${field.about} |`));
+  });
+
+  it("lists every derived channel with its default sensor index, type and label, in slot order", () => {
+    const section = readme.slice(readme.indexOf("### Derived values and the capacity tariff"), readme.indexOf("* **Net power**"));
+    const rows = section.split("\n").filter((line) => /^\| \d+ \|/.test(line));
+    const typeName = (type: number) => `${type} ${Object.entries(MeasurementType).find(([, t]) => t === type)![0].replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+    expect(rows).toEqual(
+      DERIVED_CHANNELS.map((c) => `| ${c.sensorIndex} | ${c.key} | ${typeName(c.vscpType)} | ${c.unit} (W) | ${c.label} |`),
+    );
   });
 });
