@@ -64,6 +64,15 @@ describe("hourly average", () => {
     expect(bench.of("hourly").map((e) => [e.mantissa, e.at])).toEqual([[2000, T + 2 * H]]);
   });
 
+  it("treats a register jumping forward beyond any household's import (a meter exchange) like a reset", () => {
+    const meter = new HourMeter();
+    meter.sample(T, 0, 60);
+    meter.sample(T + 10, 10_000, 60);
+    meter.sample(T + 20, 5_000_000_000, 60); // 5 MWh in 10 s
+    meter.sample(T + H, 5_003_000_000, 60);
+    expect(meter.closed).toBe(HourClosed.Incomplete);
+  });
+
   it("marks the hour of a clock jump incomplete (meter time backwards, or forward by hours)", () => {
     const meter = new HourMeter();
     meter.sample(T, 0, 60);

@@ -238,6 +238,21 @@ describe("the tariff message", () => {
     expect(JSON.parse(readme.slice(at, readme.indexOf("```", at)))).toEqual(expected);
   });
 
+  it("fits its buffer with ten peaks and every figure at its widest", () => {
+    const store = new MapStore();
+    const hours = Array.from({ length: 10 }, (_, i) => `${(MONDAY + i * 24 * H) / H}:-720:999999999999:999999999999`);
+    store.set(TARIFF_STORE_KEY, `1;202601;775;${hours.join(",")}`);
+    const m = new Meter(MONDAY + 10 * 24 * H + 1800, { ...ALL_HOURS, peaks: 10 }, store);
+    expect(m.problems).toEqual([]);
+    m.source.averageW = -1e15;
+    m.source.projectionW = 1e15;
+    const length = m.source.write();
+    expect(length).toBeLessThanOrEqual(m.source.buffer.length);
+    const json = JSON.parse(Buffer.from(m.source.buffer.subarray(0, length)).toString());
+    expect(json.peaks).toHaveLength(10);
+    expect(json.current.avgW).toBe(-1e15);
+  });
+
   it("shows null figures before the first telegram with a valid time", () => {
     const bench = new EnergyBench();
     const source = new EnergySource(bench.mapping, { topic: "t" });

@@ -7,6 +7,12 @@ export const HOUR_S = 3600;
  */
 export const BOUNDARY_TOLERANCE_S = 60;
 
+/**
+ * Import above this between two telegrams (1 MW, far beyond any household connection) is a register that jumped
+ * (a meter exchange), not consumption: treated like a register going backwards.
+ */
+export const MAX_PLAUSIBLE_W = 1_000_000;
+
 export const HourClosed = {
   /** No hour ended with this telegram. */
   None: 0,
@@ -55,7 +61,7 @@ export class HourMeter {
     } else {
       const dt = t - this.previousT;
       if (dt === 0) return; // the same second again: nothing new
-      const forward = dt > 0 && energyMWh >= this.previousE;
+      const forward = dt > 0 && energyMWh >= this.previousE && ((energyMWh - this.previousE) * 3.6) / dt <= MAX_PLAUSIBLE_W;
       if (hour === this.hourStart) {
         // A gap inside the hour does no harm (the register counts on); a reset or a backward clock does.
         if (!forward) this.restartSeen(t, energyMWh);

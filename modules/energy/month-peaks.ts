@@ -123,8 +123,8 @@ export class MonthPeaks {
       const fields = peak.split(":");
       const hour = fields.length === 4 ? wholeNumber(fields[0], 0, 2 ** 32) : Number.NaN;
       const offset = fields.length === 4 ? wholeNumber(fields[1], -720, 840) : Number.NaN;
-      const watts = fields.length === 4 ? wholeNumber(fields[2], 0, 1e9) : Number.NaN;
-      const weighted = fields.length === 4 ? wholeNumber(fields[3], 0, 1e9) : Number.NaN;
+      const watts = fields.length === 4 ? wholeNumber(fields[2], 0, 1e12) : Number.NaN;
+      const weighted = fields.length === 4 ? wholeNumber(fields[3], 0, 1e12) : Number.NaN;
       if (Number.isNaN(hour + offset + watts + weighted) || weighted > watts) {
         this.rollOver(0);
         return `bad peak "${peak}"`;

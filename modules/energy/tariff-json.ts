@@ -19,7 +19,9 @@ export interface HourFigures {
   readonly complete: boolean;
 }
 
-const PEAK_BYTES = 100;
+/** Bytes of one peak at most (two 13-digit values), and of the rest besides the rule (16-digit figures). */
+const PEAK_BYTES = 120;
+const REST_BYTES = 400;
 
 /**
  * Writes the retained tariff message (`{prefix}/{deviceId}/tariff`) into a buffer made once: the month, the
@@ -53,7 +55,7 @@ export class TariffJson {
       `,"rule":{"peaks":${rule.peaks},"perDay":${rule.perDay},"days":"${days}","from":${rule.fromHour},"to":${rule.toHour},` +
         `"nightWeight":${rule.nightWeight},"nightFrom":${rule.nightFrom},"nightTo":${rule.nightTo}}`,
     );
-    this.writer = new ByteWriter(this.rule.length + 200 + MAX_PEAKS * PEAK_BYTES);
+    this.writer = new ByteWriter(this.rule.length + REST_BYTES + MAX_PEAKS * PEAK_BYTES);
     this.buffer = this.writer.buffer;
   }
 
