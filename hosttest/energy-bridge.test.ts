@@ -42,7 +42,9 @@ function device(store: MemoryStore) {
   };
   const tariff = () => mqtt.on(TARIFF_TOPIC);
   const events = (sensorIndex: number) =>
-    mqtt.received.filter((m) => m.topic.startsWith("vscp/") && m.topic.endsWith(`/${sensorIndex}`)).map((m) => new vscp.Event(JSON.parse(m.payload)));
+    mqtt.received
+      .filter((m) => m.topic.startsWith("vscp/") && m.topic.endsWith(`/${sensorIndex}`))
+      .map((m) => new vscp.Event(JSON.parse(m.payload)));
   return { ...composed, clock, meter, mqtt, problems, feed, tariff, events };
 }
 

@@ -42,9 +42,18 @@ class Meter {
   readonly problems: string[] = [];
   wh = 1_000_000;
   t: number;
-  constructor(start: number, rule: TariffRule = ALL_HOURS, readonly store?: MapStore) {
+  constructor(
+    start: number,
+    rule: TariffRule = ALL_HOURS,
+    readonly store?: MapStore,
+  ) {
     this.t = start;
-    this.source = new EnergySource(this.bench.mapping, { topic: "p1vscp/240AC4123456/tariff", rule, store, report: (p) => this.problems.push(p) });
+    this.source = new EnergySource(this.bench.mapping, {
+      topic: "p1vscp/240AC4123456/tariff",
+      rule,
+      store,
+      report: (p) => this.problems.push(p),
+    });
     this.feed();
   }
   hours(watts: readonly number[]): this {
@@ -92,7 +101,10 @@ describe("tariff rules", () => {
   });
 
   it("all hours: the month's top 3 on different days, averaged", () => {
-    const m = new Meter(MONDAY).hours(day(1000, { 17: 5000, 18: 6000 })).hours(day(1000, { 8: 4000 })).hours(day(1000, { 20: 3000 }));
+    const m = new Meter(MONDAY)
+      .hours(day(1000, { 17: 5000, 18: 6000 }))
+      .hours(day(1000, { 8: 4000 }))
+      .hours(day(1000, { 20: 3000 }));
     m.hours(day(1000, { 9: 3500 }));
     expect(m.peaks()).toEqual([
       [6000, 6000],
@@ -166,7 +178,7 @@ describe("month rollover in meter time", () => {
 describe("persistence through the key-value store", () => {
   it("keeps the set across a restart, writing only when it changes", () => {
     const store = new MapStore();
-    const m = new Meter(MONDAY, ALL_HOURS, store).hours(day(1000, { 10: 4000 }));
+    new Meter(MONDAY, ALL_HOURS, store).hours(day(1000, { 10: 4000 }));
     expect(store.writes).toBe(2); // 1000 W at 00–01, then 4000 W at 10–11; the other hours changed nothing
     expect(store.map.get(TARIFF_STORE_KEY)).toMatch(/^1;202601;\d+;\d+:60:4000:4000$/);
     const again = new Meter(MONDAY + 24 * H, ALL_HOURS, store);
@@ -180,7 +192,7 @@ describe("persistence through the key-value store", () => {
     ["a number", 42],
     ["a future format", "2;202601;0;"],
     ["a bad month", "1;202613;0;"],
-    ["a peak of another month", `1;202601;0;${(Date.UTC(2026, 1, 3, 9) / 1000) / H}:60:100:100`],
+    ["a peak of another month", `1;202601;0;${Date.UTC(2026, 1, 3, 9) / 1000 / H}:60:100:100`],
     ["a weighted value above the measured one", `1;202601;0;${(MONDAY + 10 * H) / H}:60:100:200`],
     ["a cut-off peak", `1;202601;0;${(MONDAY + 10 * H) / H}:60`],
   ])("refuses %s with a clear, counted report and starts the month empty", (_what, stored) => {
@@ -206,7 +218,10 @@ describe("persistence through the key-value store", () => {
 
   it("keeps at most N of a stored set when the setting was lowered", () => {
     const store = new MapStore();
-    new Meter(MONDAY, { ...ALL_HOURS, peaks: 3 }, store).hours(day(100, { 5: 500 })).hours(day(100, { 5: 400 })).hours(day(100, { 5: 300 }));
+    new Meter(MONDAY, { ...ALL_HOURS, peaks: 3 }, store)
+      .hours(day(100, { 5: 500 }))
+      .hours(day(100, { 5: 400 }))
+      .hours(day(100, { 5: 300 }));
     const fewer = new Meter(MONDAY + 3 * 24 * H, { ...ALL_HOURS, peaks: 2 }, store);
     expect(fewer.peaks()).toEqual([
       [500, 500],

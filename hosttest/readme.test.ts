@@ -50,7 +50,11 @@ describe("README", () => {
   it("lists every derived channel with its default sensor index, type and label, in slot order", () => {
     const section = readme.slice(readme.indexOf("### Derived values and the capacity tariff"), readme.indexOf("* **Net power**"));
     const rows = section.split("\n").filter((line) => /^\| \d+ \|/.test(line));
-    const typeName = (type: number) => `${type} ${Object.entries(MeasurementType).find(([, t]) => t === type)![0].replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+    const typeName = (type: number) =>
+      `${type} ${Object.entries(MeasurementType)
+        .find(([, t]) => t === type)![0]
+        .replace(/([a-z])([A-Z])/g, "$1_$2")
+        .toUpperCase()}`;
     expect(rows).toEqual(
       DERIVED_CHANNELS.map((c) => `| ${c.sensorIndex} | ${c.key} | ${typeName(c.vscpType)} | ${c.unit} (W) | ${c.label} |`),
     );

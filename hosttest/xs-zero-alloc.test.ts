@@ -44,13 +44,17 @@ describe("zero allocation per telegram inside XS, with the energy source in the 
   it.each([
     ["Swedish corpus (meter clocks jump between telegrams)", stream],
     ["a meter over four clock hours (hours complete, peaks change)", hoursStream()],
-  ])("%s: 1,000 telegrams allocate nothing", async (_what, bytes) => {
-    const { slots, chunks } = await hotRun("bridge-energy", bytes, { seed: 7, warmUp: 400, frames: 1000 });
-    expect(slots.ran).toBe(1000);
-    expect(chunks.ran).toBe(1000);
-    expect(slots.heapGrowth, "heap slots allocated").toBe(0);
-    expect(chunks.heapGrowth, "string/buffer chunks allocated (a collection ran)").toBe(0);
-  }, 180_000);
+  ])(
+    "%s: 1,000 telegrams allocate nothing",
+    async (_what, bytes) => {
+      const { slots, chunks } = await hotRun("bridge-energy", bytes, { seed: 7, warmUp: 400, frames: 1000 });
+      expect(slots.ran).toBe(1000);
+      expect(chunks.ran).toBe(1000);
+      expect(slots.heapGrowth, "heap slots allocated").toBe(0);
+      expect(chunks.heapGrowth, "string/buffer chunks allocated (a collection ran)").toBe(0);
+    },
+    180_000,
+  );
 });
 
 describe("the measurement sees allocations (stand-ins)", () => {

@@ -67,7 +67,8 @@ export class HourMeter {
         if (!forward) this.restartSeen(t, energyMWh);
       } else if (forward && hour === this.hourStart + HOUR_S && (t === hour || dt <= this.toleranceS)) {
         // On the boundary the register is the boundary's value; else it lies between the two telegrams.
-        const boundary = t === hour ? energyMWh : Math.round(this.previousE + ((energyMWh - this.previousE) * (hour - this.previousT)) / dt);
+        const boundary =
+          t === hour ? energyMWh : Math.round(this.previousE + ((energyMWh - this.previousE) * (hour - this.previousT)) / dt);
         this.close(this.startKnown ? HourClosed.Complete : HourClosed.Incomplete, boundary);
         this.open(hour, offsetMinutes, hour, boundary, true);
       } else {
