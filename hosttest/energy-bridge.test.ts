@@ -104,6 +104,18 @@ describe("energy source in the composed bridge", () => {
     expect(again.problems).toEqual([]);
   });
 
+  it("sends the tariff message again when the link refused it (send buffer full), latest content only", () => {
+    const d = device(new MemoryStore());
+    const before = d.tariff().length;
+    d.mqtt.outcome = () => "busy";
+    steadyHour(d, T, 50_000);
+    expect(d.tariff().length).toBe(before);
+    d.mqtt.outcome = () => "ok";
+    d.clock.advance(120_000); // the stalled session was dropped: reconnect (backoff), then the message
+    expect(d.tariff().length).toBe(before + 1);
+    expect(JSON.parse(d.tariff().at(-1)!.payload).billedW).toBe(1800);
+  });
+
   it("reports a corrupt stored set once, starts the month empty and keeps running", () => {
     const store = new MemoryStore();
     store.set(TARIFF_STORE_KEY, "1;202601;0;not-a-peak");

@@ -27,7 +27,18 @@ describe("hourly average", () => {
   it("is the register's Wh delta over exactly one hour, stamped at the hour's end", () => {
     const { bench, source } = setup();
     run(source, bench, T - 60, T + H + 20, 10, 3600, 1_000_000); // 1 Wh per second: 3600 W
-    expect(bench.of("hourly")).toEqual([{ key: "hourly", mantissa: 3600, exponent: 0, at: T + H }]);
+    // The telegram on the boundary carries it in its own group, with its time: the hour's end.
+    expect(bench.of("hourly")).toEqual([{ key: "hourly", mantissa: 3600, exponent: 0, at: T + H, own: false }]);
+  });
+
+  it("has a time of its own (the hour's end) when no telegram falls on the boundary", () => {
+    const { bench, source } = setup();
+    run(source, bench, T - 5, T + H + 20, 10, 3600, 1_000_000); // telegrams at …:55 and …:05
+    run(source, bench, T + H + 25, T + 2 * H + 20, 10, 3600, 1_000_000 + 3600 + 30);
+    expect(bench.of("hourly").map((e) => [e.mantissa, e.at, e.own])).toEqual([
+      [3600, T + H, true],
+      [3600, T + 2 * H, true],
+    ]);
   });
 
   it("is exact when the register is stepped by whole Wh over the hour (1234 Wh → 1234 W)", () => {
@@ -142,7 +153,7 @@ describe("the hour under way", () => {
     expect(bench.of("hourProj").map((e) => e.mantissa)).toEqual([2000]);
     bench.clear();
     source.onTelegram(bench.parse(telegram(T + 1800, { "1-0:1.8.0": kWh(11_000), "1-0:1.7.0": kW(4000) })), 0, bench);
-    expect(bench.of("hourAvg").map((e) => [e.mantissa, e.at])).toEqual([[2000, undefined]]);
+    expect(bench.of("hourAvg").map((e) => [e.mantissa, e.at, e.own])).toEqual([[2000, T + 1800, false]]);
     // 1000 Wh so far + 4000 W for the remaining half hour = 3000 Wh over the hour.
     expect(bench.of("hourProj").map((e) => e.mantissa)).toEqual([3000]);
     expect([source.hourAverageW, source.hourProjectionW]).toEqual([2000, 3000]);

@@ -51,10 +51,10 @@ describe("net active power", () => {
     for (let i = 0; i < 3; i++) {
       source.onTelegram(bench.parse(telegram(T + 10 * i, { "1-0:1.7.0": "0001.000*kW", "1-0:2.7.0": "0000.000*kW" })), 0, bench);
     }
-    expect(bench.of("net").map((e) => [e.mantissa, e.at])).toEqual([
-      [1000, undefined],
-      [1000, undefined],
-      [1000, undefined],
+    expect(bench.of("net").map((e) => [e.mantissa, e.at, e.own])).toEqual([
+      [1000, T, false],
+      [1000, T + 10, false],
+      [1000, T + 20, false],
     ]);
   });
 });

@@ -58,12 +58,14 @@ export function kW(w: number): string {
   return `${(w / 1000).toFixed(3).padStart(8, "0")}*kW`;
 }
 
-/** One event a source handed over: in the telegram's group (`at` undefined) or with a time of its own. */
+/** One event a source handed over, with its time (UTC s): the telegram's (in its group) or one of its own. */
 export interface SeenEvent {
   key: string;
   mantissa: number;
   exponent: number;
-  at?: number;
+  at: number;
+  /** Queued as a group of its own (`addAt`). */
+  own: boolean;
 }
 
 /** Parses telegrams into one reused Reading and records what a channel source adds, by channel key. */
@@ -95,11 +97,11 @@ export class EnergyBench implements ChannelEvents {
   }
 
   add(slot: number, mantissa: number, exponent: number): void {
-    this.seen.push({ key: this.mapping.codeOf(slot), mantissa, exponent });
+    this.seen.push({ key: this.mapping.codeOf(slot), mantissa, exponent, at: this.reading.time.epochSeconds, own: false });
   }
 
   addAt(epochSeconds: number, slot: number, mantissa: number, exponent: number): void {
-    this.seen.push({ key: this.mapping.codeOf(slot), mantissa, exponent, at: epochSeconds });
+    this.seen.push({ key: this.mapping.codeOf(slot), mantissa, exponent, at: epochSeconds, own: true });
   }
 
   /** Events seen for a channel key (then forgotten, with `clear`). */

@@ -50,6 +50,8 @@ export class EnergySource implements ChannelSource, TariffView, RetainedMessage,
   changed = true;
   /** Stored peaks that could not be read or written (each also reported). */
   storeErrors = 0;
+  /** Events handed to the bridge so far (an account for tests and the soak). */
+  eventsAdded = 0;
   readonly topic: string;
   readonly buffer: Uint8Array;
   readonly hours: HourMeter;
@@ -73,6 +75,8 @@ export class EnergySource implements ChannelSource, TariffView, RetainedMessage,
   private readonly report: (problem: string) => void;
   private readonly scratch = new Int32Array(3);
   private refreshedAt = Number.NEGATIVE_INFINITY;
+  /** Meter time (UTC s) of the telegram being handled. */
+  private telegramTime = 0;
 
   constructor(mapping: ChannelSlots, options: EnergyOptions) {
     const catalog = mapping.catalog;
@@ -112,20 +116,23 @@ export class EnergySource implements ChannelSource, TariffView, RetainedMessage,
     const net = this.net;
     for (let i = 0; i < NET_VALUES; i++) {
       const slot = this.netSlots[i];
-      if (slot >= 0 && net.compute(reading, i)) events.add(slot, net.mantissa, net.exponent);
+      if (slot >= 0 && net.compute(reading, i)) this.add(events, slot, net.mantissa, net.exponent);
     }
     const energy = this.energySlot;
     if (reading.time.status !== TimeStatus.Valid || energy < 0 || reading.present[energy] === 0) return;
     const t = reading.time.epochSeconds;
     const offset = reading.time.offsetMinutes;
     const hours = this.hours;
+    this.telegramTime = t;
     hours.sample(t, this.milliWattHours(reading, energy), offset);
     if (hours.closed !== HourClosed.None) this.hourEnded(events);
     const month = localMonth(t, offset, this.scratch);
     if (month > this.peaks.month) this.rollOver(month, events);
     this.hourUnderWay(reading, t);
-    if (this.averageSlot >= 0 && Number.isFinite(this.averageW)) events.add(this.averageSlot, Math.round(this.averageW), 0);
-    if (this.projectionSlot >= 0 && Number.isFinite(this.projectionW)) events.add(this.projectionSlot, Math.round(this.projectionW), 0);
+    if (this.averageSlot >= 0 && Number.isFinite(this.averageW)) this.add(events, this.averageSlot, Math.round(this.averageW), 0);
+    if (this.projectionSlot >= 0 && Number.isFinite(this.projectionW)) {
+      this.add(events, this.projectionSlot, Math.round(this.projectionW), 0);
+    }
   }
 
   onTick(_nowMs: number, _meterSilent: boolean, _events: ChannelEvents): void {}
@@ -134,6 +141,11 @@ export class EnergySource implements ChannelSource, TariffView, RetainedMessage,
   write(): number {
     this.changed = false;
     return this.json.write(this.peaks, this); // itself as the hour's figures: no object per write
+  }
+
+  private add(events: ChannelEvents, slot: number, mantissa: number, exponent: number): void {
+    events.add(slot, mantissa, exponent);
+    this.eventsAdded++;
   }
 
   /** The import register in mWh, an integer from the meter's digits (kWh with 3 decimals: Wh × 1000). */
@@ -153,7 +165,14 @@ export class EnergySource implements ChannelSource, TariffView, RetainedMessage,
     if (month > peaks.month) this.rollOver(month, events);
     this.changed = true;
     if (hours.closed === HourClosed.Complete) {
-      if (this.hourlySlot >= 0) events.addAt(start + HOUR_S, this.hourlySlot, hours.closedW, 0);
+      // Stamped with the hour's end: in the telegram's own group when that telegram is on the boundary.
+      if (this.hourlySlot >= 0) {
+        if (this.telegramTime === start + HOUR_S) this.add(events, this.hourlySlot, hours.closedW, 0);
+        else {
+          events.addAt(start + HOUR_S, this.hourlySlot, hours.closedW, 0);
+          this.eventsAdded++;
+        }
+      }
       if (month !== peaks.month) return; // an hour of an earlier month (the meter clock went back)
       const weighted = Math.round((hours.closedW * weightOf(this.rule, start, offset)) / 100);
       if (peaks.offer(start, offset, hours.closedW, weighted)) this.peaksChanged(events);
@@ -174,7 +193,7 @@ export class EnergySource implements ChannelSource, TariffView, RetainedMessage,
   private peaksChanged(events: ChannelEvents): void {
     this.persist();
     const billed = this.peaks.billedW();
-    if (this.peakSlot >= 0) events.add(this.peakSlot, Number.isNaN(billed) ? 0 : billed, 0);
+    if (this.peakSlot >= 0) this.add(events, this.peakSlot, Number.isNaN(billed) ? 0 : billed, 0);
   }
 
   private hourUnderWay(reading: Reading, t: number): void {
