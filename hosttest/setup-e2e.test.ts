@@ -88,7 +88,14 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
     await page.locator("#networks button", { hasText: "HomeNet" }).waitFor();
     await page.screenshot({ path: join(SHOTS, "setup.png") });
     // Each group of settings is one section, whatever the order of the fields in the schema.
-    expect(await page.locator("#fields h3").allTextContents()).toEqual(["Wi-Fi", "MQTT broker", "VSCP events", "Meter port", "Device", "Capacity tariff"]);
+    expect(await page.locator("#fields h3").allTextContents()).toEqual([
+      "Wi-Fi",
+      "MQTT broker",
+      "VSCP events",
+      "Meter port",
+      "Device",
+      "Capacity tariff",
+    ]);
 
     await page.fill("#f-port", "70000");
     await page.fill("#f-topic", "vscp/#");
