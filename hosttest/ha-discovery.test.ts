@@ -235,6 +235,9 @@ describe("in the bridge", () => {
     );
     return { bridge, clock, meter, mqtt };
   }
+  // The meter's own values (sensor indexes below the derived channels' 100–127, which discovery does not describe).
+  const isMeterValueEvent = (m: { topic: string }) =>
+    m.topic.startsWith("vscp/") && m.topic.split("/")[2] === "1040" && Number(m.topic.split("/").at(-1)) < 100;
   const configTopics = (mqtt: FakeMqttLink) => mqtt.received.filter((m) => m.topic.startsWith("homeassistant/"));
 
   it("sends the retained configurations after each connect, with the first telegram, before its events", () => {
@@ -246,7 +249,7 @@ describe("in the bridge", () => {
     meter.feed(first);
     clock.advance(1_000);
     const configs = configTopics(mqtt);
-    const events = mqtt.received.filter((m) => m.topic.startsWith("vscp/") && m.topic.split("/")[2] === "1040");
+    const events = mqtt.received.filter(isMeterValueEvent);
     expect(events.length).toBeGreaterThan(0);
     expect(configs.length).toBe(events.length + 1 + STATS_KEYS.length);
     expect(configs.every((m) => m.retain && m.payload.length > 0)).toBe(true);
@@ -276,7 +279,7 @@ describe("in the bridge", () => {
     meter.feed(first);
     clock.advance(1_000);
     const removals = configTopics(mqtt);
-    const events = mqtt.received.filter((m) => m.topic.startsWith("vscp/") && m.topic.split("/")[2] === "1040");
+    const events = mqtt.received.filter(isMeterValueEvent);
     expect(removals.length).toBe(events.length + 1 + STATS_KEYS.length);
     expect(removals.every((m) => m.retain && m.payload === "")).toBe(true);
     mqtt.goDown();

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { ALARM_CHANNELS, AlarmType } from "../modules/alarm/channels";
 import { HEALTH_FIELDS } from "../modules/app/health";
 import { FIELDS } from "../modules/config/schema";
+import { DERIVED_CHANNELS } from "../modules/energy/channels";
+import { MeasurementType } from "../modules/vscp/mapping";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
 import { CHANNELS } from "../modules/app/channels";
 import { EventEncoder } from "../modules/vscp/encoder";
@@ -41,7 +43,8 @@ describe("README", () => {
   });
 
   it("lists every alarm channel in ALARM_CHANNELS order with its sensor index, key, type and label", () => {
-    const section = readme.slice(readme.indexOf("### Alarms (CLASS1.ALARM)"), readme.indexOf("### Delivery: at least once"));
+    const start = readme.indexOf("### Alarms (CLASS1.ALARM)");
+    const section = readme.slice(start, readme.indexOf("\n### ", start));
     const rows = section.split("\n").filter((line) => /^\| 1\d\d \|/.test(line));
     const typeName = (type: number) => (type === AlarmType.Warning ? "1 Warning" : type === AlarmType.Alarm ? "2 Alarm occurred" : "?");
     const cells = rows.map((row) =>
@@ -75,5 +78,18 @@ describe("README", () => {
               ? "integer or null"
               : "integer";
     expect(rows).toEqual(HEALTH_FIELDS.map((field) => `| \`${field.key}\` | ${kindText(field)} | ${field.about} |`));
+  });
+
+  it("lists every derived channel with its default sensor index, type and label, in slot order", () => {
+    const section = readme.slice(readme.indexOf("### Derived values and the capacity tariff"), readme.indexOf("* **Net power**"));
+    const rows = section.split("\n").filter((line) => /^\| \d+ \|/.test(line));
+    const typeName = (type: number) =>
+      `${type} ${Object.entries(MeasurementType)
+        .find(([, t]) => t === type)![0]
+        .replace(/([a-z])([A-Z])/g, "$1_$2")
+        .toUpperCase()}`;
+    expect(rows).toEqual(
+      DERIVED_CHANNELS.map((c) => `| ${c.sensorIndex} | ${c.key} | ${typeName(c.vscpType)} | ${c.unit} (W) | ${c.label} |`),
+    );
   });
 });

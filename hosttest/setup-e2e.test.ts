@@ -97,6 +97,7 @@ describe.skipIf(!haveChromium)("setup page in headless Chromium", () => {
       "Device",
       "VSCP mapping",
       "Alarms",
+      "Capacity tariff",
     ]);
 
     await page.fill("#f-port", "70000");

@@ -212,6 +212,15 @@ const CASES: Record<string, { good: [Value, Value][]; bad: [Value, string][] }> 
   guardPct: { good: [["90", 90]], bad: [["201", "above the maximum 200"]] },
   alarmMinS: { good: [["0", 0]], bad: [["3601", "above the maximum 3600"]] },
   alarmHystPct: { good: [["5", 5]], bad: [["21", "above the maximum 20"]] },
+  // Capacity tariff
+  tariffPeaks: { good: [["5", 5]], bad: [["11", "above the maximum 10"]] },
+  tariffPerDay: { good: [[false, false]], bad: [["x", "not true or false"]] },
+  tariffDays: { good: [["weekdays", "weekdays"]], bad: [["weekends", "not one of all, weekdays"]] },
+  tariffFrom: { good: [["7", 7]], bad: [["24", "above the maximum 23"]] },
+  tariffTo: { good: [["19", 19]], bad: [["25", "above the maximum 24"]] },
+  nightWeight: { good: [["50", 50]], bad: [["150", "above the maximum 100"]] },
+  nightFrom: { good: [["21", 21]], bad: [["-1", "below the minimum 0"]] },
+  nightTo: { good: [["7", 7]], bad: [["24", "above the maximum 23"]] },
 };
 
 describe("every setting through the setup handlers", () => {

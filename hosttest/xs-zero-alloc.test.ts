@@ -1,6 +1,7 @@
 import "@endo/init";
 import { describe, expect, it } from "vitest";
-import { meterStream, swedishTelegrams } from "./xs/corpus";
+import { kW, kWh, telegram } from "./energy-telegram";
+import { concat, meterStream, swedishTelegrams } from "./xs/corpus";
 import { hotRun } from "./xs/hot-run";
 import { Runner, type PipelineName } from "./xs/runner";
 
@@ -41,6 +42,39 @@ describe("the alarm source inside XS", () => {
     expect(slots.heapGrowth, "heap slots allocated").toBe(0);
     expect(chunks.heapGrowth, "string/buffer chunks allocated (a collection ran)").toBe(0);
   }, 120_000);
+});
+
+/**
+ * A meter's telegrams every 10 s from an hour boundary for 4 hours, each hour at a higher power: hours complete,
+ * their averages go out with their own time, the month's peaks change and the retained tariff message is rewritten.
+ */
+function hoursStream(): Uint8Array {
+  const start = Date.UTC(2026, 0, 14, 9) / 1000;
+  const parts: Uint8Array[] = [];
+  let wh = 2_000_000;
+  for (let i = 0; i < 4 * 360; i++) {
+    const w = 1000 + 360 * Math.floor(i / 360);
+    parts.push(telegram(start + i * 10, { "1-0:1.8.0": kWh(Math.round(wh)), "1-0:1.7.0": kW(w), "1-0:2.7.0": kW(0) }));
+    wh += w / 360;
+  }
+  return concat(parts);
+}
+
+describe("zero allocation per telegram inside XS, with the energy source in the bridge", () => {
+  it.each([
+    ["Swedish corpus (meter clocks jump between telegrams)", stream],
+    ["a meter over four clock hours (hours complete, peaks change)", hoursStream()],
+  ])(
+    "%s: 1,000 telegrams allocate nothing",
+    async (_what, bytes) => {
+      const { slots, chunks } = await hotRun("bridge-energy", bytes, { seed: 7, warmUp: 400, frames: 1000 });
+      expect(slots.ran).toBe(1000);
+      expect(chunks.ran).toBe(1000);
+      expect(slots.heapGrowth, "heap slots allocated").toBe(0);
+      expect(chunks.heapGrowth, "string/buffer chunks allocated (a collection ran)").toBe(0);
+    },
+    180_000,
+  );
 });
 
 describe("the measurement sees allocations (stand-ins)", () => {

@@ -131,7 +131,9 @@ async function main(): Promise<number> {
 
     const telegrams = tenTelegrams();
     const failures: string[] = [];
-    const measurement = (m: Received[]) => m.filter((x) => x.topic.split("/")[2] === "1040");
+    // The meter's own values; the derived channels (sensor indexes 100–127) are checked on their own below.
+    const measurement = (m: Received[]) => m.filter((x) => x.topic.split("/")[2] === "1040" && Number(x.topic.split("/").at(-1)) < 100);
+    const netPower = (m: Received[]) => m.filter((x) => x.topic.split("/")[2] === "1040" && x.topic.endsWith("/103"));
 
     // Check 1: a stream of good telegrams gives exactly the expected events.
     for (const telegram of telegrams.slice(0, 5)) {
@@ -156,6 +158,11 @@ async function main(): Promise<number> {
         failures,
       );
     }
+    check(
+      netPower(subscriber.messages).length === 5,
+      `check 1: ${netPower(subscriber.messages).length} net power events of 5 telegrams`,
+      failures,
+    );
     // The lin board turns the snapshot off: the SDK's lin socket buffers 1 KiB per write, less than one snapshot.
     check(
       !subscriber.messages.some((m) => m.topic === `p1vscp/${SIM_DEVICE_ID}/telegram`),

@@ -3,6 +3,7 @@ import { composeBridge } from "../../modules/app/compose";
 import type { KeyValueStore, MeterSource, MqttLink } from "../../modules/app/ports";
 import { loadSettings } from "../../modules/config/settings";
 import type { Settings } from "../../modules/config/schema";
+import type { EnergySource } from "../../modules/energy/energy-source";
 import type { VscpMapping } from "../../modules/vscp/mapping";
 import type { PresenceEncoder } from "../../modules/vscp/presence";
 import { AlwaysUpNetwork } from "./always-up-network";
@@ -38,11 +39,14 @@ export class HostBridge {
   readonly link: MqttLink;
   readonly presence: PresenceEncoder;
   readonly mapping: VscpMapping;
+  /** Derived values and the capacity tariff. */
+  readonly energy: EnergySource;
   private readonly scheduler = new RealScheduler();
 
   constructor(options: HostBridgeOptions) {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    const loaded = loadSettings(options.store ?? new MemoryStore());
+    const store = options.store ?? new MemoryStore();
+    const loaded = loadSettings(store);
     for (const problem of loaded.problems) log(`settings: ${problem.message}`);
     const s = loaded.settings;
     this.settings = s;
@@ -72,11 +76,12 @@ export class HostBridge {
     const composed = composeBridge(
       s,
       { meter: options.meter, clock: new RealClock(), scheduler: this.scheduler, mqtt: reporting, network: new AlwaysUpNetwork(), system },
-      { mac: options.mac, broker: options.broker, bridge: options.bridge, report: (problem) => log(`settings: ${problem}`) },
+      { mac: options.mac, broker: options.broker, bridge: options.bridge, store, report: (problem) => log(`settings: ${problem}`) },
     );
     this.bridge = composed.bridge;
     this.mapping = composed.mapping;
     this.presence = composed.presence;
+    this.energy = composed.energy;
   }
 
   get health() {

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     source,
     (picture) => {
       // Drawn on the next turn, after the bridge handled the same bytes.
-      setImmediate(() => view?.update({ picture, eventsPublished, messagesPublished, health: bridge?.health }));
+      setImmediate(() => view?.update({ picture, eventsPublished, messagesPublished, health: bridge?.health, energy: bridge?.energy }));
     },
     acceptNoCrc,
   );

@@ -1,4 +1,5 @@
 import type { HealthCounters } from "../../modules/app/health";
+import type { EnergySource } from "../../modules/energy/energy-source";
 import type { MeterPicture } from "./meter-tap";
 
 export interface ViewContext {
@@ -12,6 +13,8 @@ export interface ViewState {
   eventsPublished: number;
   messagesPublished: number;
   health: HealthCounters | undefined;
+  /** Derived values and the capacity tariff (modules/energy). */
+  energy?: EnergySource;
 }
 
 const PHASES = [
@@ -66,6 +69,18 @@ export function renderView(context: ViewContext, state: ViewState, logLines: rea
   out.push(`${"Current".padEnd(10)}${PHASES.map((p) => show(v.get(p.current), 1, "A", 10)).join("")}`);
   out.push(`Energy    import ${show(v.get("1-0:1.8.0"), 3, "kWh", 0)}   export ${show(v.get("1-0:2.8.0"), 3, "kWh", 0)}`);
   out.push(`Reactive  import ${show(v.get("1-0:3.8.0"), 3, "kvarh", 0)}   export ${show(v.get("1-0:4.8.0"), 3, "kvarh", 0)}`);
+  const e = state.energy;
+  if (e) {
+    const peaks = e.peaks;
+    out.push(
+      `Hour      average ${show(e.averageW, 0, "W", 0)}   projected ${show(e.projectionW, 0, "W", 0)}` +
+        `   tariff weight ${e.weight} %${e.complete ? "" : "   (incomplete)"}`,
+    );
+    out.push(
+      `Tariff    billed ${show(peaks.billedW(), 0, "W", 0)} from ${peaks.count} of ${e.rule.peaks} peaks` +
+        `   guard ${show(e.guardPeakW, 0, "W", 0)}   incomplete hours ${peaks.incomplete}`,
+    );
+  }
   out.push("");
   out.push(`VSCP events published ${state.eventsPublished}   MQTT messages ${state.messagesPublished}`);
   if (h) {
@@ -124,6 +139,10 @@ export class TerminalView {
     this.stream.write(
       `${meterTimeText(state.picture.meterTime)}  P ${show(kilo(v.get("1-0:1.7.0")), 3, "kW", 0).trim()}` +
         `  export ${show(kilo(v.get("1-0:2.7.0")), 3, "kW", 0).trim()}  events ${state.eventsPublished}` +
+        (state.energy
+          ? `  hour ${show(state.energy.averageW, 0, "W", 0).trim()} → ${show(state.energy.projectionW, 0, "W", 0).trim()}` +
+            `  billed ${show(state.energy.peaks.billedW(), 0, "W", 0).trim()}`
+          : "") +
         (h ? `  ok ${h.telegramsOk}  crc errors ${h.crcErrors}  outbox ${h.queueDepth}  mqtt ${h.mqttConnected ? "up" : "down"}` : "") +
         "\n",
     );

@@ -11,12 +11,13 @@ export function formatSoak(r: SoakResult): string {
       `${n(sent.noiseBursts)} bursts of line noise (${n(sent.noiseBytes)} bytes), ${n(sent.noiseAfterCut)} more right after a cut-off telegram`,
     `meter time          ${iso(sent.firstGoodUtcS)} … ${iso(sent.lastGoodUtcS)}`,
     `rejected, counted   CRC ${n(framer.crcMismatch)}, truncated ${n(framer.truncated)}, garbage bytes ${n(framer.garbageBytes)}`,
-    `accepted            ${n(h.telegramsOk)} telegrams → ${n(h.eventsQueued)} events queued, ${n(h.eventsSkipped)} held back by the publish policy`,
+    `accepted            ${n(h.telegramsOk)} telegrams → ${n(h.eventsQueued)} events queued (${n(h.derivedEvents)} derived), ` +
+      `${n(h.eventsSkipped)} held back by the publish policy`,
     `published           ${n(h.eventsPublished)} events of ${n(link.telegrams)} telegrams, in meter-time order (${link.outOfOrder} out of order)`,
     `dropped, counted    ${n(h.queueDrops)} events of ${n(h.queueDroppedTelegrams)} telegrams (outbox ${n(h.queueCapacity)} bytes)`,
     `broker outages      ${link.outages}: ${link.sessionsEnded} sessions ended, ${n(link.refusedConnects)} refused connects, ${h.mqttReconnects} reconnects`,
     `also published      ${n(link.snapshots)} snapshots, ${n(link.stats)} stats, ${n(link.heartbeats)} heartbeats, ` +
-      `${link.statusMessages} status, ${link.nodeOnline} new-node-online, ${link.discovery} discovery`,
+      `${link.statusMessages} status, ${link.nodeOnline} new-node-online, ${link.discovery} discovery, ${n(link.tariff)} tariff`,
     `XS compute          ${n(r.computePerTelegram)} per telegram slot (of which making the telegram ${n(r.meterComputePerTelegram)}, ` +
       `so the bridge core ${n(r.computePerTelegram - r.meterComputePerTelegram)})`,
     `XS heap after ${n(r.checkpointSlots)} telegrams: ${n(r.atCheckpoint.heapCount)} slots; live chunks ${n(r.atCheckpoint.chunkBytes)} bytes, ` +

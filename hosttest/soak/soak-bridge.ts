@@ -46,6 +46,8 @@ export class OutageLink implements MqttLink {
   heartbeats = 0;
   stats = 0;
   snapshots = 0;
+  /** The retained capacity-tariff message. */
+  tariff = 0;
   /** Home Assistant discovery messages (with `haDiscovery` off: the removals, once per boot). */
   discovery = 0;
   /** Telegrams whose events arrived (distinct event times), their first and last time, and times out of order. */
@@ -107,6 +109,7 @@ export class OutageLink implements MqttLink {
     else if (topic === p.heartbeatTopic || topic === p.level2HeartbeatTopic) this.heartbeats++;
     else if (topic === p.statsTopic) this.stats++;
     else if (topic === p.telegramTopic) this.snapshots++;
+    else if (topic === p.tariffTopic) this.tariff++;
     else if (topic.startsWith(this.discoveryPrefix)) this.discovery++;
     else this.event(payload, offset, length);
     return true;
@@ -207,6 +210,8 @@ export interface SoakCounts {
     telegramsOk: number;
     eventsQueued: number;
     eventsSkipped: number;
+    /** Of the events queued: derived values (modules/energy). */
+    derivedEvents: number;
     eventsPublished: number;
     queueDepth: number;
     queueDroppedTelegrams: number;
@@ -240,6 +245,7 @@ export interface SoakCounts {
     heartbeats: number;
     stats: number;
     snapshots: number;
+    tariff: number;
     discovery: number;
   };
 }
@@ -342,6 +348,7 @@ export class Soak {
         telegramsOk: h.telegramsOk,
         eventsQueued: h.eventsQueued,
         eventsSkipped: h.eventsSkipped,
+        derivedEvents: this.composed.energy.eventsAdded,
         eventsPublished: h.eventsPublished,
         queueDepth: h.queueDepth,
         queueDroppedTelegrams: h.queueDroppedTelegrams,
@@ -375,6 +382,7 @@ export class Soak {
         heartbeats: l.heartbeats,
         stats: l.stats,
         snapshots: l.snapshots,
+        tariff: l.tariff,
         discovery: l.discovery,
       },
     };

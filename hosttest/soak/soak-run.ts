@@ -64,8 +64,9 @@ export function accountingProblems(c: SoakCounts, slots: number, days: number): 
   rule(f.garbageBytes === s.noiseBytes, `garbage bytes counted ${f.garbageBytes}, noise sent ${s.noiseBytes}`);
   rule(f.overflow === 0 && f.hdlc === 0 && f.noCrc === 0, `unexpected frames: overflow ${f.overflow}, hdlc ${f.hdlc}, no CRC ${f.noCrc}`);
   rule(
-    h.eventsQueued + h.eventsSkipped === VALUES_PER_TELEGRAM * s.good,
-    `events queued ${h.eventsQueued} + held back by the policy ${h.eventsSkipped} ≠ ${VALUES_PER_TELEGRAM} × ${s.good} good telegrams`,
+    h.eventsQueued + h.eventsSkipped === VALUES_PER_TELEGRAM * s.good + h.derivedEvents,
+    `events queued ${h.eventsQueued} + held back by the policy ${h.eventsSkipped} ≠ ${VALUES_PER_TELEGRAM} × ${s.good} good telegrams` +
+      ` + ${h.derivedEvents} derived`,
   );
   rule(h.queueDepth === 0, `${h.queueDepth} events still queued at the end`);
   rule(
@@ -88,6 +89,7 @@ export function accountingProblems(c: SoakCounts, slots: number, days: number): 
   rule(h.meterSilences === 0, `the meter went silent ${h.meterSilences} times`);
   rule(h.timeFromDevice === 0 && h.timeUnknown === 0, `telegrams without a valid meter clock: ${h.timeFromDevice + h.timeUnknown}`);
   rule(l.snapshots > 0 && l.stats > 0 && l.heartbeats > 0, `snapshots ${l.snapshots}, stats ${l.stats}, heartbeats ${l.heartbeats}`);
+  rule(h.derivedEvents > 0 && l.tariff > 0, `derived events ${h.derivedEvents}, tariff messages ${l.tariff}`);
   return problems;
 }
 

@@ -1,4 +1,6 @@
 import { Bridge } from "../../modules/app/bridge";
+import { CHANNELS } from "../../modules/app/channels";
+import { EnergySource } from "../../modules/energy/energy-source";
 import type {
   Clock,
   MeterBytesSink,
@@ -265,16 +267,27 @@ export class BridgePipeline implements Pipeline {
   private telegramAt = 0;
   private readonly alarms: AlarmSource | undefined;
 
-  /** `withAlarms`: the alarm source (and a stand-in tariff view) run as channel sources, flapping on every telegram. */
+  /**
+   * `sources`: "alarms" runs the alarm source (and a stand-in tariff view) flapping on every telegram; "energy" runs
+   * the derived channels and the energy source (net power, hours, capacity tariff and its retained message) with
+   * the alarm source at its defaults, as compose.ts wires them; without a store, since the peaks are stored only
+   * when the set changes.
+   */
   constructor(
     private readonly record: Recorder | null,
-    withAlarms = false,
+    sources: "none" | "alarms" | "energy" = "none",
   ) {
     const catalog = new ObisCatalog();
-    const mapping = new VscpMapping(catalog, { mac: MAC }, withAlarms ? ALARM_CHANNELS : []);
-    const tariff = withAlarms ? new AlternatingTariff() : undefined;
-    this.alarms = withAlarms ? new AlarmSource(mapping, FLAPPING_ALARMS, tariff) : undefined;
+    const channels = sources === "energy" ? CHANNELS : sources === "alarms" ? ALARM_CHANNELS : [];
+    const mapping = new VscpMapping(catalog, { mac: MAC }, channels);
     const presence = new PresenceEncoder(mapping, { nodeName: "P1 XS" });
+    const source = sources === "energy" ? new EnergySource(mapping, { topic: presence.tariffTopic }) : undefined;
+    const tariff = sources === "alarms" ? new AlternatingTariff() : undefined;
+    if (sources === "alarms") this.alarms = new AlarmSource(mapping, FLAPPING_ALARMS, tariff);
+    else if (source) this.alarms = new AlarmSource(mapping, defaultSettings(), source);
+    let channelSources: ChannelSource[] | undefined;
+    if (tariff && this.alarms) channelSources = [tariff, new SilentBetweenTelegrams(this.alarms)];
+    else if (source && this.alarms) channelSources = [source, this.alarms];
     this.link = new ChecksumLink(this.ports, [
       ...Array.from({ length: mapping.size }, (_, slot) => mapping.topicOf(slot)),
       presence.statusTopic,
@@ -282,15 +295,12 @@ export class BridgePipeline implements Pipeline {
       presence.heartbeatTopic,
       presence.level2HeartbeatTopic,
       presence.statsTopic,
+      presence.tariffTopic,
     ]);
     const ports = this.ports;
     this.bridge = new Bridge(
       { meter: ports, clock: ports, scheduler: ports, mqtt: this.link, network: ports, system: ports },
-      {
-        events: new EventEncoder(mapping),
-        presence,
-        channels: tariff && this.alarms ? [tariff, new SilentBetweenTelegrams(this.alarms)] : undefined,
-      },
+      { events: new EventEncoder(mapping), presence, channels: channelSources, retained: source },
       {
         mqtt: { host: "127.0.0.1", port: 1883, clientId: "p1vscp-xs", keepAliveSeconds: 60 },
         catalog,

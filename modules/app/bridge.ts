@@ -9,7 +9,7 @@ import type { BackoffOptions } from "./backoff";
 import { DEFAULT_INFLIGHT_BYTES, DEFAULT_INFLIGHT_EVENTS } from "../config/schema";
 import { DEFAULT_OUTBOX_BYTES } from "./outbox-sizing";
 import { ChannelQueue, type ChannelSource } from "./channel-queue";
-import type { DiscoveryMessages, PresenceMessages, SnapshotWriter, StoredEventEncoder } from "./encoder-ports";
+import type { DiscoveryMessages, PresenceMessages, RetainedMessage, SnapshotWriter, StoredEventEncoder } from "./encoder-ports";
 import { StatsWriter, createHealthCounters, recordInternalError, type HealthCounters } from "./health";
 import { InFlightWindow } from "./in-flight";
 import { MqttSession, type SessionListener } from "./mqtt-session";
@@ -50,6 +50,8 @@ export interface BridgeEncoders {
   discovery?: DiscoveryMessages;
   /** Derived values and alarms, published on the mapping's channel slots; leave out for none. */
   channels?: readonly ChannelSource[];
+  /** A channel source's retained message (the capacity tariff): sent after each connect and when it changed. */
+  retained?: RetainedMessage;
 }
 
 export interface BridgeOptions {
@@ -122,6 +124,7 @@ const AT_SEND_EVENT = "send event";
 const AT_ACKNOWLEDGE = "acknowledge";
 const AT_DISCOVERY = "discovery";
 const AT_CHANNELS = "channels";
+const AT_RETAINED = "retained";
 
 // How a drain of the outbox ended.
 const ALL_SENT = 0;
@@ -162,6 +165,9 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
   private readonly discovery: DiscoveryMessages | undefined;
   private readonly channelSources: readonly ChannelSource[];
   private readonly channelQueue: ChannelQueue;
+  private readonly retained: RetainedMessage | undefined;
+  /** The retained message is due (after a connect, or its publish was refused) even if it did not change. */
+  private retainedPending = false;
   private readonly parser: TelegramParser;
   private readonly gate: PublishGate;
   private readonly acceptNoCrc: boolean;
@@ -237,6 +243,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.health.queueCapacity = this.outbox.capacity;
     this.channelSources = encoders.channels ?? [];
     this.channelQueue = new ChannelQueue(this.outbox, this.events);
+    this.retained = encoders.retained;
     this.secrets = [...(options.secrets ?? []), options.mqtt.password ?? ""].filter((secret) => secret.length > 0);
 
     const will = { topic: this.presence.statusTopic, payload: STATUS_OFFLINE, retain: true };
@@ -403,6 +410,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
     this.failingSinceMs = -1;
     this.discoveryWait = this.discovery !== undefined;
     this.discoveryNext = -1;
+    this.retainedPending = this.retained !== undefined;
     this.drain();
   }
 
@@ -616,6 +624,7 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       if (!this.sent(this.publish(presence.statsTopic, this.statsWriter.buffer, 0, length, false, 0, 0, false))) return;
       this.statsPending = false;
     }
+    if (this.retained !== undefined && (this.retainedPending || this.retained.changed) && !this.drainRetained(this.retained)) return;
     if (this.discoveryNext >= 0 && !this.drainDiscovery()) return;
     const drained = this.drainEvents();
     if (drained === REFUSED) return; // a retry drains again
@@ -628,6 +637,22 @@ export class Bridge implements MeterBytesSink, FrameSink, SessionListener, Netwo
       if (!this.sent(this.publish(presence.telegramTopic, this.snapshot.buffer, 0, this.snapshotLength, false, 0, 0, false))) return;
       this.snapshotPending = false;
     }
+  }
+
+  /** The latest retained message of a channel source; false: stopped for now (it stays due). */
+  private drainRetained(retained: RetainedMessage): boolean {
+    this.retainedPending = true;
+    let length: number;
+    try {
+      length = retained.write();
+    } catch (error) {
+      this.retainedPending = false; // a bug in the writer: not retried in a loop, tried again when it changes
+      this.internalError(AT_RETAINED, error);
+      return true;
+    }
+    if (!this.sent(this.publish(retained.topic, retained.buffer, 0, length, true, 0, 0, false))) return false;
+    this.retainedPending = false;
+    return true;
   }
 
   /**

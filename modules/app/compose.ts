@@ -1,6 +1,8 @@
 import { FIELDS, mappingText, type Settings } from "../config/schema";
 import { STATS_FIELDS } from "./health";
 import { HaDiscovery } from "../ha/discovery";
+import { EnergySource } from "../energy/energy-source";
+import { tariffRuleFrom } from "../energy/tariff-rule";
 import { ObisCatalog } from "../p1/obis-catalog";
 import { Quantity } from "../p1/units";
 import { VscpConfigError } from "../vscp/config-error";
@@ -13,6 +15,7 @@ import { PresenceEncoder } from "../vscp/presence";
 import { TelegramSnapshot } from "../vscp/snapshot";
 import { Bridge, type BridgeOptions, type BridgePorts } from "./bridge";
 import type { PublishPolicy } from "./publish-policy";
+import type { KeyValueStore } from "./ports";
 
 export interface BrokerAddress {
   host: string;
@@ -37,6 +40,8 @@ export interface ComposeOptions {
   firmware?: string;
   /** Address of the status page; default `http://{hostname}/` when the status page is on. */
   statusUrl?: string;
+  /** Where the capacity tariff's month survives a restart (Preferences); none: kept in memory only. */
+  store?: KeyValueStore;
   /** Receives each configuration problem; the default is kept and the bridge still starts. */
   report(problem: string): void;
 }
@@ -46,6 +51,8 @@ export interface ComposedBridge {
   catalog: ObisCatalog;
   mapping: VscpMapping;
   presence: PresenceEncoder;
+  /** Derived values and the capacity tariff (also the alarms' TariffView). */
+  energy: EnergySource;
   alarms: AlarmSource;
 }
 
@@ -170,8 +177,14 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
     tls: settings.tls,
     ca: settings.caCert || undefined,
   };
+  const energy = new EnergySource(mapping, {
+    topic: presence.tariffTopic,
+    rule: tariffRuleFrom(settings),
+    store: options.store,
+    report: options.report,
+  });
   if (!broker.host) options.report("broker: no MQTT broker configured; the bridge keeps trying and queues events");
-  const alarms = new AlarmSource(mapping, settings, undefined); // the energy source's TariffView goes here once it exists
+  const alarms = new AlarmSource(mapping, settings, energy); // the capacity-tariff guard reads the energy source
   const bridge = new Bridge(
     ports,
     {
@@ -179,7 +192,8 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
       presence,
       snapshot: settings.snapshot ? new TelegramSnapshot(catalog) : undefined,
       discovery: discoveryFor(settings, mapping, presence, options),
-      channels: [alarms], // after the energy source, so the alarms see this telegram's tariff figures
+      channels: [energy, alarms], // the energy source first, so the alarms see this telegram's tariff figures
+      retained: energy,
     },
     {
       catalog,
@@ -209,5 +223,5 @@ export function composeBridge(settings: Settings, ports: BridgePorts, options: C
     },
   );
   alarms.attach(bridge.health);
-  return { bridge, catalog, mapping, presence, alarms };
+  return { bridge, catalog, mapping, presence, energy, alarms };
 }

@@ -79,3 +79,16 @@ export interface DiscoveryMessages {
   /** Writes message i's payload into `buffer`; returns its length (0: an empty retained message, a removal). */
   write(i: number): number;
 }
+
+/**
+ * A retained message a channel source keeps up to date (the capacity tariff, modules/energy): sent after each
+ * connect and whenever it changed, latest only. Written into its own buffer; never allocates.
+ */
+export interface RetainedMessage {
+  readonly topic: string;
+  readonly buffer: Uint8Array;
+  /** True when the content changed since the last `write`. */
+  readonly changed: boolean;
+  /** Writes the current content into `buffer` and clears `changed`; returns its length. */
+  write(): number;
+}

@@ -32,7 +32,7 @@ export type StringFormat =
   | "password" // empty (not set), or 8 or more characters
   | "mapping"; // mapping rows: letters, digits and - : . = , ; only (the rows are read in modules/vscp/mapping-setting.ts)
 
-export type Group = "wifi" | "mqtt" | "vscp" | "meter" | "device" | "mapping" | "alarms";
+export type Group = "wifi" | "mqtt" | "vscp" | "meter" | "device" | "mapping" | "tariff" | "alarms";
 
 interface FieldBase {
   /** Preferences key and build argument name. */
@@ -130,6 +130,15 @@ export interface Settings {
   guardPct: number;
   alarmMinS: number;
   alarmHystPct: number;
+  // Capacity tariff (group "tariff")
+  tariffPeaks: number;
+  tariffPerDay: boolean;
+  tariffDays: string;
+  tariffFrom: number;
+  tariffTo: number;
+  nightWeight: number;
+  nightFrom: number;
+  nightTo: number;
 }
 
 /**
@@ -150,6 +159,7 @@ export function mappingText(settings: Settings): string {
 export const UART_FORMATS = ["8N1", "7E1"] as const;
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 export const PUBLISH_MODES = ["every", "interval", "deadband"] as const;
+export const TARIFF_DAYS = ["all", "weekdays"] as const;
 
 export const FIELDS: readonly Field[] = [
   { key: "ssid", group: "wifi", label: "Wi-Fi network (SSID)", type: "string", default: "", maxLength: 32, format: "text", secret: false },
@@ -558,6 +568,84 @@ export const FIELDS: readonly Field[] = [
     min: 0,
     max: 20,
     unit: "%",
+    secret: false,
+  },
+  // Capacity tariff: which hours count and how (README "Derived values and the capacity tariff").
+  {
+    key: "tariffPeaks",
+    group: "tariff",
+    label: "Hourly peaks the capacity charge averages",
+    type: "int",
+    default: 3,
+    min: 1,
+    max: 10,
+    secret: false,
+  },
+  { key: "tariffPerDay", group: "tariff", label: "At most one peak per day", type: "bool", default: true, secret: false },
+  {
+    key: "tariffDays",
+    group: "tariff",
+    label: "Days that count",
+    type: "string",
+    default: "all",
+    maxLength: 8,
+    format: "text",
+    values: TARIFF_DAYS,
+    secret: false,
+  },
+  {
+    key: "tariffFrom",
+    group: "tariff",
+    label: "Counted hours from (local time)",
+    type: "int",
+    default: 0,
+    min: 0,
+    max: 23,
+    unit: "h",
+    secret: false,
+  },
+  {
+    key: "tariffTo",
+    group: "tariff",
+    label: "Counted hours until (from = to: all day)",
+    type: "int",
+    default: 24,
+    min: 0,
+    max: 24,
+    unit: "h",
+    secret: false,
+  },
+  {
+    key: "nightWeight",
+    group: "tariff",
+    label: "Weight of night hours",
+    type: "int",
+    default: 100,
+    min: 0,
+    max: 100,
+    unit: "%",
+    secret: false,
+  },
+  {
+    key: "nightFrom",
+    group: "tariff",
+    label: "Night from (local time)",
+    type: "int",
+    default: 22,
+    min: 0,
+    max: 23,
+    unit: "h",
+    secret: false,
+  },
+  {
+    key: "nightTo",
+    group: "tariff",
+    label: "Night until (local time)",
+    type: "int",
+    default: 6,
+    min: 0,
+    max: 23,
+    unit: "h",
     secret: false,
   },
 ];

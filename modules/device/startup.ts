@@ -28,6 +28,7 @@ export function startBridge(device: Device, ports: DevicePorts, log: (line: stri
     {
       mac: ports.network.mac(),
       firmware: device.firmware,
+      store: device.store,
       report: (problem) => log(`problem: ${problem}`),
     },
   );

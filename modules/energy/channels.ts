@@ -12,4 +12,8 @@ export const DERIVED_CHANNELS: readonly ChannelDefinition[] = frozen([
   power("netL2", "Net active power L2", 101),
   power("netL3", "Net active power L3", 102),
   power("net", "Net active power", 103),
+  power("hourly", "Hourly average import power", 104),
+  power("hourAvg", "Average import power this hour", 105),
+  power("hourProj", "Projected average import power this hour", 106),
+  power("peakAvg", "Capacity tariff billed average", 107),
 ]);

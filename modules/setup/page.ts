@@ -51,7 +51,7 @@ tr.seen td{background:#e8f4e8}
 const SCRIPT = `
 (function () {
   "use strict";
-  var GROUPS = { wifi: "Wi-Fi", mqtt: "MQTT broker", vscp: "VSCP events", meter: "Meter port", device: "Device", mapping: "VSCP mapping", alarms: "Alarms" };
+  var GROUPS = { wifi: "Wi-Fi", mqtt: "MQTT broker", vscp: "VSCP events", meter: "Meter port", device: "Device", mapping: "VSCP mapping", tariff: "Capacity tariff", alarms: "Alarms" };
   var fields = [], secretsSet = {}, pins = null, editable = false, lastApply = "", map = null;
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {

@@ -55,6 +55,8 @@ export class PresenceEncoder {
   readonly statusTopic: string;
   readonly statsTopic: string;
   readonly telegramTopic: string;
+  /** Retained capacity-tariff figures (modules/energy). */
+  readonly tariffTopic: string;
   readonly newNodeOnlineTopic: string;
   readonly heartbeatTopic: string;
   readonly level2HeartbeatTopic: string;
@@ -80,6 +82,7 @@ export class PresenceEncoder {
     this.statusTopic = `${prefix}/${deviceId}/status`;
     this.statsTopic = `${prefix}/${deviceId}/stats`;
     this.telegramTopic = `${prefix}/${deviceId}/telegram`;
+    this.tariffTopic = `${prefix}/${deviceId}/tariff`;
 
     const guid = mapping.nodeGuid;
     const nickname = nicknameOf(guid);

@@ -1,7 +1,7 @@
 import type { ByteWriter } from "./writer";
 
 /** Year, month, day of a day count since 1970-01-01 (H. Hinnant's civil_from_days), into `out`. */
-function civilFromDays(days: number, out: Int32Array): void {
+export function civilFromDays(days: number, out: Int32Array): void {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
