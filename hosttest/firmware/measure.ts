@@ -351,13 +351,16 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline && !/mqtt: connected/.test(log.output.slice(logStart))) await sleep(250);
     checks.tlsConnected = /mqtt: connected/.test(log.output.slice(logStart));
-    if (!checks.tlsConnected)
+    if (!checks.tlsConnected) {
+      // The firmware's last lines (not the samples; the configuration line masks passwords), and whether it still runs.
       checks.tlsLog = log.output
         .slice(logStart)
         .split("\n")
-        .filter((l) => /mqtt|tls|TLS|clock/.test(l))
-        .slice(-5)
+        .filter((l) => !l.startsWith("instruments"))
+        .slice(-12)
         .join(" | ");
+      checks.tlsFirmwareExit = sim.exitCode === null ? "running" : `exited with ${sim.exitCode}`;
+    }
     await sleep(2000);
     log.phase = "tlsSteady";
     await send(20, 500);
