@@ -1,6 +1,6 @@
 import "@endo/init";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CoreMemory, coreMemory } from "./bench/core-memory";
+import { type CoreMemory, type PartMemory, coreMemory } from "./bench/core-memory";
 import { ObisCatalog } from "../modules/p1/obis-catalog";
 
 // Memory inside XS follows what a meter sends, not the catalog's size: a part that kept an object (a typed array
@@ -17,7 +17,7 @@ beforeAll(async () => {
   memory = await coreMemory();
 });
 
-const part = (name: string) => {
+const part = (name: string): PartMemory & { count?: number } => {
   const found = [...memory.parts, ...memory.afterUse].find((p) => p.part === name);
   if (!found) throw new Error(`no part ${name}`);
   return found;
