@@ -94,7 +94,10 @@ export async function coreMemory(): Promise<CoreMemory> {
     await xs.requestText("composed");
     const built = await xs.liveMemory();
     await xs.requestText("hour");
-    composed = { built: difference("composed", empty, built), afterAnHour: difference("composedAfterAnHour", empty, await xs.liveMemory()) };
+    composed = {
+      built: difference("composed", empty, built),
+      afterAnHour: difference("composedAfterAnHour", empty, await xs.liveMemory()),
+    };
   } finally {
     await xs.close();
   }
@@ -137,4 +140,3 @@ export function formatCoreMemory(m: CoreMemory): string {
   ];
   return `${lines.join("\n")}\n`;
 }
-

@@ -190,7 +190,9 @@ export class TelegramSnapshot {
         // A DSMR 2.2 gas unit is not next to its value: its table spelling is written instead.
         if (unit !== NO_UNIT) {
           length +=
-            p[UNIT].length + 1 + (unitEnd > unitStart ? latin1StringLength(frame, unitStart, unitEnd) : this.unitStart[unit + 1] - this.unitStart[unit]);
+            p[UNIT].length +
+            1 +
+            (unitEnd > unitStart ? latin1StringLength(frame, unitStart, unitEnd) : this.unitStart[unit + 1] - this.unitStart[unit]);
         }
       }
       if (length + reserve > w.room) {
