@@ -43,10 +43,13 @@ export class TelegramSnapshot {
   private readonly value = new Uint8Array(MAX_VALUE_CHARS);
   private readonly scratch = new Uint8Array(24);
   /**
-   * Every slot's `"A-B:C.D.E":{` back to back; slot k's is keys[keyStart[k] … keyStart[k + 1]). One array, not
-   * one per code: an array per catalog code cost ~9 XS slots each, for codes most meters never send.
+   * The document's buffer followed by every slot's `"A-B:C.D.E":{` back to back: slot k's key is at
+   * keysAt + keyStart[k] … keysAt + keyStart[k + 1]. One array, not one per code (an XS typed array costs 7 slots,
+   * for codes most meters never send), and behind the document so that copyWithin copies a key natively
+   * without a view being made.
    */
-  private readonly keys: Uint8Array;
+  private readonly store: Uint8Array;
+  private readonly keysAt: number;
   private readonly keyStart: Uint16Array;
   private readonly parts: Uint8Array[];
   /** Unit spellings as bytes (XS would box a string per charCodeAt call), back to back like the keys, by unit id. */
@@ -54,12 +57,12 @@ export class TelegramSnapshot {
   private readonly unitStart: Uint8Array;
 
   constructor(catalog: ObisCatalog, capacity = 4096) {
-    this.keys = joinBytes(catalog.entries.map((e) => `"${e.obis}":{`));
+    const keys = joinBytes(catalog.entries.map((e) => `"${e.obis}":{`));
     this.keyStart = new Uint16Array(catalog.size + 1);
     catalog.entries.forEach((e, slot) => {
       this.keyStart[slot + 1] = this.keyStart[slot] + e.obis.length + 4; // ASCII: one byte a character
     });
-    if (this.keyStart[catalog.size] !== this.keys.length) throw new Error("OBIS codes must be ASCII");
+    if (this.keyStart[catalog.size] !== keys.length) throw new Error("OBIS codes must be ASCII");
     this.unitNames = joinBytes(UNITS.map((u) => u.name));
     this.unitStart = new Uint8Array(UNITS.length + 1);
     UNITS.forEach((u, id) => {
@@ -99,7 +102,10 @@ export class TelegramSnapshot {
       MAX_OMITTED_DIGITS +
       1;
     if (!(capacity >= smallest)) throw new RangeError(`snapshot capacity ${capacity} below the ${smallest} bytes a snapshot can need`);
-    this.writer = new ByteWriter(capacity);
+    this.keysAt = capacity;
+    this.store = new Uint8Array(capacity + keys.length);
+    this.store.set(keys, capacity);
+    this.writer = new ByteWriter(capacity, this.store.subarray(0, capacity));
     this.buffer = this.writer.buffer;
   }
 
@@ -201,7 +207,8 @@ export class TelegramSnapshot {
       }
       if (!first) w.byte(0x2c);
       first = false;
-      w.bytes(this.keys, keyStart, keyEnd);
+      this.store.copyWithin(w.pos, this.keysAt + keyStart, this.keysAt + keyEnd);
+      w.pos += keyEnd - keyStart;
       if (isText) {
         w.bytes(p[TEXT]);
         w.latin1String(frame, reading.valueStart[slot], reading.valueEnd[slot]);
