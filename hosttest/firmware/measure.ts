@@ -4,10 +4,12 @@
 // (chunk and slot heap used and allocated, stack peak, garbage collections, sockets) into phases: boot, first
 // telegram, steady state, a status page client, a broker outage until the outbox is full, an hour of telegrams
 // (sent faster than real time: the framer takes them at any pace), then a second start over TLS to a local
-// mosquitto with a test CA made at run time. Run it under the meter lock:
+// mosquitto with a test CA made at run time, last with a status page client as well. Run it under the meter lock:
 //   flock /tmp/p1vscp-e2e.lock npm run bench:firmware
 // Settings reach the firmware through the simulator's Preferences file (restored afterwards), so one build
-// serves every phase. FIRMWARE_OUT=<dir> keeps the build (incremental next time).
+// serves every phase. FIRMWARE_OUT=<dir> keeps the build (incremental next time; after a manifest change that maps a
+// module name to another SDK file, e.g. ssl/session, start from an empty folder: make keeps an old build of a module
+// whose new source file is older than it, and TLS then fails inside the SDK's session code).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
   existsSync,
@@ -351,7 +353,14 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
     const tlsBroker = await startTlsBroker(scratch, files);
     tls = tlsBroker;
     const tlsPort = tlsBroker.port;
-    writePreferences({ broker: "127.0.0.1", port: tlsPort, tls: true, caCert: readFileSync(files.ca, "utf8") });
+    writePreferences({
+      broker: "127.0.0.1",
+      port: tlsPort,
+      tls: true,
+      caCert: readFileSync(files.ca, "utf8"),
+      statusPage: true,
+      adminPass: ADMIN_PASSWORD,
+    });
     log.phase = "tlsHandshake";
     const logStart = log.output.length;
     sim = startSimulator(join(bin, "mcsim"), library, out, env, log);
@@ -372,6 +381,11 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
     log.phase = "tlsSteady";
     await send(20, 500);
     await sleep(3000);
+    // The most at once: TLS, telegrams and a status page client.
+    log.phase = "tlsStatusPage";
+    const [tlsPage] = await Promise.all([statusPageClient(10), send(20, 500)]);
+    checks.tlsStatusPageAnswers = tlsPage.answered;
+    checks.tlsStatusPageFailures = tlsPage.failed;
     log.phase = null;
   } finally {
     await stopSimulator(sim);
