@@ -43,6 +43,8 @@ const ADMIN_PASSWORD = "memory-bench-1";
  * board turns off but an ESP32 board runs with, and Home Assistant discovery, which a user may switch on, so that
  * the figures are for the most the firmware keeps. (Build values are stored over Preferences at the first start.)
  */
+/** The engine's stack while measuring, in slots (32 bytes each here). */
+const MEASURING_STACK_SLOTS = 2048;
 const BUILD_VALUES = ["heartbeat=10", "statsInterval=10", "snapshot=true", "haDiscovery=true"];
 
 function say(line: string): void {
@@ -255,8 +257,14 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
   mkdirSync(out, { recursive: true });
   const env = { ...process.env, PATH: [join(ROOT, "node_modules", ".bin"), bin, process.env.PATH].join(delimiter) };
   say(`building the instrumented lin firmware in ${out}`);
-  // Everything but the build values comes from Preferences.
-  const build = spawnSync(join(bin, "mcconfig"), ["-d", "-m", "-p", "lin", "-t", "build", "-o", out, "./manifest.json", ...BUILD_VALUES], {
+  // Everything but the build values comes from Preferences. A manifest in the build folder includes the project's
+  // and gives the engine a stack far larger than any board's (the simulator's default is 384 slots, near the
+  // peak): the stack figure is then a high-water mark that no stack size caps.
+  const manifestDir = join(out, "p1vscp-memory");
+  mkdirSync(manifestDir, { recursive: true });
+  const manifest = join(manifestDir, "manifest.json");
+  writeFileSync(manifest, JSON.stringify({ include: [join(ROOT, "manifest.json")], creation: { stack: MEASURING_STACK_SLOTS } }));
+  const build = spawnSync(join(bin, "mcconfig"), ["-d", "-m", "-p", "lin", "-t", "build", "-o", out, manifest, ...BUILD_VALUES], {
     cwd: ROOT,
     env,
     encoding: "utf8",
@@ -387,6 +395,15 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
     checks.tlsStatusPageAnswers = tlsPage.answered;
     checks.tlsStatusPageFailures = tlsPage.failed;
     log.phase = null;
+    if (sim.exitCode !== null || !log.samples.get("tlsStatusPage")?.length) {
+      checks.tlsFirmwareExit = sim.exitCode === null ? "running" : `exited with ${sim.exitCode}`;
+      checks.tlsLastLines = log.output
+        .slice(logStart)
+        .split("\n")
+        .filter((l) => !l.startsWith("instruments"))
+        .slice(-15)
+        .join(" | ");
+    }
   } finally {
     await stopSimulator(sim);
     tls?.child.kill("SIGTERM");

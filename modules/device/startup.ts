@@ -28,6 +28,7 @@ export function startBridge(device: Device, ports: DevicePorts, log: (line: stri
     {
       mac: ports.network.mac(),
       firmware: device.firmware,
+      defaultOutboxBytes: device.board?.outboxBytes,
       report: (problem) => log(`problem: ${problem}`),
     },
   );

@@ -191,7 +191,8 @@ export class EventEncoder {
       buffer.copyWithin(base + tailAt + length, base + tailAt, base + parts.length);
       w.pos = base + tailAt;
       w.bytes(digits, start, start + length);
-      return base + parts.length + length;
+      w.pos = base + parts.length + length;
+      return w.pos;
     }
     const suffixAt = this.suffixAt[slot];
     const codes = 3 * length;
@@ -201,7 +202,8 @@ export class EventEncoder {
     w.codes(digits, start, length);
     w.pos = base + suffixAt + codes;
     w.bytes(digits, start, start + length);
-    return base + parts.length + codes + length;
+    w.pos = base + parts.length + codes + length;
+    return w.pos;
   }
 
   /** Makes a slot's constant parts: once per slot for the life of the mapping. */
