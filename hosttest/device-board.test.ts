@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_OUTBOX_BYTES, SMALL_OUTBOX_BYTES } from "../modules/app/outbox-sizing";
 import { selectBoard } from "../modules/device/board";
 import { LOADED_AT_RUN_TIME } from "./firmware/run-time-modules";
 
@@ -84,6 +85,16 @@ describe("selectBoard", () => {
   });
 });
 
+describe("the board's outbox", () => {
+  it("is the fragment's outboxKiB in bytes, or left to the default", () => {
+    expect(selectBoard(devkitc).board?.outboxBytes).toBeUndefined();
+    expect(selectBoard({ ...devkitc, outboxKiB: 9 }).board?.outboxBytes).toBe(9 * 1024);
+    expect(problemsOf({ ...devkitc, outboxKiB: 0 })[0]).toContain("board.outboxKiB");
+    expect(problemsOf({ ...devkitc, outboxKiB: 2.5 })[0]).toContain("board.outboxKiB");
+    expect(problemsOf({ ...devkitc, outboxKiB: "9" })[0]).toContain("board.outboxKiB");
+  });
+});
+
 describe("boards/ fragments and the manifest", () => {
   const boardsDir = new URL("../boards/", import.meta.url);
   const manifest = JSON.parse(readFileSync(new URL("../manifest.json", import.meta.url), "utf8"));
@@ -98,6 +109,23 @@ describe("boards/ fragments and the manifest", () => {
       const { board, problems } = selectBoard(fragment.config?.board);
       expect(problems, name).toEqual([]);
       expect(board?.name, name).toBeTruthy();
+    }
+  });
+
+  it("each board's outbox is one of the sizes outbox-sizing.ts defines: the small one only where the README says why", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const memory = readme.slice(readme.indexOf("### Memory on the device"), readme.indexOf("### Wiring"));
+    const small: string[] = [];
+    for (const name of boardDirs) {
+      const fragment = JSON.parse(readFileSync(new URL(`${name}/manifest.json`, boardsDir), "utf8"));
+      const bytes = selectBoard(fragment.config?.board).board?.outboxBytes ?? DEFAULT_OUTBOX_BYTES;
+      expect([DEFAULT_OUTBOX_BYTES, SMALL_OUTBOX_BYTES], name).toContain(bytes);
+      if (bytes === SMALL_OUTBOX_BYTES) small.push(fragment.config.board.name);
+    }
+    expect(SMALL_OUTBOX_BYTES).toBeLessThan(DEFAULT_OUTBOX_BYTES);
+    for (const board of small) {
+      expect(memory, board).toContain(board);
+      expect(memory, board).toContain(`${SMALL_OUTBOX_BYTES / 1024} KiB outbox`);
     }
   });
 

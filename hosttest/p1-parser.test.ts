@@ -53,6 +53,9 @@ describe("OBIS catalog", () => {
       expect(catalog.indexOf(obisKeyOf(e.obis))).toBe(slot);
     });
     expect(catalog.indexOfCode("1-0:42.1.0")).toBe(-1);
+    // Below the smallest key and above the largest (the lookup halves a sorted list).
+    expect(catalog.indexOfCode("0-0:0.0.0")).toBe(-1);
+    expect(catalog.indexOfCode("255-255:255.255.255")).toBe(-1);
     expect(() => new ObisCatalog([OBIS_ENTRIES[1], OBIS_ENTRIES[1]])).toThrow(/duplicate/);
   });
 

@@ -1,5 +1,6 @@
-// npm run bench [-- --json]: throughput in Node against smartmeter-obis, XS compute/heap per telegram, and the
-// latency from a telegram's last byte to its last event at an MQTT subscriber.
+// npm run bench [-- --json]: throughput in Node against smartmeter-obis, XS compute/heap per telegram, what each part
+// of the bridge core keeps alive in XS (key coreMemory), the latency from a telegram's last byte to its last event at
+// an MQTT subscriber, and the firmware's memory in the Linux simulator build (key firmware).
 // Measures and prints; asserts nothing (timings vary by machine, XS figures are deterministic).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
     byteScan: await xsCost("byte-scan", stream),
     breakdown: await xsBreakdown(stream),
   };
+  note("XS: what each part of the bridge core keeps alive …");
+  const { coreMemory, formatCoreMemory } = await import("./core-memory");
+  const memory = await coreMemory();
   const where = whereTheUnitsGo(
     xs.breakdown,
     probeTelegramShape(stream),
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
       ratio: Math.round(ratio * 10) / 10,
     },
     xs: { ...xs, where },
+    coreMemory: memory,
     latency,
     firmware,
     targets: {
@@ -202,6 +207,9 @@ async function main(): Promise<void> {
   console.log("XS compute by sub-step, one telegram");
   for (const [step, value] of Object.entries(xs.breakdown))
     console.log(`  ${step.padEnd(16)} ${typeof value === "number" ? n(value).padStart(9) : value}`);
+  console.log("");
+  console.log("What each part of the bridge core keeps alive inside XS (built one by one, default settings)");
+  process.stdout.write(formatCoreMemory(memory));
   console.log("");
   console.log("End to end (wall clock)");
   console.log(`  ${formatLatency(latencyRun)}`);

@@ -12,6 +12,7 @@ export const PHASES = [
   "hourOfTelegrams",
   "tlsHandshake",
   "tlsSteady",
+  "tlsStatusPage",
 ] as const;
 export type Phase = (typeof PHASES)[number];
 

@@ -4,10 +4,12 @@
 // (chunk and slot heap used and allocated, stack peak, garbage collections, sockets) into phases: boot, first
 // telegram, steady state, a status page client, a broker outage until the outbox is full, an hour of telegrams
 // (sent faster than real time: the framer takes them at any pace), then a second start over TLS to a local
-// mosquitto with a test CA made at run time. Run it under the meter lock:
+// mosquitto with a test CA made at run time, last with a status page client as well. Run it under the meter lock:
 //   flock /tmp/p1vscp-e2e.lock npm run bench:firmware
 // Settings reach the firmware through the simulator's Preferences file (restored afterwards), so one build
-// serves every phase. FIRMWARE_OUT=<dir> keeps the build (incremental next time).
+// serves every phase. FIRMWARE_OUT=<dir> keeps the build (incremental next time; after a manifest change that maps a
+// module name to another SDK file, e.g. ssl/session, start from an empty folder: make keeps an old build of a module
+// whose new source file is older than it, and TLS then fails inside the SDK's session code).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
   existsSync,
@@ -36,6 +38,14 @@ const DEVICE_ID = "020000000001";
 const PREFERENCES = join(tmpdir(), "modpreferences.json");
 const STATUS_PORT = 8080;
 const ADMIN_PASSWORD = "memory-bench-1";
+/**
+ * Build values: heartbeat and stats every 10 s so that each phase sees them; the telegram snapshot, which the lin
+ * board turns off but an ESP32 board runs with, and Home Assistant discovery, which a user may switch on, so that
+ * the figures are for the most the firmware keeps. (Build values are stored over Preferences at the first start.)
+ */
+/** The engine's stack while measuring, in slots (32 bytes each here). */
+const MEASURING_STACK_SLOTS = 2048;
+const BUILD_VALUES = ["heartbeat=10", "statsInterval=10", "snapshot=true", "haDiscovery=true"];
 
 function say(line: string): void {
   process.stderr.write(`bench:firmware: ${line}\n`);
@@ -247,12 +257,19 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
   mkdirSync(out, { recursive: true });
   const env = { ...process.env, PATH: [join(ROOT, "node_modules", ".bin"), bin, process.env.PATH].join(delimiter) };
   say(`building the instrumented lin firmware in ${out}`);
-  // Heartbeat and stats every 10 s so that each phase sees them; everything else comes from Preferences.
-  const build = spawnSync(
-    join(bin, "mcconfig"),
-    ["-d", "-m", "-p", "lin", "-t", "build", "-o", out, "./manifest.json", "heartbeat=10", "statsInterval=10"],
-    { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 << 20 },
-  );
+  // Everything but the build values comes from Preferences. A manifest in the build folder includes the project's
+  // and gives the engine a stack far larger than any board's (the simulator's default is 384 slots, near the
+  // peak): the stack figure is then a high-water mark that no stack size caps.
+  const manifestDir = join(out, "p1vscp-memory");
+  mkdirSync(manifestDir, { recursive: true });
+  const manifest = join(manifestDir, "manifest.json");
+  writeFileSync(manifest, JSON.stringify({ include: [join(ROOT, "manifest.json")], creation: { stack: MEASURING_STACK_SLOTS } }));
+  const build = spawnSync(join(bin, "mcconfig"), ["-d", "-m", "-p", "lin", "-t", "build", "-o", out, manifest, ...BUILD_VALUES], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   if (build.status !== 0) throw new Error(`mcconfig failed (${build.status}):\n${build.stdout}\n${build.stderr}`);
   const library = findFile(join(out, "bin"), "mc.so");
   if (!library) throw new Error(`mcconfig built no mc.so under ${out}`);
@@ -344,25 +361,49 @@ export async function measureFirmware(): Promise<FirmwareFigures | { skipped: st
     const tlsBroker = await startTlsBroker(scratch, files);
     tls = tlsBroker;
     const tlsPort = tlsBroker.port;
-    writePreferences({ broker: "127.0.0.1", port: tlsPort, tls: true, caCert: readFileSync(files.ca, "utf8") });
+    writePreferences({
+      broker: "127.0.0.1",
+      port: tlsPort,
+      tls: true,
+      caCert: readFileSync(files.ca, "utf8"),
+      statusPage: true,
+      adminPass: ADMIN_PASSWORD,
+    });
     log.phase = "tlsHandshake";
     const logStart = log.output.length;
     sim = startSimulator(join(bin, "mcsim"), library, out, env, log);
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline && !/mqtt: connected/.test(log.output.slice(logStart))) await sleep(250);
     checks.tlsConnected = /mqtt: connected/.test(log.output.slice(logStart));
-    if (!checks.tlsConnected)
+    if (!checks.tlsConnected) {
+      // The firmware's last lines (not the samples; the configuration line masks passwords), and whether it still runs.
       checks.tlsLog = log.output
         .slice(logStart)
         .split("\n")
-        .filter((l) => /mqtt|tls|TLS|clock/.test(l))
-        .slice(-5)
+        .filter((l) => !l.startsWith("instruments"))
+        .slice(-12)
         .join(" | ");
+      checks.tlsFirmwareExit = sim.exitCode === null ? "running" : `exited with ${sim.exitCode}`;
+    }
     await sleep(2000);
     log.phase = "tlsSteady";
     await send(20, 500);
     await sleep(3000);
+    // The most at once: TLS, telegrams and a status page client.
+    log.phase = "tlsStatusPage";
+    const [tlsPage] = await Promise.all([statusPageClient(10), send(20, 500)]);
+    checks.tlsStatusPageAnswers = tlsPage.answered;
+    checks.tlsStatusPageFailures = tlsPage.failed;
     log.phase = null;
+    if (sim.exitCode !== null || !log.samples.get("tlsStatusPage")?.length) {
+      checks.tlsFirmwareExit = sim.exitCode === null ? "running" : `exited with ${sim.exitCode}`;
+      checks.tlsLastLines = log.output
+        .slice(logStart)
+        .split("\n")
+        .filter((l) => !l.startsWith("instruments"))
+        .slice(-15)
+        .join(" | ");
+    }
   } finally {
     await stopSimulator(sim);
     tls?.child.kill("SIGTERM");

@@ -2,8 +2,9 @@
 // the XS engine, with a broker outage every simulated day and damaged telegrams among them; checks that every
 // telegram is accounted for and that the heap after the first day equals the heap at the end. Exit code 1 if not.
 import "@endo/init";
-import { formatParts, formatSoak } from "./report";
-import { MONTH_START_UTC_S, coreParts, runSoak } from "./soak-run";
+import { coreMemory, formatCoreMemory } from "../bench/core-memory";
+import { formatSoak } from "./report";
+import { MONTH_START_UTC_S, runSoak } from "./soak-run";
 
 function days(): number {
   const at = process.argv.indexOf("--days");
@@ -18,7 +19,7 @@ function days(): number {
 
 async function main(): Promise<number> {
   const n = days();
-  process.stdout.write(formatParts(await coreParts()));
+  process.stdout.write(`live memory of the bridge core's parts in XS\n${formatCoreMemory(await coreMemory())}`);
   process.stdout.write(`soak: ${n} simulated days from ${new Date(MONTH_START_UTC_S * 1000).toISOString()} inside XS …\n`);
   let lastDay = -1;
   const result = await runSoak({

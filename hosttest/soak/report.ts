@@ -1,4 +1,4 @@
-import type { PartMemory, SoakResult } from "./soak-run";
+import type { SoakResult } from "./soak-run";
 
 const n = (x: number) => Math.round(x).toLocaleString("en-US");
 const iso = (s: number) => (s < 0 ? "none" : new Date(s * 1000).toISOString().replace(".000", ""));
@@ -26,17 +26,5 @@ export function formatSoak(r: SoakResult): string {
     `wall time           ${r.wallSeconds.toFixed(0)} s`,
     r.problems.length ? `FAILED:\n  ${r.problems.join("\n  ")}` : "every telegram accounted for; the heap did not grow",
   ];
-  return `${lines.join("\n")}\n`;
-}
-
-/** What each part of the bridge core keeps alive, as a table. */
-export function formatParts(parts: PartMemory[]): string {
-  const lines = [
-    "live memory of the bridge core's parts in XS (a 64-bit engine: strings and buffers take the same bytes on the device, array items and slots half)",
-  ];
-  for (const p of parts) lines.push(`  ${p.part.padEnd(10)} ${n(p.chunkBytes).padStart(8)} chunk bytes ${n(p.slots).padStart(6)} slots`);
-  const chunk = parts.reduce((sum, p) => sum + p.chunkBytes, 0);
-  const slots = parts.reduce((sum, p) => sum + p.slots, 0);
-  lines.push(`  ${"total".padEnd(10)} ${n(chunk).padStart(8)} chunk bytes ${n(slots).padStart(6)} slots`);
   return `${lines.join("\n")}\n`;
 }

@@ -7,12 +7,7 @@ import type { SoakCounts } from "./soak-bridge";
 // every telegram is accounted for. @agoric/xsnap needs SES lockdown: import "@endo/init" before this module.
 
 const ENTRY = fileURLToPath(new URL("./soak-entry.ts", import.meta.url));
-const PARTS_ENTRY = fileURLToPath(new URL("./parts-entry.ts", import.meta.url));
-/** The parts of the bridge core in the order parts-entry.ts builds them. */
-const PARTS = ["catalog", "mapping", "encoder", "presence", "snapshot", "outbox", "parser", "reading", "framer"];
 const SLOTS_PER_COMMAND = 360;
-/** sizeof(txSlot) in xsnap's 64-bit XS (16 on the ESP32). */
-const SLOT_BYTES = 32;
 
 /** 2027-10-17 00:00 UTC: thirty days from here cross hours, days, October → November and the end of summer time (31 Oct). */
 export const MONTH_START_UTC_S = Date.UTC(2027, 9, 17) / 1000;
@@ -91,32 +86,6 @@ export function accountingProblems(c: SoakCounts, slots: number, days: number): 
   rule(l.snapshots > 0 && l.stats > 0 && l.heartbeats > 0, `snapshots ${l.snapshots}, stats ${l.stats}, heartbeats ${l.heartbeats}`);
   rule(h.derivedEvents > 0 && l.tariff > 0, `derived events ${h.derivedEvents}, tariff messages ${l.tariff}`);
   return problems;
-}
-
-export interface PartMemory {
-  part: string;
-  /** Live bytes the part keeps in XS's string/buffer chunks and in slots (this 64-bit engine: 32-byte slots). */
-  chunkBytes: number;
-  slots: number;
-}
-
-/** What each part of the bridge core keeps alive inside XS, measured from snapshots between building them. */
-export async function coreParts(): Promise<PartMemory[]> {
-  const xs = await XsWorker.start(PARTS_ENTRY);
-  try {
-    const parts: PartMemory[] = [];
-    await xs.request({ op: "gc" });
-    let before = await xs.liveMemory();
-    for (const part of PARTS) {
-      await xs.requestText(part);
-      const after = await xs.liveMemory();
-      parts.push({ part, chunkBytes: after.chunkBytes - before.chunkBytes, slots: (after.slotBytes - before.slotBytes) / SLOT_BYTES });
-      before = after;
-    }
-    return parts;
-  } finally {
-    await xs.close();
-  }
 }
 
 async function heap(xs: XsWorker): Promise<HeapFigures> {

@@ -175,11 +175,15 @@ export class XsWorker implements LiveWorker {
     return this.command(header);
   }
 
-  /** A command that is plain text (no JSON header), for entries that take a single word. */
-  async requestText(text: string): Promise<Metered<string>> {
+  /** A command that is plain text (no JSON header), for entries that take a single word; `payload` after a line feed. */
+  async requestText(text: string, payload?: Uint8Array): Promise<Metered<string>> {
+    const head = encoder.encode(payload ? `${text}\n` : text);
+    const message = new Uint8Array(head.length + (payload?.length ?? 0));
+    message.set(head, 0);
+    if (payload) message.set(payload, head.length);
     this.inFlight++;
     try {
-      const { reply, meterUsage } = await this.worker.issueCommand(encoder.encode(text));
+      const { reply, meterUsage } = await this.worker.issueCommand(message);
       return { value: decoder.decode(reply), compute: meterUsage.compute, heapCount: meterUsage.currentHeapCount };
     } finally {
       this.inFlight--;

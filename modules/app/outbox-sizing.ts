@@ -35,3 +35,11 @@ export function outboxBytesFor(
 }
 
 export const DEFAULT_OUTBOX_BYTES = outboxBytesFor(OUTBOX_HOLD_MINUTES);
+
+/**
+ * How long the outbox bridges an outage on a board that is not shown to hold the default outbox next to TLS (the
+ * ESP32 boards: README "Memory on the device"): 5 min / 10 s = 30 telegrams + 1 → 31 × 272 = 8,432 bytes → 9 KiB.
+ * A board fragment gives it as `"outboxKiB": 9`; the settings' outboxKiB still overrides it.
+ */
+export const SMALL_OUTBOX_HOLD_MINUTES = 5;
+export const SMALL_OUTBOX_BYTES = outboxBytesFor(SMALL_OUTBOX_HOLD_MINUTES);

@@ -12,7 +12,6 @@ export type PublishPolicy =
   | { mode: "interval"; intervalS: number }
   | { mode: "deadband"; deadband: number; refreshS?: number };
 
-const EVERY = 0;
 const INTERVAL = 1;
 const DEADBAND = 2;
 
@@ -27,59 +26,68 @@ const DEFAULT_REFRESH_S = 300;
  * dropped value never holds back the next one. Preallocated; no allocation per call.
  */
 export class PublishGate {
+  /** Per catalog slot: its row in the arrays below, or −1 when it publishes every telegram (the default). */
+  private readonly row: Int16Array;
+  /** Per row, i.e. per slot with a policy: sized by the policies, not the catalog (most settings have few or none). */
   private readonly mode: Uint8Array;
   private readonly periodMs: Float64Array;
   private readonly deadband: Float64Array;
   private readonly lastMs: Float64Array;
   private readonly lastValue: Float64Array;
   private readonly seen: Uint8Array;
-  /** Values admitted from the telegram being queued: slots, values, at `candidateMs`. */
-  private readonly candidateSlots: Uint16Array;
+  /** Values admitted from the telegram being queued: rows, values, at `candidateMs`. */
+  private readonly candidateRows: Uint16Array;
   private readonly candidateValues: Float64Array;
   private candidates = 0;
   private candidateMs = 0;
 
   /** `policies` is keyed by OBIS code (`1-0:1.7.0`); codes not listed publish every telegram. */
   constructor(catalog: ObisCatalog, policies: Readonly<Record<string, PublishPolicy>> = {}) {
-    const n = catalog.size;
+    this.row = new Int16Array(catalog.size).fill(-1);
+    const codes = Object.keys(policies).filter((code) => policies[code].mode !== "every");
+    const n = codes.length;
     this.mode = new Uint8Array(n);
     this.periodMs = new Float64Array(n);
     this.deadband = new Float64Array(n);
     this.lastMs = new Float64Array(n);
     this.lastValue = new Float64Array(n);
     this.seen = new Uint8Array(n);
-    this.candidateSlots = new Uint16Array(n);
+    this.candidateRows = new Uint16Array(n);
     this.candidateValues = new Float64Array(n);
-    for (const code of Object.keys(policies)) {
+    codes.forEach((code, row) => {
       const slot = catalog.indexOfCode(code);
       if (slot < 0) throw new RangeError(`publish policy for ${code}: not an OBIS code in the catalog`);
+      this.row[slot] = row;
       const policy = policies[code];
-      if (policy.mode === "every") this.mode[slot] = EVERY;
-      else if (policy.mode === "interval") {
+      if (policy.mode === "interval") {
         if (!(policy.intervalS > 0)) throw new RangeError(`publish policy for ${code}: intervalS must be > 0`);
-        this.mode[slot] = INTERVAL;
-        this.periodMs[slot] = policy.intervalS * 1000;
+        this.mode[row] = INTERVAL;
+        this.periodMs[row] = policy.intervalS * 1000;
       } else if (policy.mode === "deadband") {
         const refreshS = policy.refreshS ?? DEFAULT_REFRESH_S;
         if (!(policy.deadband >= 0) || !(refreshS > 0))
           throw new RangeError(`publish policy for ${code}: need deadband >= 0 and refreshS > 0`);
-        this.mode[slot] = DEADBAND;
-        this.deadband[slot] = policy.deadband;
-        this.periodMs[slot] = refreshS * 1000;
+        this.mode[row] = DEADBAND;
+        this.deadband[row] = policy.deadband;
+        this.periodMs[row] = refreshS * 1000;
       } else {
         throw new RangeError(`publish policy for ${code}: unknown mode`);
       }
+    });
+    for (const code of Object.keys(policies)) {
+      if (policies[code].mode === "every" && catalog.indexOfCode(code) < 0)
+        throw new RangeError(`publish policy for ${code}: not an OBIS code in the catalog`);
     }
   }
 
   /** True when `slot`'s value goes out now; it becomes a candidate reference until `confirm` or `discard`. */
   admit(slot: number, value: number, nowMs: number): boolean {
-    const mode = this.mode[slot];
-    if (mode === EVERY) return true;
-    let pass = this.seen[slot] === 0 || nowMs - this.lastMs[slot] >= this.periodMs[slot] - SLACK_MS;
-    if (!pass && mode === DEADBAND) pass = Math.abs(value - this.lastValue[slot]) > this.deadband[slot];
-    if (pass && this.candidates < this.candidateSlots.length) {
-      this.candidateSlots[this.candidates] = slot;
+    const row = this.row[slot];
+    if (!(row >= 0)) return true; // every telegram (also a slot outside the catalog)
+    let pass = this.seen[row] === 0 || nowMs - this.lastMs[row] >= this.periodMs[row] - SLACK_MS;
+    if (!pass && this.mode[row] === DEADBAND) pass = Math.abs(value - this.lastValue[row]) > this.deadband[row];
+    if (pass && this.candidates < this.candidateRows.length) {
+      this.candidateRows[this.candidates] = row;
       this.candidateValues[this.candidates] = value;
       this.candidates++;
       this.candidateMs = nowMs;
@@ -90,10 +98,10 @@ export class PublishGate {
   /** The outbox took the telegram: its admitted values become the references. */
   confirm(): void {
     for (let i = 0; i < this.candidates; i++) {
-      const slot = this.candidateSlots[i];
-      this.seen[slot] = 1;
-      this.lastMs[slot] = this.candidateMs;
-      this.lastValue[slot] = this.candidateValues[i];
+      const row = this.candidateRows[i];
+      this.seen[row] = 1;
+      this.lastMs[row] = this.candidateMs;
+      this.lastValue[row] = this.candidateValues[i];
     }
     this.candidates = 0;
   }

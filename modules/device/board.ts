@@ -35,6 +35,11 @@ export interface Board {
   rts: RtsWiring;
   led?: LedWiring;
   button?: ButtonWiring;
+  /**
+   * The outbox when the settings leave it to the board (outboxKiB 0), in bytes: `outboxKiB` of the board
+   * fragment, one of the sizes modules/app/outbox-sizing.ts defines; undefined: DEFAULT_OUTBOX_BYTES.
+   */
+  outboxBytes?: number;
 }
 
 export interface BoardSelection {
@@ -100,13 +105,18 @@ export function selectBoard(raw: unknown): BoardSelection {
   const rts = readRts(raw.rts, problems);
   const led = readLed(raw.led, problems);
   const button = readButton(raw.button, problems);
+  let outboxBytes: number | undefined;
+  if (raw.outboxKiB !== undefined) {
+    if (isInt(raw.outboxKiB) && raw.outboxKiB >= 1 && raw.outboxKiB <= 8192) outboxBytes = raw.outboxKiB * 1024;
+    else problems.push("board.outboxKiB: must be a whole number of KiB, 1..8192");
+  }
 
   if (chip === "lin") {
     const device = typeof raw.device === "string" ? raw.device : "";
     if (!device.startsWith("/")) problems.push("board.device: must be a tty or pty path such as /dev/ttyUSB0");
     if (rts.mode === "gpio") problems.push('board.rts: no GPIO on lin; use "5v" or "none"');
     if (problems.length) return { problems };
-    return { board: { name, chip, uartPort: 0, rxPin: -1, device, rts, led, button }, problems };
+    return { board: { name, chip, uartPort: 0, rxPin: -1, device, rts, led, button, outboxBytes }, problems };
   }
 
   const facts = CHIPS[chip];
@@ -133,7 +143,8 @@ export function selectBoard(raw: unknown): BoardSelection {
   if (button) claim("board.button.pin", button.pin);
 
   if (problems.length) return { problems };
-  return { board: { name, chip, uartPort: uartPort as number, rxPin: rxPin as number, device: "", rts, led, button }, problems };
+  const board = { name, chip, uartPort: uartPort as number, rxPin: rxPin as number, device: "", rts, led, button, outboxBytes };
+  return { board, problems };
 }
 
 function checkPin(what: string, pin: unknown, facts: ChipFacts, output: boolean, problems: string[]): void {

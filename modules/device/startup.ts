@@ -29,6 +29,7 @@ export function startBridge(device: Device, ports: DevicePorts, log: (line: stri
       mac: ports.network.mac(),
       firmware: device.firmware,
       store: device.store,
+      defaultOutboxBytes: device.board?.outboxBytes,
       report: (problem) => log(`problem: ${problem}`),
     },
   );

@@ -1,7 +1,7 @@
 import type { Reading } from "../p1/reading";
 import { NO_UNIT, UNITS } from "../p1/units";
 import type { VscpMapping } from "../vscp/mapping";
-import { diagnosticsFor, meterIdentity, valueClassOf, type DiagnosticEntity, type StatsRow } from "./entities";
+import { diagnosticFor, meterIdentity, valueClassOf, type StatsRow } from "./entities";
 
 export interface HaDiscoveryOptions {
   /** Send the configurations (true) or remove them (false: empty retained messages, once per boot). */
@@ -42,10 +42,14 @@ export class HaDiscovery {
   private readonly mapping: VscpMapping;
   private readonly options: HaDiscoveryOptions;
   private readonly deviceKey: string;
-  private readonly diagnostics: readonly DiagnosticEntity[];
-  /** Per message: entity kind and catalog slot or diagnostics index; `precision` per value slot. */
-  private kinds: number[] = [];
-  private refs: number[] = [];
+  /**
+   * Per message: entity kind and catalog slot or stats row; `precision` per value slot. Typed arrays made once
+   * for the most messages there can be; a diagnostic entity is made from its stats row when its message is
+   * written (once per session), not kept for every row.
+   */
+  private readonly kinds: Uint8Array;
+  private readonly refs: Int16Array;
+  private count = 0;
   private readonly precision: Int8Array;
   /** Topic of the first published value in the telegram: the meter time is read from its events. */
   private clockTopic = "";
@@ -56,13 +60,15 @@ export class HaDiscovery {
     this.mapping = mapping;
     this.options = options;
     this.deviceKey = `p1vscp_${options.deviceId.toLowerCase()}`;
-    this.diagnostics = diagnosticsFor(options.stats);
+    this.kinds = new Uint8Array(mapping.catalog.size + 1 + options.stats.length);
+    this.refs = new Int16Array(this.kinds.length);
     this.precision = new Int8Array(mapping.catalog.size);
   }
 
   prepare(reading: Reading): number {
-    const kinds: number[] = [];
-    const refs: number[] = [];
+    const kinds = this.kinds;
+    const refs = this.refs;
+    let count = 0;
     const mapping = this.mapping;
     const enabled = this.options.enabled;
     if (!enabled && this.removed) return 0; // removals go out once per boot
@@ -70,8 +76,8 @@ export class HaDiscovery {
     for (let i = 0; i < reading.orderLength; i++) {
       const slot = reading.order[i];
       if (!mapping.publishable[slot] || !valueClassOf(mapping.catalog.entries[slot].quantity)) continue;
-      kinds.push(VALUE);
-      refs.push(slot);
+      kinds[count] = VALUE;
+      refs[count++] = slot;
       const unit = reading.unit[slot];
       const exponent = reading.exponent[slot] + (unit === NO_UNIT ? 0 : UNITS[unit].shift);
       this.precision[slot] = exponent < 0 ? -exponent : 0;
@@ -80,17 +86,16 @@ export class HaDiscovery {
       }
     }
     this.clockTopic = firstPublished >= 0 ? mapping.topicOf(firstPublished) : "";
-    kinds.push(METER_TIME);
-    refs.push(0);
-    for (let d = 0; d < this.diagnostics.length; d++) {
-      kinds.push(DIAGNOSTIC);
-      refs.push(d);
+    kinds[count] = METER_TIME;
+    refs[count++] = 0;
+    for (let d = 0; d < this.options.stats.length; d++) {
+      kinds[count] = DIAGNOSTIC;
+      refs[count++] = d;
     }
-    this.kinds = kinds;
-    this.refs = refs;
+    this.count = count;
     this.device = enabled ? this.deviceBlock(headerText(reading)) : "";
     if (!enabled) this.removed = true;
-    return kinds.length;
+    return count;
   }
 
   topicOf(i: number): string {
@@ -104,6 +109,7 @@ export class HaDiscovery {
 
   /** The configuration of message i as JSON text; "" when the entity is to be removed. */
   configOf(i: number): string {
+    this.check(i);
     const kind = this.kinds[i];
     const ref = this.refs[i];
     if (!this.options.enabled) return "";
@@ -149,7 +155,7 @@ export class HaDiscovery {
         "}"
       );
     }
-    const d = this.diagnostics[ref];
+    const d = diagnosticFor(this.options.stats[ref]);
     return (
       "{" +
       [
@@ -173,10 +179,15 @@ export class HaDiscovery {
 
   /** The `object_id` level of the discovery topic: stable across sensor-index changes. */
   private objectIdOf(i: number): string {
+    this.check(i);
     const kind = this.kinds[i];
     if (kind === VALUE) return `obis_${this.mapping.catalog.entries[this.refs[i]].obis.replace(/[:.]/g, "_")}`;
     if (kind === METER_TIME) return "meter_time";
-    return `stats_${this.diagnostics[this.refs[i]].key}`;
+    return `stats_${this.options.stats[this.refs[i]].key}`;
+  }
+
+  private check(i: number): void {
+    if (!(i >= 0 && i < this.count)) throw new RangeError(`no discovery message ${i}`);
   }
 
   private availability(template: string): string {

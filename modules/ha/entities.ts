@@ -112,22 +112,23 @@ const LOOKS: Readonly<Record<string, Look>> = {
   alarms: { name: "Active alarms", enabled: true }, // a bit mask: bit n = ALARM_CHANNELS[n]
 };
 
-/** The stats rows as diagnostic entities, in the stats message's order (a row without a look uses its key). */
+/** A stats row as a diagnostic entity (a row without a look uses its key). */
+export function diagnosticFor(row: StatsRow): DiagnosticEntity {
+  const look = LOOKS[row.key];
+  const stateClass = row.kind === "text" ? undefined : row.kind === "count" ? "total_increasing" : "measurement";
+  return Object.freeze({
+    key: row.key,
+    name: look?.name ?? row.key,
+    stateClass,
+    deviceClass: look?.deviceClass,
+    unit: look?.unit,
+    enabled: look?.enabled ?? false,
+  });
+}
+
+/** The stats rows as diagnostic entities, in the stats message's order. */
 export function diagnosticsFor(rows: readonly StatsRow[]): readonly DiagnosticEntity[] {
-  return Object.freeze(
-    rows.map((row) => {
-      const look = LOOKS[row.key];
-      const stateClass = row.kind === "text" ? undefined : row.kind === "count" ? "total_increasing" : "measurement";
-      return Object.freeze({
-        key: row.key,
-        name: look?.name ?? row.key,
-        stateClass,
-        deviceClass: look?.deviceClass,
-        unit: look?.unit,
-        enabled: look?.enabled ?? false,
-      });
-    }),
-  );
+  return Object.freeze(rows.map(diagnosticFor));
 }
 
 /** Manufacturer of a meter by the three-letter FLAG id that starts its identification line. */

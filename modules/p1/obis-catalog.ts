@@ -20,18 +20,31 @@ export class ObisCatalog {
   readonly size: number;
   /** Index of the meter clock entry 0-0:1.0.0. */
   readonly clockIndex: number;
-  /** Packed key → slot; built at start-up (a Map made at module level would be frozen by the preload). */
-  private readonly slots = new Map<number, number>();
-  /** Slot by textKeyOf(code), for codes written exactly as in the catalog (the parser's one-pass path). */
+  /**
+   * Packed keys in ascending order and the slot of each, searched by halving: the parser's general rules look a
+   * code up here a few times a telegram at most, and a Map would keep two XS slots (32 bytes on the ESP32) per
+   * code for it. Built at start-up.
+   */
+  private readonly sortedKeys: Float64Array;
+  private readonly sortedSlots: Int16Array;
+  /**
+   * Slot by textKeyOf(code), for codes written exactly as in the catalog: the parser's one-pass path looks up
+   * every line here, so it stays a Map (a native lookup). Built at start-up (a Map made at module level would
+   * be frozen by the preload).
+   */
   readonly slotsByText = new Map<number, number>();
 
   constructor(entries: readonly ObisEntry[] = OBIS_ENTRIES) {
     this.entries = entries;
     this.size = entries.length;
+    const keys = entries.map((entry) => obisKeyOf(entry.obis));
+    const order = keys.map((_, slot) => slot).sort((a, b) => keys[a] - keys[b]);
+    this.sortedKeys = Float64Array.from(order, (slot) => keys[slot]);
+    this.sortedSlots = Int16Array.from(order);
+    for (let i = 1; i < order.length; i++) {
+      if (this.sortedKeys[i] === this.sortedKeys[i - 1]) throw new Error(`duplicate OBIS code ${entries[order[i]].obis} in catalog`);
+    }
     entries.forEach((entry, slot) => {
-      const key = obisKeyOf(entry.obis);
-      if (this.slots.has(key)) throw new Error(`duplicate OBIS code ${entry.obis} in catalog`);
-      this.slots.set(key, slot);
       if (!/^[0-9.:-]{1,13}$/.test(entry.obis)) throw new Error(`OBIS code ${entry.obis} has no text key`);
       this.slotsByText.set(textKeyOf(entry.obis), slot);
     });
@@ -40,8 +53,17 @@ export class ObisCatalog {
 
   /** Slot of the entry with this packed key, or −1. */
   indexOf(key: number): number {
-    const slot = this.slots.get(key);
-    return slot === undefined ? -1 : slot;
+    const keys = this.sortedKeys;
+    let low = 0;
+    let high = keys.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const k = keys[middle];
+      if (k === key) return this.sortedSlots[middle];
+      if (k < key) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   /** Slot of the entry written `A-B:C.D.E`, or −1. */

@@ -52,13 +52,16 @@ export class EventEncoder {
   private readonly head: Uint8Array;
   private readonly timestampKey: Uint8Array;
   /**
-   * Per slot, made the first time the slot is rendered (memory follows what a meter sends, not the catalog):
-   * measurement `,"vscpClass":…,"vscpData":[idx,zone,subzone,unit,`, `0],"vscpNote":…,"measurement":{"value":`
-   * and the rest; alarm `,"vscpClass":1,…,"vscpData":[`, `,zone,subzone],"vscpNote":…}` and nothing.
+   * A slot's constant parts in one array, made the first time the slot is rendered (memory follows what a meter
+   * sends, not the catalog): measurement `,"vscpClass":…,"vscpData":[idx,zone,subzone,unit,` then at tailAt
+   * `0],"vscpNote":…,"measurement":{"value":` then at suffixAt the rest; alarm `,"vscpClass":1,…,"vscpData":[`
+   * then at tailAt `,zone,subzone],"vscpNote":…}`. One array per slot sent (an XS typed array costs 7 slots), in
+   * the order first sent; partsIndex[slot] says which, −1 before. The value goes in between when rendering.
    */
-  private readonly middle: (Uint8Array | undefined)[];
-  private readonly tail: (Uint8Array | undefined)[];
-  private readonly suffix: (Uint8Array | undefined)[];
+  private readonly parts: Uint8Array[] = [];
+  private readonly partsIndex: Int16Array;
+  private readonly tailAt: Uint16Array;
+  private readonly suffixAt: Uint16Array;
   private readonly unitShift: Int8Array;
   private readonly slots: Int16Array;
   /** Holds the value digits of the last `digitsOf` call. */
@@ -76,9 +79,9 @@ export class EventEncoder {
     this.timestampKey = joinBytes([TIMESTAMP]);
     this.unitShift = Int8Array.from(UNITS.map((u) => u.shift));
     this.slots = new Int16Array(mapping.catalog.size);
-    this.middle = new Array<Uint8Array | undefined>(mapping.size).fill(undefined);
-    this.tail = new Array<Uint8Array | undefined>(mapping.size).fill(undefined);
-    this.suffix = new Array<Uint8Array | undefined>(mapping.size).fill(undefined);
+    this.partsIndex = new Int16Array(mapping.size).fill(-1);
+    this.tailAt = new Uint16Array(mapping.size);
+    this.suffixAt = new Uint16Array(mapping.size);
     // head + date + time stamp key + 10 digits + the per-slot parts at their longest + the value twice
     this.writer = new ByteWriter(this.head.length + 20 + this.timestampKey.length + 10 + MAX_SLOT_PARTS_BYTES + MAX_VALUE_CHARS * 4);
     this.buffer = this.writer.buffer;
@@ -166,25 +169,40 @@ export class EventEncoder {
     return this.render(slot, digits, digitsStart, digitsLength, this.storedDate.buffer, micros);
   }
 
-  /** The one payload layout, shared by `encode` and `encodeStored` so that both write the same bytes. */
+  /**
+   * The one payload layout, shared by `encode` and `encodeStored` so that both write the same bytes. The slot's
+   * constant parts are copied in one native call and moved apart (copyWithin, native, in place) to make room
+   * for the value: its codes (three bytes a character) after the first part, its digits after the second.
+   */
   private render(slot: number, digits: Uint8Array, start: number, length: number, date: Uint8Array, micros: number): number {
-    if (this.middle[slot] === undefined) this.prepare(slot);
+    if (this.partsIndex[slot] < 0) this.prepare(slot);
+    const parts = this.parts[this.partsIndex[slot]];
+    const tailAt = this.tailAt[slot];
     const w = this.writer;
+    const buffer = w.buffer;
     w.pos = 0;
     w.bytes(this.head);
     w.bytes(date);
     w.bytes(this.timestampKey);
     w.uint(micros);
-    w.bytes(this.middle[slot]!);
+    const base = w.pos;
+    buffer.set(parts, base);
     if (this.mapping.kind[slot] === ChannelKind.Alarm) {
+      buffer.copyWithin(base + tailAt + length, base + tailAt, base + parts.length);
+      w.pos = base + tailAt;
       w.bytes(digits, start, start + length);
-      w.bytes(this.tail[slot]!);
+      w.pos = base + parts.length + length;
       return w.pos;
     }
+    const suffixAt = this.suffixAt[slot];
+    const codes = 3 * length;
+    buffer.copyWithin(base + suffixAt + codes + length, base + suffixAt, base + parts.length);
+    buffer.copyWithin(base + tailAt + codes, base + tailAt, base + suffixAt);
+    w.pos = base + tailAt;
     w.codes(digits, start, length);
-    w.bytes(this.tail[slot]!);
+    w.pos = base + suffixAt + codes;
     w.bytes(digits, start, start + length);
-    w.bytes(this.suffix[slot]!);
+    w.pos = base + parts.length + codes + length;
     return w.pos;
   }
 
@@ -197,17 +215,22 @@ export class EventEncoder {
     const unit = m.unitCode[slot];
     const note = jsonStringBytes(m.labelOf(slot));
     const identity = `,"vscpClass":${m.classOf(slot)},"vscpType":${m.type[slot]},"vscpGuid":"${m.guidTextOf(slot)}",`;
+    let middle: Uint8Array, tail: Uint8Array, suffix: Uint8Array;
     if (m.kind[slot] === ChannelKind.Alarm) {
-      this.middle[slot] = joinBytes([identity, '"vscpData":[']);
-      this.tail[slot] = joinBytes([`,${zone},${subzone}],"vscpNote":`, note, "}"]);
-      this.suffix[slot] = EMPTY;
+      middle = joinBytes([identity, '"vscpData":[']);
+      tail = joinBytes([`,${zone},${subzone}],"vscpNote":`, note, "}"]);
+      suffix = EMPTY;
     } else {
-      this.middle[slot] = joinBytes([identity, `"vscpData":[${index},${zone},${subzone},${unit},`]);
-      this.tail[slot] = joinBytes(['0],"vscpNote":', note, ',"measurement":{"value":']);
-      this.suffix[slot] = joinBytes([`,"unit":${unit},"sensorindex":${index},"zone":${zone},"subzone":${subzone}}}`]);
+      middle = joinBytes([identity, `"vscpData":[${index},${zone},${subzone},${unit},`]);
+      tail = joinBytes(['0],"vscpNote":', note, ',"measurement":{"value":']);
+      suffix = joinBytes([`,"unit":${unit},"sensorindex":${index},"zone":${zone},"subzone":${subzone}}}`]);
     }
-    const size = this.middle[slot]!.length + this.tail[slot]!.length + this.suffix[slot]!.length;
+    const size = middle.length + tail.length + suffix.length;
     if (size > MAX_SLOT_PARTS_BYTES) throw new RangeError(`slot ${slot}: ${size} bytes of constant parts`);
+    this.tailAt[slot] = middle.length;
+    this.suffixAt[slot] = middle.length + tail.length;
+    this.partsIndex[slot] = this.parts.length;
+    this.parts.push(joinBytes([middle, tail, suffix]));
   }
 
   /**

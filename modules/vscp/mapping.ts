@@ -121,7 +121,9 @@ export class VscpMapping {
   readonly subzoneOf: Uint8Array;
   /** Published catalog slots sorted by sensor index (the events a telegram yields; channels are queued by their owners). */
   readonly publishOrder: Int16Array;
-  private readonly topics: (string | undefined)[];
+  /** Topics made so far, in the order first asked for; topicIndex[slot] says which, −1 before (see topicOf). */
+  private readonly topics: string[] = [];
+  private readonly topicIndex: Int16Array;
 
   constructor(catalog: ObisCatalog, config: VscpMappingConfig = {}, channels: readonly ChannelDefinition[] = []) {
     this.catalog = catalog;
@@ -149,7 +151,7 @@ export class VscpMapping {
     this.sensorIndex = new Uint8Array(n);
     this.zoneOf = new Uint8Array(n);
     this.subzoneOf = new Uint8Array(n);
-    this.topics = new Array<string | undefined>(n).fill(undefined);
+    this.topicIndex = new Int16Array(n).fill(-1);
     let next = 0;
     for (let slot = 0; slot < catalog.size; slot++) {
       const vscp = vscpTypeOf(catalog.entries[slot].quantity);
@@ -262,10 +264,14 @@ export class VscpMapping {
     return guidText(sensorGuid(this.nodeGuid, this.sensorIndex[slot]));
   }
 
-  /** MQTT topic of a slot's events (made on first use, then kept; "" where nothing is published). */
+  /**
+   * MQTT topic of a slot's events (made on first use, then kept; "" where nothing is published). Kept in a list as
+   * long as the slots asked for, not one as long as the catalog: an XS array item costs a slot's bytes.
+   */
   topicOf(slot: number): string {
-    const known = this.topics[slot];
-    if (known !== undefined) return known;
+    if (!(slot >= 0 && slot < this.size)) return "";
+    const known = this.topicIndex[slot];
+    if (known >= 0) return this.topics[known];
     let topic = "";
     if (this.publishable[slot]) {
       const g = sensorGuid(this.nodeGuid, this.sensorIndex[slot]);
@@ -279,7 +285,8 @@ export class VscpMapping {
         subzone: this.subzoneOf[slot],
       });
     }
-    this.topics[slot] = topic;
+    this.topicIndex[slot] = this.topics.length;
+    this.topics.push(topic);
     return topic;
   }
 

@@ -42,15 +42,33 @@ export class TelegramSnapshot {
   private readonly civil = new Int32Array(3);
   private readonly value = new Uint8Array(MAX_VALUE_CHARS);
   private readonly scratch = new Uint8Array(24);
-  /** Per slot: `"A-B:C.D.E":{` */
-  private readonly keys: Uint8Array[];
+  /**
+   * The document's buffer followed by every slot's `"A-B:C.D.E":{` back to back: slot k's key is at
+   * keysAt + keyStart[k] … keysAt + keyStart[k + 1]. One array, not one per code (an XS typed array costs 7 slots,
+   * for codes most meters never send), and behind the document so that copyWithin copies a key natively
+   * without a view being made.
+   */
+  private readonly store: Uint8Array;
+  private readonly keysAt: number;
+  private readonly keyStart: Uint16Array;
   private readonly parts: Uint8Array[];
-  /** Unit spellings as bytes, by unit id (XS would box a string per charCodeAt call). */
-  private readonly unitNames: Uint8Array[];
+  /** Unit spellings as bytes (XS would box a string per charCodeAt call), back to back like the keys, by unit id. */
+  private readonly unitNames: Uint8Array;
+  private readonly unitStart: Uint8Array;
 
   constructor(catalog: ObisCatalog, capacity = 4096) {
-    this.keys = catalog.entries.map((e) => joinBytes([`"${e.obis}":{`]));
-    this.unitNames = UNITS.map((u) => joinBytes([u.name]));
+    const keys = joinBytes(catalog.entries.map((e) => `"${e.obis}":{`));
+    this.keyStart = new Uint16Array(catalog.size + 1);
+    catalog.entries.forEach((e, slot) => {
+      this.keyStart[slot + 1] = this.keyStart[slot] + e.obis.length + 4; // ASCII: one byte a character
+    });
+    if (this.keyStart[catalog.size] !== keys.length) throw new Error("OBIS codes must be ASCII");
+    this.unitNames = joinBytes(UNITS.map((u) => u.name));
+    this.unitStart = new Uint8Array(UNITS.length + 1);
+    UNITS.forEach((u, id) => {
+      this.unitStart[id + 1] = this.unitStart[id] + u.name.length;
+    });
+    if (this.unitStart[UNITS.length] !== this.unitNames.length) throw new Error("unit names must be ASCII");
     this.parts = [
       '{"header":"',
       '","meterTime":',
@@ -84,7 +102,10 @@ export class TelegramSnapshot {
       MAX_OMITTED_DIGITS +
       1;
     if (!(capacity >= smallest)) throw new RangeError(`snapshot capacity ${capacity} below the ${smallest} bytes a snapshot can need`);
-    this.writer = new ByteWriter(capacity);
+    this.keysAt = capacity;
+    this.store = new Uint8Array(capacity + keys.length);
+    this.store.set(keys, capacity);
+    this.writer = new ByteWriter(capacity, this.store.subarray(0, capacity));
     this.buffer = this.writer.buffer;
   }
 
@@ -162,7 +183,9 @@ export class TelegramSnapshot {
       const unitStart = reading.valueEnd[slot] + 1;
       const unitEnd = reading.groupEnd[slot] > unitStart ? reading.groupEnd[slot] : unitStart;
       let valueLength = 0;
-      let length = (first ? 0 : 1) + this.keys[slot].length + 1;
+      const keyStart = this.keyStart[slot],
+        keyEnd = this.keyStart[slot + 1];
+      let length = (first ? 0 : 1) + keyEnd - keyStart + 1;
       if (isText) {
         length += p[TEXT].length + latin1StringLength(frame, reading.valueStart[slot], reading.valueEnd[slot]) + 1;
       } else {
@@ -173,7 +196,9 @@ export class TelegramSnapshot {
         // A DSMR 2.2 gas unit is not next to its value: its table spelling is written instead.
         if (unit !== NO_UNIT) {
           length +=
-            p[UNIT].length + 1 + (unitEnd > unitStart ? latin1StringLength(frame, unitStart, unitEnd) : this.unitNames[unit].length);
+            p[UNIT].length +
+            1 +
+            (unitEnd > unitStart ? latin1StringLength(frame, unitStart, unitEnd) : this.unitStart[unit + 1] - this.unitStart[unit]);
         }
       }
       if (length + reserve > w.room) {
@@ -182,7 +207,8 @@ export class TelegramSnapshot {
       }
       if (!first) w.byte(0x2c);
       first = false;
-      w.bytes(this.keys[slot]);
+      this.store.copyWithin(w.pos, this.keysAt + keyStart, this.keysAt + keyEnd);
+      w.pos += keyEnd - keyStart;
       if (isText) {
         w.bytes(p[TEXT]);
         w.latin1String(frame, reading.valueStart[slot], reading.valueEnd[slot]);
@@ -194,7 +220,7 @@ export class TelegramSnapshot {
         if (unit !== NO_UNIT) {
           w.bytes(p[UNIT]);
           if (unitEnd > unitStart) w.latin1String(frame, unitStart, unitEnd);
-          else w.bytes(this.unitNames[unit]);
+          else w.bytes(this.unitNames, this.unitStart[unit], this.unitStart[unit + 1]);
           w.byte(0x22);
         }
       }

@@ -7,8 +7,9 @@ export class ByteWriter {
   readonly buffer: Uint8Array;
   pos = 0;
 
-  constructor(capacity: number) {
-    this.buffer = new Uint8Array(capacity);
+  /** `buffer`: a view to write into instead of a new array of `capacity` bytes (its length is the capacity). */
+  constructor(capacity: number, buffer: Uint8Array = new Uint8Array(capacity)) {
+    this.buffer = buffer;
   }
 
   /** Bytes still free. */
