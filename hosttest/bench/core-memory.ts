@@ -23,6 +23,8 @@ export const CORE_PARTS = [
   "framer",
   "publishPolicy",
   "powerHistory",
+  "energy",
+  "alarms",
 ] as const;
 
 /** sizeof(txSlot) in xsnap's 64-bit XS; 16 on the ESP32 (32-bit pointers). */

@@ -11,7 +11,7 @@ export function formatSoak(r: SoakResult): string {
       `${n(sent.noiseBursts)} bursts of line noise (${n(sent.noiseBytes)} bytes), ${n(sent.noiseAfterCut)} more right after a cut-off telegram`,
     `meter time          ${iso(sent.firstGoodUtcS)} … ${iso(sent.lastGoodUtcS)}`,
     `rejected, counted   CRC ${n(framer.crcMismatch)}, truncated ${n(framer.truncated)}, garbage bytes ${n(framer.garbageBytes)}`,
-    `accepted            ${n(h.telegramsOk)} telegrams → ${n(h.eventsQueued)} events queued (${n(h.derivedEvents)} derived), ` +
+    `accepted            ${n(h.telegramsOk)} telegrams → ${n(h.eventsQueued)} events queued (${n(h.derivedEvents)} derived, ${n(h.alarmEvents)} alarm), ` +
       `${n(h.eventsSkipped)} held back by the publish policy`,
     `published           ${n(h.eventsPublished)} events of ${n(link.telegrams)} telegrams, in meter-time order (${link.outOfOrder} out of order)`,
     `dropped, counted    ${n(h.queueDrops)} events of ${n(h.queueDroppedTelegrams)} telegrams (outbox ${n(h.queueCapacity)} bytes)`,

@@ -212,6 +212,8 @@ export interface SoakCounts {
     eventsSkipped: number;
     /** Of the events queued: derived values (modules/energy). */
     derivedEvents: number;
+    /** Of the events queued: alarm starts and ends (modules/alarm). */
+    alarmEvents: number;
     eventsPublished: number;
     queueDepth: number;
     queueDroppedTelegrams: number;
@@ -349,6 +351,7 @@ export class Soak {
         eventsQueued: h.eventsQueued,
         eventsSkipped: h.eventsSkipped,
         derivedEvents: this.composed.energy.eventsAdded,
+        alarmEvents: this.composed.alarms.eventsAdded,
         eventsPublished: h.eventsPublished,
         queueDepth: h.queueDepth,
         queueDroppedTelegrams: h.queueDroppedTelegrams,

@@ -59,9 +59,9 @@ export function accountingProblems(c: SoakCounts, slots: number, days: number): 
   rule(f.garbageBytes === s.noiseBytes, `garbage bytes counted ${f.garbageBytes}, noise sent ${s.noiseBytes}`);
   rule(f.overflow === 0 && f.hdlc === 0 && f.noCrc === 0, `unexpected frames: overflow ${f.overflow}, hdlc ${f.hdlc}, no CRC ${f.noCrc}`);
   rule(
-    h.eventsQueued + h.eventsSkipped === VALUES_PER_TELEGRAM * s.good + h.derivedEvents,
+    h.eventsQueued + h.eventsSkipped === VALUES_PER_TELEGRAM * s.good + h.derivedEvents + h.alarmEvents,
     `events queued ${h.eventsQueued} + held back by the policy ${h.eventsSkipped} ≠ ${VALUES_PER_TELEGRAM} × ${s.good} good telegrams` +
-      ` + ${h.derivedEvents} derived`,
+      ` + ${h.derivedEvents} derived + ${h.alarmEvents} alarm`,
   );
   rule(h.queueDepth === 0, `${h.queueDepth} events still queued at the end`);
   rule(

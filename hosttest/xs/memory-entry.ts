@@ -1,3 +1,4 @@
+import { AlarmSource } from "../../modules/alarm/source";
 import { CHANNELS } from "../../modules/app/channels";
 import { publishPolicies } from "../../modules/app/compose";
 import { STATS_FIELDS } from "../../modules/app/health";
@@ -6,6 +7,8 @@ import { DEFAULT_OUTBOX_BYTES } from "../../modules/app/outbox-sizing";
 import { PowerHistory } from "../../modules/app/power-history";
 import { PublishGate } from "../../modules/app/publish-policy";
 import { defaultSettings } from "../../modules/config/schema";
+import { EnergySource } from "../../modules/energy/energy-source";
+import { tariffRuleFrom } from "../../modules/energy/tariff-rule";
 import { HaDiscovery } from "../../modules/ha/discovery";
 import { FrameStatus } from "../../modules/p1/frame-status";
 import { Framer } from "../../modules/p1/framer";
@@ -41,6 +44,7 @@ let discovery: HaDiscovery;
 let parser: TelegramParser;
 let reading: Reading;
 let soak: Soak | null = null;
+let energy: EnergySource;
 
 /** What the framer part hands each frame to (nothing until the telegrams step). */
 let frameHandler: (frame: Framer) => void = () => {};
@@ -90,6 +94,8 @@ const steps: Record<string, (payload: Uint8Array) => unknown> = {
   framer: () => (framer = new Framer({ onFrame: (frame) => frameHandler(frame) }, { capacity: 4096 })),
   publishPolicy: () => new PublishGate(catalog, publishPolicies({ ...settings, publish: "deadband" }, catalog)),
   powerHistory: () => new PowerHistory(catalog, 360),
+  energy: () => (energy = new EnergySource(mapping, { topic: presence.tariffTopic, rule: tariffRuleFrom(settings) })),
+  alarms: () => new AlarmSource(mapping, settings, energy),
   telegrams: (payload) => telegrams(payload),
   /** Home Assistant discovery for the last telegram: what a session start makes and keeps. */
   discoveryMessages: () => {

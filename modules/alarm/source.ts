@@ -27,6 +27,8 @@ export class AlarmSource implements ChannelSource {
   mask = 0;
   /** Conditions started since boot. */
   started = 0;
+  /** Alarm events handed to the bridge since boot (starts and ends). */
+  eventsAdded = 0;
   private readonly states: DebouncedStates;
   private readonly slots: Int32Array;
   private readonly currentSlots: Int32Array;
@@ -150,7 +152,9 @@ export class AlarmSource implements ChannelSource {
     } else this.mask -= bit;
     if (this.sink !== undefined) this.sink.alarms = this.mask;
     const slot = this.slots[c];
-    if (slot >= 0) events.add(slot, transition === Transition.Started ? 1 : 0, 0); // −1: a mapping without alarm channels
+    if (slot < 0) return; // a mapping without alarm channels
+    events.add(slot, transition === Transition.Started ? 1 : 0, 0);
+    this.eventsAdded++;
   }
 }
 
