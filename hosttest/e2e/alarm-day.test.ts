@@ -6,19 +6,32 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ALARM_CHANNELS } from "../../modules/alarm/channels";
 import { AlarmSource } from "../../modules/alarm/source";
 import { Bridge } from "../../modules/app/bridge";
+import { CHANNELS } from "../../modules/app/channels";
+import { DERIVED_CHANNELS } from "../../modules/energy/channels";
+import { EnergySource, TARIFF_STORE_KEY } from "../../modules/energy/energy-source";
+import { tariffRuleFrom } from "../../modules/energy/tariff-rule";
 import { ObisCatalog } from "../../modules/p1/obis-catalog";
 import { EventEncoder } from "../../modules/vscp/encoder";
 import { VscpMapping } from "../../modules/vscp/mapping";
 import { PresenceEncoder } from "../../modules/vscp/presence";
 import { FakeClock } from "../fakes/fake-clock";
 import { FakeMeter } from "../fakes/fake-meter";
-import { DAY_ENTRIES, DAY_EXPECTED, DAY_PEAK_W, DAY_SETTINGS, DAY_START, DAY_STEP_S, DAY_TELEGRAMS } from "../sim/alarm-day";
+import {
+  DAY_ENTRIES,
+  DAY_EXPECTED,
+  DAY_PEAK_W,
+  DAY_SETTINGS,
+  DAY_START,
+  DAY_STEP_S,
+  DAY_STORED_PEAKS,
+  DAY_TELEGRAMS,
+} from "../sim/alarm-day";
 import { AlwaysUpNetwork } from "../sim/always-up-network";
 import { ALARM_DAY, dayOfTelegrams } from "../sim/day-profile";
 import { HostSystem } from "../sim/host-system";
+import { MemoryStore } from "../sim/memory-store";
 import { MqttJsLink } from "../sim/mqtt-link";
 import { swedishTelegram } from "../sim/swedish-telegram";
-import { TariffStandIn } from "../sim/tariff-stand-in";
 import { startTestBroker, type TestBroker } from "./broker";
 import { MAC, until } from "./harness";
 import { Subscriber } from "./subscriber";
@@ -44,11 +57,18 @@ afterEach(async () => {
 describe("alarms against a real broker", () => {
   test("a simulated day's overload, sag and tariff peak arrive as exactly the expected CLASS1.ALARM events", async () => {
     const catalog = new ObisCatalog();
-    // The meter's own values are switched off: the broker carries the alarms only.
-    const entries = [...catalog.entries.map((e) => ({ obis: e.obis, enabled: false })), ...DAY_ENTRIES];
-    const mapping = new VscpMapping(catalog, { mac: MAC, zone: DAY_SETTINGS.zone, subzone: DAY_SETTINGS.subzone, entries }, ALARM_CHANNELS);
-    const tariff = new TariffStandIn(mapping.slotOf("1-0:1.8.0"), mapping.slotOf("1-0:1.7.0"), DAY_PEAK_W);
-    const alarms = new AlarmSource(mapping, DAY_SETTINGS, tariff);
+    // The meter's own values and the derived ones are switched off: the broker carries the alarms only.
+    const entries = [
+      ...catalog.entries.map((e) => ({ obis: e.obis, enabled: false })),
+      ...DERIVED_CHANNELS.map((c) => ({ obis: c.key, enabled: false })),
+      ...DAY_ENTRIES,
+    ];
+    const mapping = new VscpMapping(catalog, { mac: MAC, zone: DAY_SETTINGS.zone, subzone: DAY_SETTINGS.subzone, entries }, CHANNELS);
+    const presence = new PresenceEncoder(mapping, { nodeName: "P1 alarm day" });
+    // As compose.ts wires them: the energy source (the month's earlier peaks in its store) is the alarms' TariffView.
+    const store = new MemoryStore({ [TARIFF_STORE_KEY]: DAY_STORED_PEAKS });
+    const energy = new EnergySource(mapping, { topic: presence.tariffTopic, rule: tariffRuleFrom(DAY_SETTINGS), store });
+    const alarms = new AlarmSource(mapping, DAY_SETTINGS, energy);
     const clock = new FakeClock(DAY_START.getTime());
     const meter = new FakeMeter();
     const logs: string[] = [];
@@ -63,8 +83,8 @@ describe("alarms against a real broker", () => {
       },
       {
         events: new EventEncoder(mapping),
-        presence: new PresenceEncoder(mapping, { nodeName: "P1 alarm day" }),
-        channels: [tariff, alarms],
+        presence,
+        channels: [energy, alarms], // the energy source first, so the alarms see this telegram's tariff figures
       },
       {
         catalog,
@@ -106,5 +126,9 @@ describe("alarms against a real broker", () => {
     // The stats' alarm mask as it went: none, the tariff guard (bit 10), L3's voltage (bit 8), L2's warning and alarm.
     expect([...masks]).toEqual([0, 2 ** 10, 2 ** 8, 2 ** 1 + 2 ** 4]);
     expect(logs.filter((line) => line.includes("error"))).toEqual([]);
+    // The guard held the day against the stored 3rd peak; none of the day's hours entered the month's set.
+    expect(energy.guardPeakW).toBe(DAY_PEAK_W);
+    expect(store.get(TARIFF_STORE_KEY)).toBe(DAY_STORED_PEAKS);
+    expect(energy.storeErrors).toBe(0);
   }, 120_000);
 });

@@ -5,9 +5,20 @@ import { defaultSettings } from "../../modules/config/schema";
 export const DAY_START = new Date("2025-01-14T23:00:00Z");
 export const DAY_STEP_S = 30;
 export const DAY_TELEGRAMS = 2880;
-/** A 20 A main fuse, one minute's minimum duration, the EN 50160 band; the month's counted peak is 7 kW. */
+/** A 20 A main fuse, one minute's minimum duration, the EN 50160 band, the default tariff rule (top 3, one a day). */
 export const DAY_SETTINGS = { ...defaultSettings(), fuseA: 20, alarmMinS: 60, zone: 3, subzone: 7 };
+/** The month's counted (3rd) peak before the day: what the capacity-tariff guard holds the day's hours against. */
 export const DAY_PEAK_W = 7000;
+
+const hourOf = (iso: string) => Date.parse(iso) / 3_600_000;
+
+/**
+ * The month's peaks from earlier January days as Preferences hold them (`1;month;incomplete;hour:offset:W:weighted,…`,
+ * hour = UTC start / 3600, UTC+1): 9.4 kW, 8.1 kW and DAY_PEAK_W. None of the day's own hours comes near them.
+ */
+export const DAY_STORED_PEAKS =
+  `1;202501;0;${hourOf("2025-01-06T16:00:00Z")}:60:9400:9400,${hourOf("2025-01-09T06:00:00Z")}:60:8100:8100,` +
+  `${hourOf("2025-01-13T17:00:00Z")}:60:${DAY_PEAK_W}:${DAY_PEAK_W}`;
 /** The alarm on L2 has a zone and subzone of its own (a per-value mapping entry). */
 export const DAY_ENTRIES = [{ obis: "fuseAlarmL2", zone: 9, subzone: 2 }];
 
