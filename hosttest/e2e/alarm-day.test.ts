@@ -1,6 +1,8 @@
 // End to end: the simulated alarm day → the bridge core with the host's MQTT link → mosquitto → a subscriber,
-// which decodes each CLASS1.ALARM event with node-vscp. Time is the test's: a day's telegrams in seconds, the
-// bridge's clock moved 30 s per telegram, and the next telegram fed only once the broker acknowledged the last events.
+// which decodes each CLASS1.ALARM event with node-vscp. The energy source is the capacity-tariff guard's view, as on
+// the device, and its retained tariff message is read at the broker too. Time is the test's: a day's telegrams in
+// seconds, the bridge's clock moved 30 s per telegram, and the next telegram fed only once the broker acknowledged
+// the last events.
 import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ALARM_CHANNELS } from "../../modules/alarm/channels";
@@ -24,6 +26,7 @@ import {
   DAY_START,
   DAY_STEP_S,
   DAY_STORED_PEAKS,
+  DAY_STORED_W,
   DAY_TELEGRAMS,
 } from "../sim/alarm-day";
 import { AlwaysUpNetwork } from "../sim/always-up-network";
@@ -85,6 +88,7 @@ describe("alarms against a real broker", () => {
         events: new EventEncoder(mapping),
         presence,
         channels: [energy, alarms], // the energy source first, so the alarms see this telegram's tariff figures
+        retained: energy,
       },
       {
         catalog,
@@ -110,6 +114,9 @@ describe("alarms against a real broker", () => {
       masks.add(running.health.alarms);
       clock.advance(DAY_STEP_S * 1000);
       if (running.outbox.messages > 0) await until(() => running.outbox.messages === 0, "the broker's acknowledgements", 15_000);
+      // Else a turn of the event loop, so the socket writes the retained tariff refreshes (at QoS 0, unacknowledged):
+      // left to pile up, the link refuses them and the bridge, its clock 30 s a telegram, drops a "stalled" session.
+      else await new Promise((r) => setImmediate(r));
     }
     await subscriber.waitFor((m) => m.length >= DAY_EXPECTED.length, `${DAY_EXPECTED.length} alarm events`, 15_000);
     await new Promise((r) => setTimeout(r, 300)); // anything extra would arrive now
@@ -130,5 +137,16 @@ describe("alarms against a real broker", () => {
     expect(energy.guardPeakW).toBe(DAY_PEAK_W);
     expect(store.get(TARIFF_STORE_KEY)).toBe(DAY_STORED_PEAKS);
     expect(energy.storeErrors).toBe(0);
+    // The retained tariff message at the broker shows the same month: the three stored peaks, billed at their mean.
+    const tariffReader = await Subscriber.connect(broker.host, broker.port, { topics: [presence.tariffTopic] });
+    try {
+      await tariffReader.waitFor((m) => m.length >= 1, "the retained tariff message", 15_000);
+      const tariff = JSON.parse(tariffReader.messages[0].payload.toString());
+      expect(tariffReader.messages[0].retain).toBe(true);
+      expect(tariff.peaks.map((p: { w: number }) => p.w)).toEqual(DAY_STORED_W);
+      expect(tariff.billedW).toBe(Math.round(DAY_STORED_W.reduce((sum, w) => sum + w, 0) / DAY_STORED_W.length));
+    } finally {
+      await tariffReader.close();
+    }
   }, 120_000);
 });

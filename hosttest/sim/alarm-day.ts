@@ -10,15 +10,19 @@ export const DAY_SETTINGS = { ...defaultSettings(), fuseA: 20, alarmMinS: 60, zo
 /** The month's counted (3rd) peak before the day: what the capacity-tariff guard holds the day's hours against. */
 export const DAY_PEAK_W = 7000;
 
-const hourOf = (iso: string) => Date.parse(iso) / 3_600_000;
+/** The month's peaks from earlier January days, highest first: the default rule counts 3, the last is DAY_PEAK_W. */
+export const DAY_STORED_W = [9400, 8100, DAY_PEAK_W];
+const DAY_STORED_HOURS = ["2025-01-06T16:00:00Z", "2025-01-09T06:00:00Z", "2025-01-13T17:00:00Z"];
 
 /**
- * The month's peaks from earlier January days as Preferences hold them (`1;month;incomplete;hour:offset:W:weighted,…`,
- * hour = UTC start / 3600, UTC+1): 9.4 kW, 8.1 kW and DAY_PEAK_W. None of the day's own hours comes near them.
+ * Those peaks as Preferences hold them (`1;month;incomplete;hour:offset:W:weighted,…`, hour = UTC start / 3600,
+ * UTC+1, all hours weighted 100 %). None of the day's own hours comes near them (its highest is about 5.5 kW).
  */
-export const DAY_STORED_PEAKS =
-  `1;202501;0;${hourOf("2025-01-06T16:00:00Z")}:60:9400:9400,${hourOf("2025-01-09T06:00:00Z")}:60:8100:8100,` +
-  `${hourOf("2025-01-13T17:00:00Z")}:60:${DAY_PEAK_W}:${DAY_PEAK_W}`;
+export const DAY_STORED_PEAKS = `1;202501;0;${DAY_STORED_HOURS.map((iso, i) => {
+  const w = DAY_STORED_W[i];
+  return `${Date.parse(iso) / 3_600_000}:60:${w}:${w}`;
+}).join(",")}`;
+
 /** The alarm on L2 has a zone and subzone of its own (a per-value mapping entry). */
 export const DAY_ENTRIES = [{ obis: "fuseAlarmL2", zone: 9, subzone: 2 }];
 
