@@ -26,13 +26,19 @@ export interface UpdateRun {
   say(line: string): void;
 }
 
+/** The last answer or failure of the update page, said when a wait times out. */
+let lastAnswer = "none yet";
+
 async function updateState(): Promise<{ running: string; ready: string; outcome: string } | undefined> {
   try {
     const response = await fetch(`http://${STATUS_HOST}/api/update`, {
       headers: { Authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}` },
     });
-    return response.ok ? ((await response.json()) as { running: string; ready: string; outcome: string }) : undefined;
-  } catch {
+    const state = response.ok ? ((await response.json()) as { running: string; ready: string; outcome: string }) : undefined;
+    lastAnswer = state ? `ready: "${state.ready}"` : `HTTP ${response.status}`;
+    return state;
+  } catch (error) {
+    lastAnswer = `no answer: ${(error as Error).message}`;
     return undefined;
   }
 }
@@ -44,7 +50,7 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (update page, last: ${lastAnswer})`);
 }
 
 export async function runUpdateChecks(run: UpdateRun): Promise<string> {
@@ -61,7 +67,7 @@ export async function runUpdateChecks(run: UpdateRun): Promise<string> {
   const statusSays = (text: string) => subscriber.messages.some((m) => m.topic === run.statusTopic && m.payload.toString() === text);
   try {
     // A good image: accepted, restarted into, kept once it has read telegrams and published.
-    await until(async () => ((await updateState())?.ready === "" ? true : undefined), "the firmware to accept updates", 60_000);
+    await until(async () => ((await updateState())?.ready === "" ? true : undefined), "the firmware to accept updates", 120_000);
     const goodFile = join(folder, "good.bin");
     writeFileSync(goodFile, buildImage({ chip: "lin", version: good, payloadBytes: 1_000_000 }));
     const first = await sendImage(STATUS_HOST, ADMIN_PASSWORD, goodFile);
@@ -71,7 +77,7 @@ export async function runUpdateChecks(run: UpdateRun): Promise<string> {
     if (kept.running !== good) failures.push(`update: running ${kept.running} after the good update, expected ${good}`);
 
     // An image that never sees a telegram: rolled back at the deadline, the previous image says why.
-    await until(async () => ((await updateState())?.ready === "" ? true : undefined), "the updated firmware to accept updates", 60_000);
+    await until(async () => ((await updateState())?.ready === "" ? true : undefined), "the updated firmware to accept updates", 120_000);
     const badFile = join(folder, "bad.bin");
     writeFileSync(badFile, buildImage({ chip: "lin", version: bad, payloadBytes: 1_000_000 }));
     const restartsBefore = firmware.restarts;
