@@ -80,7 +80,7 @@ function model() {
           if (this.connected && count > 8) options.onWritable.call(this, count - 8);
         },
         onError: () => options.onError.call(this),
-      } as ConstructorParameters<typeof ModelTls>[0]);
+      } as unknown as ConstructorParameters<typeof ModelTls>[0]);
     }
     connack() {
       this.connected = true;
