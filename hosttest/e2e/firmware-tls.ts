@@ -1,7 +1,7 @@
 // The TLS check of `npm run e2e:firmware`: the same firmware started again with MQTT over TLS (through the SDK's
 // ECMA-419 TLS socket) to mosquitto with a throw-away CA, ten telegrams sent 200 ms apart (bursts of events
 // that fill the lin TCP socket's 1536 bytes), and every event must arrive, none twice, with the firmware running.
-// Settings reach it through the simulator's Preferences file, restored afterwards.
+// Settings reach it through the simulator's Preferences file (added to what the first run stored), restored afterwards.
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,7 +36,9 @@ export async function runTlsCheck(o: TlsCheckOptions): Promise<string> {
   try {
     const files = makeTestCa(scratch);
     broker = await startTlsBroker(scratch, files);
-    const prefs = { broker: "127.0.0.1", port: broker.port, tls: true, caCert: readFileSync(files.ca, "utf8") };
+    // On top of what the firmware stored: without its build fingerprint it would store the build's broker again.
+    const stored = savedPreferences ? (JSON.parse(savedPreferences.toString()) as { p1vscp?: object }).p1vscp : undefined;
+    const prefs = { ...stored, broker: "127.0.0.1", port: broker.port, tls: true, caCert: readFileSync(files.ca, "utf8") };
     writeFileSync(PREFERENCES, JSON.stringify({ p1vscp: prefs }));
     subscriber = await Subscriber.connect("127.0.0.1", broker.plainPort, { topics: ["vscp/#", "p1vscp/#"] });
     o.say(`TLS: mosquitto with a test CA on ${broker.port}, the firmware again`);

@@ -121,7 +121,13 @@ async function main(): Promise<number> {
             stdio: ["ignore", "pipe", "pipe"],
             detached: true,
           })
-        : spawn("xvfb-run", ["-a", join(bin, "mcsim"), library], { cwd: buildDir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        : // stdbuf: stdout is a pipe here, and a failure must show what the firmware said before it was stopped.
+          spawn("xvfb-run", ["-a", "stdbuf", "-oL", join(bin, "mcsim"), library], {
+            cwd: buildDir,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
+          });
     const firmware = new FirmwareProcess(launch);
     sim = firmware;
     const statusTopic = `p1vscp/${SIM_DEVICE_ID}/status`;
