@@ -74,7 +74,7 @@ export async function runTlsCheck(o: TlsCheckOptions): Promise<string> {
     const exited = /\[firmware exited with/.test(running.output);
     if (lost) o.failures.push(`TLS: ${lost} of ${wanted.size} events lost`);
     if (duplicated) o.failures.push(`TLS: ${duplicated} events arrived twice`);
-    if (exited) o.failures.push(`TLS: the firmware ended:\n${running.output.slice(-3000)}`);
+    if (exited || lost || duplicated) o.failures.push(`TLS: the firmware's last output:\n${running.output.slice(-3000)}`);
     return (
       `over TLS ${keys.length} of ${wanted.size} events from ${o.telegrams.length} telegrams, ${lost} lost, ` +
       `${duplicated} duplicated (online ${connectedS.toFixed(1)} s after start)`

@@ -284,7 +284,9 @@ async function main(): Promise<number> {
     // Last, on its own broker: MQTT over TLS.
     firmware.stop();
     await new Promise((r) => setTimeout(r, 1000));
-    const overTls = await runTlsCheck({ launch, meter, telegrams, deviceId: SIM_DEVICE_ID, failures, say });
+    // Telegrams of the day not sent before (later than check 4's), so none can be taken for one already seen.
+    const tlsTelegrams = splitTelegrams(readFileSync(join(ROOT, "hosttest/fixtures/sim/day.txt"), "latin1")).slice(400, 410);
+    const overTls = await runTlsCheck({ launch, meter, telegrams: tlsTelegrams, deviceId: SIM_DEVICE_ID, failures, say });
 
     if (failures.length) {
       const lastStats =
