@@ -58,6 +58,7 @@ export async function runTlsCheck(o: TlsCheckOptions): Promise<string> {
       return `${e.dateTime}#${e.sensorIndex}#${e.text}`;
     };
     const wanted = new Set(o.telegrams.flatMap(expectedEvents).map((e) => `${e.dateTime}#${e.sensorIndex}#${e.text}`));
+    if (wanted.size === 0) throw new Error("no telegrams to send");
     for (const telegram of o.telegrams) {
       o.meter.write(Buffer.from(telegram, "latin1"));
       await new Promise((r) => setTimeout(r, 200));
