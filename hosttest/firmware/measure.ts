@@ -23,11 +23,12 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
-import { startTestBroker, freePort, mosquittoPath } from "../e2e/broker";
+import { startTestBroker } from "../e2e/broker";
 import { PtyMeter } from "../e2e/pty-meter";
 import { Subscriber } from "../e2e/subscriber";
+import { makeTestCa, startTlsBroker } from "../e2e/tls-broker";
 import { MonthMeter } from "../soak/month-meter";
 import { FIRMWARE_COMMAND, PHASES, formatFirmware, type FirmwareFigures, type Phase, type PhaseFigures } from "./figures";
 
@@ -118,78 +119,6 @@ class InstrumentLog {
       keysUsed: max("Keys used"),
     };
   }
-}
-
-/** A test CA and a server certificate for 127.0.0.1, made now in `folder` (never kept). */
-function makeTestCa(folder: string): { ca: string; cert: string; key: string } {
-  const run = (args: string[]) => {
-    const r = spawnSync("openssl", args, { cwd: folder, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
-  };
-  writeFileSync(join(folder, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  run([
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=p1vscp bench CA",
-  ]);
-  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]);
-  run([
-    "x509",
-    "-req",
-    "-in",
-    "server.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "server.pem",
-    "-days",
-    "2",
-    "-extfile",
-    "san.ext",
-  ]);
-  return { ca: join(folder, "ca.pem"), cert: join(folder, "server.pem"), key: join(folder, "server.key") };
-}
-
-/** mosquitto with a TLS listener on loopback (the test broker helper has plain TCP only). */
-async function startTlsBroker(
-  folder: string,
-  files: { ca: string; cert: string; key: string },
-): Promise<{ port: number; child: ChildProcess }> {
-  const binary = mosquittoPath();
-  if (!binary) throw new Error("the TLS phase needs Debian's mosquitto");
-  const port = await freePort();
-  const conf = join(folder, "mosquitto-tls.conf");
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      `cafile ${files.ca}`,
-      `certfile ${files.cert}`,
-      `keyfile ${files.key}`,
-      "allow_anonymous true",
-      `user ${userInfo().username}`,
-      "log_dest stdout",
-      "log_type error",
-      "",
-    ].join("\n"),
-  );
-  const child = spawn(binary, ["-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
-  await sleep(500);
-  if (child.exitCode !== null) throw new Error(`mosquitto (TLS) exited with code ${child.exitCode}`);
-  return { port, child };
 }
 
 function writePreferences(values: Record<string, string | number | boolean>): void {

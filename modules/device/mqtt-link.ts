@@ -1,6 +1,7 @@
 import type { MqttConnectOptions, MqttLink, MqttLinkEvents } from "../app/ports";
 import { pemToDer } from "./pem";
 import { errorMessage } from "../config/error-message";
+import { type Defer, guardedSocketClass, type TcpSocketClass } from "./guarded-socket";
 
 // MqttLink on the SDK's ECMA-419 MQTT client (`embedded:network/mqtt/client`, examples/io/tcp/mqttclient):
 // PUBACKs and PINGRESPs arrive through onControl, onWritable says how many bytes the socket takes, and a
@@ -9,6 +10,17 @@ import { errorMessage } from "../config/error-message";
 /** MQTT control packet types the client reports through onControl. */
 const CONNACK = 2;
 const PUBACK = 4;
+
+/**
+ * Bytes of the client's reported room a PUBLISH leaves unused over TLS. The SDK's TLS socket reports its TCP
+ * socket's room less 96 in onWritable but less only 32 after a write, while a CBC record adds up to 85 bytes
+ * (5 header, 16 IV, a 48-byte SHA-384 MAC, 16 padding); writing to the 32-byte estimate overfills the TCP
+ * socket, which throws "would block" after the record's sequence number is spent, and the broker's alert at
+ * the next record then throws inside the socket's callback. 160 keeps the PUBLISH's record within the socket
+ * after either report (the client subtracts its own 8 too) and leaves room for the client's keep-alive ping
+ * record (2 + 85), which it writes from a timer against the same estimate.
+ */
+export const TLS_RESERVE = 160;
 
 /** What the client reports through onControl: the packet type, its packet id, CONNACK's return code. */
 export interface MqttControlMessage {
@@ -65,6 +77,8 @@ export interface MqttSdk {
   /** `embedded:io/socket/tcp/tls`; undefined when TLS is not built in. */
   TLSSocket?: unknown;
   resolve: HostResolve;
+  /** Runs a callback on a later turn (Timer.set): a TLS failure is reported from outside the socket's callback. */
+  defer: Defer;
 }
 
 /**
@@ -108,6 +122,8 @@ export class ModdableMqttLink implements MqttLink {
   private ready = false;
   /** Bytes the client said the socket takes now (its onWritable and each write's result). */
   private writable = 0;
+  /** Room the link leaves unused: TLS_RESERVE over TLS, none over plain TCP. */
+  private reserve = 0;
   private readonly writeOptions: MqttWriteOptions = { topic: "", QoS: 0, retain: false, duplicate: false, id: 0, byteLength: 0 };
 
   constructor(private readonly sdk: MqttSdk) {}
@@ -116,13 +132,16 @@ export class ModdableMqttLink implements MqttLink {
     this.close();
     const session = {};
     this.session = session;
+    this.reserve = options.tls ? TLS_RESERVE : 0;
     let reported = false;
     let accepted = false;
+    /** What failed under the TLS socket, for the reason. */
+    let socketFailure = "";
     const down = (reason: string) => {
       if (reported || this.session !== session) return;
       reported = true;
       this.close();
-      events.onMqttDisconnected(reason);
+      events.onMqttDisconnected(socketFailure ? `${reason} (${socketFailure})` : reason);
     };
     const handlers = {
       onControl: (message: MqttControlMessage) => {
@@ -144,9 +163,12 @@ export class ModdableMqttLink implements MqttLink {
       // The client closes itself after reporting; it says no more (a refused CONNACK looks the same as a reset).
       onError: () => down(this.ready ? "connection closed" : "broker unreachable or refused the connection"),
     };
+    const onSocketFailure = (what: string) => {
+      if (this.session === session && !socketFailure) socketFailure = what;
+    };
     let client: MqttClient419;
     try {
-      client = new this.sdk.Client(this.clientOptions(options, handlers));
+      client = new this.sdk.Client(this.clientOptions(options, handlers, onSocketFailure));
     } catch (error) {
       if (this.session === session) this.session = undefined;
       if (!reported) events.onMqttDisconnected(`cannot open MQTT session: ${errorMessage(error)}`);
@@ -179,7 +201,7 @@ export class ModdableMqttLink implements MqttLink {
     if (!client || !this.ready) throw new Error("MQTT session closed");
     // The whole PUBLISH must fit what the socket takes now, or the client throws; topics are ASCII.
     const body = 2 + topic.length + (qos ? 2 : 0) + length;
-    if (1 + remainingLengthBytes(body) + body > this.writable) return false;
+    if (1 + remainingLengthBytes(body) + body + this.reserve > this.writable) return false;
     const o = this.writeOptions;
     o.topic = topic;
     o.QoS = qos;
@@ -212,6 +234,7 @@ export class ModdableMqttLink implements MqttLink {
   private clientOptions(
     options: MqttConnectOptions,
     handlers: Pick<MqttClient419Options, "onControl" | "onWritable" | "onReadable" | "onError">,
+    onSocketFailure: (what: string) => void,
   ): MqttClient419Options {
     const sdk = this.sdk;
     const result: MqttClient419Options = {
@@ -231,7 +254,8 @@ export class ModdableMqttLink implements MqttLink {
       if (!sdk.TLSSocket) throw new Error("TLS is not built into this firmware");
       const secure: Record<string, unknown> = {};
       if (options.tls.ca) secure.certificate = pemToDer(options.tls.ca);
-      result.socket = { io: sdk.TLSSocket, TCP: { io: sdk.TCP }, secure };
+      const TCP = guardedSocketClass(sdk.TCP as TcpSocketClass, sdk.defer, onSocketFailure);
+      result.socket = { io: sdk.TLSSocket, TCP: { io: TCP }, secure };
     }
     return result;
   }
